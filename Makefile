@@ -1,0 +1,35 @@
+# The README's commands. `make demo` and `make test` work on a fresh machine with Python 3.11+.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+DEMO_DB ?= demo.db
+
+.PHONY: install demo test lint bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## Build the synthetic demo city in $(DEMO_DB) (SQLite, offline) and run the main job on it.
+demo: $(STAMP)
+	$(BIN)/safeschools --database-url sqlite:///$(DEMO_DB) demo
+
+## Run every test (store tests also on PostgreSQL when SAFESCHOOLS_TEST_POSTGRES_URL is set).
+test: $(STAMP)
+	TZ=America/Chicago $(BIN)/pytest -n 2 -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check safeschools tests benchmarks
+	$(BIN)/ruff format --check safeschools tests benchmarks
+	$(BIN)/mypy
+
+bench: $(STAMP)
+	TZ=America/Chicago $(BIN)/python -m benchmarks
+
+clean:
+	rm -rf $(VENV) $(DEMO_DB) .pytest_cache .mypy_cache .ruff_cache

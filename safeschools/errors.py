@@ -1,0 +1,49 @@
+"""The whole exception tree of safeschools.
+
+::
+
+    SafeSchoolsError
+      ├ SourceError            a file or a publisher could not be read
+      │   └ SourceSchemaError  columns or format are not what the publisher writes
+      ├ DataValidationError    a record failed model checks
+      ├ NotFoundError          unknown school_id, import or source
+      └ ConfigError            bad or missing settings
+
+Every message says what to do next. Interfaces translate these once, at the edge: the CLI
+into exit code 2 with a one-line message, the API into one JSON error body.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "ConfigError",
+    "DataValidationError",
+    "NotFoundError",
+    "SafeSchoolsError",
+    "SourceError",
+    "SourceSchemaError",
+]
+
+
+class SafeSchoolsError(Exception):
+    """Base of every error safeschools raises on purpose."""
+
+
+class SourceError(SafeSchoolsError):
+    """A file or a publisher could not be read at all."""
+
+
+class SourceSchemaError(SourceError):
+    """A file's columns or format are not what its publisher writes."""
+
+
+class DataValidationError(SafeSchoolsError):
+    """A record failed the model's checks."""
+
+
+class NotFoundError(SafeSchoolsError):
+    """An unknown school_id, import id or source name."""
+
+
+class ConfigError(SafeSchoolsError):
+    """A bad or missing setting."""

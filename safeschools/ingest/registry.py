@@ -1,0 +1,44 @@
+"""Every data source safeschools knows, by name: ``SOURCES["chicago-victims"]``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from safeschools.ingest import chicago_victims, cps_schools
+
+__all__ = ["SOURCES", "Source"]
+
+
+@dataclass(frozen=True)
+class Source:
+    """A publisher's dataset: its name, what kind of records it gives, and where it comes from."""
+
+    name: str
+    kind: str  # "schools", "victims", "boundaries"
+    title: str
+    publisher: str
+    url: str
+    license: str
+    coverage: str
+
+
+def _source(info: dict[str, str], kind: str) -> Source:
+    return Source(
+        name=info["name"],
+        kind=kind,
+        title=info["title"],
+        publisher=info["publisher"],
+        url=info["url"],
+        license=info["license"],
+        coverage=info["coverage"],
+    )
+
+
+SOURCES: dict[str, Source] = {
+    s.name: s
+    for s in (
+        _source(cps_schools.SOURCE_LOCATIONS, "schools"),
+        _source(cps_schools.SOURCE_PROFILES, "schools"),
+        _source(chicago_victims.SOURCE, "victims"),
+    )
+}

@@ -1,0 +1,102 @@
+"""One :class:`Settings` object for the whole system.
+
+Build it once at the edge (``main()`` in the CLI, ``create_app(settings)`` in the server) and pass
+it down. Every field has a default and help text; every field can be set from the environment
+with the prefix ``SAFESCHOOLS_`` (for example ``SAFESCHOOLS_DATABASE_URL``) or from a ``.env`` file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from safeschools.errors import ConfigError
+
+__all__ = ["CHICAGO_BBOX", "Settings", "normalise_database_url"]
+
+#: Lat-lon bounding box (EPSG:4326) that holds the City of Chicago with a margin:
+#: (min_lon, min_lat, max_lon, max_lat).
+CHICAGO_BBOX: tuple[float, float, float, float] = (-87.99, 41.60, -87.50, 42.07)
+
+
+def normalise_database_url(url: str) -> str:
+    """Return a SQLAlchemy URL with an explicit driver.
+
+    ``postgres://`` and ``postgresql://`` become ``postgresql+psycopg://`` (psycopg 3);
+    anything else is returned unchanged.
+
+    Examples
+    --------
+    >>> normalise_database_url("postgresql://u@127.0.0.1/db")
+    'postgresql+psycopg://u@127.0.0.1/db'
+    """
+    url = url.strip()
+    if not url:
+        msg = "The database URL is empty; set SAFESCHOOLS_DATABASE_URL or pass --database-url."
+        raise ConfigError(msg)
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+class Settings(BaseSettings):
+    """Every setting of safeschools, with its default."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="SAFESCHOOLS_", env_file=".env", extra="ignore", frozen=True
+    )
+
+    database_url: str = Field(
+        "sqlite:///safeschools.db",
+        description="SQLAlchemy URL of the store: an SQLite file by default, or "
+        "postgresql+psycopg://user:password@host/db.",
+    )
+    data_dir: Path = Field(
+        Path(".safeschools"),
+        description="Folder for downloads in progress (resumable fetches) and caches.",
+    )
+    timezone: str = Field(
+        "America/Chicago",
+        description="Time zone of the publishers' local times; every occurred_at is local time here.",
+    )
+    area_bbox: tuple[float, float, float, float] = Field(
+        CHICAGO_BBOX,
+        description="min_lon, min_lat, max_lon, max_lat (EPSG:4326) of the district's area; "
+        "points outside are rejected at import (swapped lat/lon is detected).",
+    )
+    socrata_base_url: str = Field(
+        "https://data.cityofchicago.org",
+        description="Base URL of the Socrata data portal that `safeschools fetch chicago` reads.",
+    )
+    socrata_app_token: str | None = Field(
+        None, description="Optional Socrata app token ($$app_token) for higher rate limits."
+    )
+    victims_dataset_id: str = Field(
+        "gumc-mgzr",
+        description="Portal id of 'Violence Reduction - Victims of Homicides and Non-Fatal Shootings'.",
+    )
+    crimes_dataset_id: str = Field(
+        "ijzp-q8t2", description="Portal id of 'Crimes - 2001 to present'."
+    )
+    fetch_page_size: int = Field(
+        50_000, ge=1, le=50_000, description="Rows per SoQL page ($limit) when fetching."
+    )
+    fetch_since: str = Field(
+        "2019-01-01T00:00:00",
+        description="On the first fetch, only rows that occurred on or after this local time.",
+    )
+    http_timeout_s: float = Field(60.0, gt=0, description="Timeout of one HTTP request, seconds.")
+    max_pair_radius_m: float = Field(
+        804.672,
+        gt=0,
+        description="Largest radius (metres) for which school-victimization pairs are stored; "
+        "0.5 mile by default.",
+    )
+
+    @field_validator("database_url")
+    @classmethod
+    def _normalise_url(cls, value: str) -> str:
+        return normalise_database_url(value)

@@ -1,0 +1,145 @@
+"""Table definitions (SQLAlchemy Core). Alembic migrations in ``migrations/`` build exactly these;
+a test compares the two."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+__all__ = [
+    "boundaries",
+    "fetch_cursors",
+    "imports",
+    "metadata",
+    "rejected_rows",
+    "schools",
+    "victimizations",
+]
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+imports = Table(
+    "imports",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("source", String(64), nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("location", Text, nullable=False),
+    Column("format", String(128), nullable=False),
+    Column("school_year", String(7)),
+    Column("vintage", String(64)),
+    Column("checksum", String(64), nullable=False),
+    Column("rows_read", Integer, nullable=False, default=0),
+    Column("accepted", Integer, nullable=False, default=0),
+    Column("rejected", Integer, nullable=False, default=0),
+    Column("inserted", Integer, nullable=False, default=0),
+    Column("updated", Integer, nullable=False, default=0),
+    Column("unchanged", Integer, nullable=False, default=0),
+    Column("started_at", DateTime(timezone=False), nullable=False),
+    Column("finished_at", DateTime(timezone=False)),
+    Column("note", Text),
+    Index(None, "source", "checksum"),
+)
+
+rejected_rows = Table(
+    "rejected_rows",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("import_id", Integer, ForeignKey("imports.id", ondelete="CASCADE"), nullable=False),
+    Column("location", Text, nullable=False),
+    Column("line", Integer),
+    Column("reason", Text, nullable=False),
+    Column("raw", Text, nullable=False),
+    Index(None, "import_id"),
+)
+
+schools = Table(
+    "schools",
+    metadata,
+    Column("school_id", String(32), primary_key=True),
+    Column("school_year", String(7), primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("long_name", Text),
+    Column("address", Text),
+    Column("zip_code", String(10)),
+    Column("lat", Float),
+    Column("lon", Float),
+    Column("governance", String(16)),
+    Column("grade_category", String(4)),
+    Column("grades", Text),
+    Column("network", String(64)),
+    Column("community_area", String(64)),
+    Column("enrollment", Integer),
+    Column("school_hours", Text),
+    Column("import_id", Integer, ForeignKey("imports.id")),
+    Index(None, "school_year"),
+)
+
+victimizations = Table(
+    "victimizations",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("source", String(64), nullable=False),
+    Column("source_row_id", String(64), nullable=False),
+    Column("case_number", String(32)),
+    Column("occurred_at", DateTime(timezone=False), nullable=False),
+    Column("lat", Float),
+    Column("lon", Float),
+    Column("location_precision", String(8), nullable=False),
+    Column("victimization_type", String(64)),
+    Column("incident_type", String(64)),
+    Column("iucr", String(8)),
+    Column("gunshot_injury", Boolean),
+    Column("fatal", Boolean, nullable=False),
+    Column("age_band", String(16)),
+    Column("sex", String(16)),
+    Column("race", String(32)),
+    Column("location_description", Text),
+    Column("block", Text),
+    Column("district", String(8)),
+    Column("beat", String(8)),
+    Column("community_area", String(64)),
+    Column("ward", String(8)),
+    Column("source_updated_at", DateTime(timezone=False)),
+    Column("row_hash", String(64), nullable=False),
+    Column("import_id", Integer, ForeignKey("imports.id"), nullable=False),
+    UniqueConstraint("source", "source_row_id"),
+    Index(None, "occurred_at"),
+)
+
+boundaries = Table(
+    "boundaries",
+    metadata,
+    Column("kind", String(32), primary_key=True),
+    Column("code", String(32), primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("geometry_wkt", Text, nullable=False),
+    Column("import_id", Integer, ForeignKey("imports.id"), nullable=False),
+)
+
+fetch_cursors = Table(
+    "fetch_cursors",
+    metadata,
+    Column("source", String(64), primary_key=True),
+    Column("watermark", String(32)),
+    Column("fetched_at", DateTime(timezone=False)),
+)

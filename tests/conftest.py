@@ -1,0 +1,62 @@
+"""Shared fixtures. Store tests run on SQLite and, when SAFESCHOOLS_TEST_POSTGRES_URL names a
+server (CI starts one), on PostgreSQL too; in CI a missing server is an error, never a skip."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from safeschools.settings import Settings
+from safeschools.storage import Store
+from safeschools.testing import REAL_DATA, fresh_postgres_store, sqlite_store
+
+POSTGRES_URL = os.environ.get("SAFESCHOOLS_TEST_POSTGRES_URL")
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+os.environ.setdefault("TZ", "America/Chicago")
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    if IN_CI and not POSTGRES_URL:
+        raise pytest.UsageError(
+            "CI must run the store tests on PostgreSQL: set SAFESCHOOLS_TEST_POSTGRES_URL "
+            "(.ci/run starts a server with .ci/start-postgres)."
+        )
+    if not REAL_DATA.is_dir():
+        raise pytest.UsageError(f"The real data folder {REAL_DATA} is missing.")
+
+
+@pytest.fixture(
+    params=[
+        "sqlite",
+        pytest.param("postgres", marks=pytest.mark.postgres),
+    ]
+)
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    """A fresh, migrated store on each backend."""
+    if request.param == "sqlite":
+        s = sqlite_store(tmp_path / "store.db")
+        yield s
+        s.dispose()
+        return
+    if not POSTGRES_URL:
+        pytest.skip("no PostgreSQL server: set SAFESCHOOLS_TEST_POSTGRES_URL to run on it")
+    with fresh_postgres_store(POSTGRES_URL) as s:
+        yield s
+
+
+@pytest.fixture
+def sqlite_only_store(tmp_path: Path) -> Iterator[Store]:
+    """A fresh SQLite store, for tests that are not about the backend."""
+    s = sqlite_store(tmp_path / "store.db")
+    yield s
+    s.dispose()
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    """Default settings with the store and data folder under the test's tmp_path."""
+    return Settings(database_url=f"sqlite:///{tmp_path / 'cli.db'}", data_dir=tmp_path / "data")
