@@ -197,7 +197,9 @@ def ingest_file(
                 format=previous.format,
                 record=None,
                 duplicate_of=previous,
-                notes=[f"same file as import #{previous.id}; nothing to do (use --force to re-read)"],
+                notes=[
+                    f"same file as import #{previous.id}; nothing to do (use --force to re-read)"
+                ],
             )
     result = _parse(kind, path, settings, school_year)
     return record_parse_result(

@@ -60,7 +60,8 @@ class Settings(BaseSettings):
     )
     timezone: str = Field(
         "America/Chicago",
-        description="Time zone of the publishers' local times; every occurred_at is local time here.",
+        description="Time zone of the publishers' local times; "
+        "every occurred_at is local time here.",
     )
     area_bbox: tuple[float, float, float, float] = Field(
         CHICAGO_BBOX,
@@ -76,7 +77,8 @@ class Settings(BaseSettings):
     )
     victims_dataset_id: str = Field(
         "gumc-mgzr",
-        description="Portal id of 'Violence Reduction - Victims of Homicides and Non-Fatal Shootings'.",
+        description="Portal id of 'Violence Reduction - Victims of Homicides and "
+        "Non-Fatal Shootings'.",
     )
     crimes_dataset_id: str = Field(
         "ijzp-q8t2", description="Portal id of 'Crimes - 2001 to present'."

@@ -39,7 +39,11 @@ def test_school_locations_import_with_stated_counts(
         store, "schools", real_data("cps-school-locations", name), settings=settings
     )
     assert report.record is not None
-    assert (report.record.rows_read, report.record.accepted, report.record.rejected) == (rows, rows, 0)
+    assert (report.record.rows_read, report.record.accepted, report.record.rejected) == (
+        rows,
+        rows,
+        0,
+    )
     assert report.record.school_year == year
     assert coords in report.format
     assert len(store.schools(school_year=year)) == rows
@@ -53,7 +57,10 @@ def test_sy1718_governance_counts(sqlite_only_store: Store, settings: Settings) 
         settings=settings,
     )
     schools = sqlite_only_store.schools(school_year="2017-18")
-    governance = {g: sum(1 for s in schools if s.governance == g) for g in ("district", "charter", "contract", "options")}
+    governance = {
+        g: sum(1 for s in schools if s.governance == g)
+        for g in ("district", "charter", "contract", "options")
+    }
     # SOURCE.md: District 518, Charter 122, ALOP 10, Contract 9, Safe 2 (ALOP and Safe are options).
     assert governance == {"district": 518, "charter": 122, "contract": 9, "options": 12}
 
@@ -78,14 +85,19 @@ def test_locations_and_profiles_of_one_year_complete_each_other(
     store: Store, settings: Settings
 ) -> None:
     service.ingest_file(
-        store, "schools", real_data("cps-school-locations", "School_Locations_1819.csv"), settings=settings
+        store,
+        "schools",
+        real_data("cps-school-locations", "School_Locations_1819.csv"),
+        settings=settings,
     )
     before = {s.school_id: s for s in store.schools(school_year="2018-19")}
     assert before["400009"].governance is None  # the 2018-19 locations file has no governance
     report = service.ingest_file(
         store,
         "schools",
-        real_data("cps-school-profiles", "Chicago_Public_Schools_-_School_Profile_Information_SY1819.csv"),
+        real_data(
+            "cps-school-profiles", "Chicago_Public_Schools_-_School_Profile_Information_SY1819.csv"
+        ),
         settings=settings,
     )
     assert report.record is not None and report.record.updated > 600
@@ -101,7 +113,11 @@ def test_victims_extract_imports_every_row_without_names(store: Store, settings:
     for name, rows in VICTIM_FILES.items():
         report = service.ingest_file(store, "victims", real_data(folder, name), settings=settings)
         assert report.record is not None
-        assert (report.record.rows_read, report.record.accepted, report.record.rejected) == (rows, rows, 0)
+        assert (report.record.rows_read, report.record.accepted, report.record.rejected) == (
+            rows,
+            rows,
+            0,
+        )
         total += rows
     assert total == 3184
     victims = store.victimizations()

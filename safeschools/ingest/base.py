@@ -74,6 +74,19 @@ class TableFile:
     rows: Iterator[tuple[int, dict[str, str]]]
     encoding: str
     kind: str  # "csv", "json" or "geojson"
+    closer: Callable[[], None] | None = None
+
+    def close(self) -> None:
+        """Release the open file (safe to call twice)."""
+        if self.closer is not None:
+            self.closer()
+            self.closer = None
+
+    def __enter__(self) -> TableFile:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def column(self, *names: str) -> str | None:
         """The file's spelling of the first of ``names`` it has (case-insensitive)."""
@@ -114,7 +127,10 @@ def _sniff_encoding(path: Path) -> str:
         )
         raise SourceError(msg)
     if b"\x00" in head:
-        msg = f"{path.name} is a binary file, not a CSV or JSON table; check that it is the right file."
+        msg = (
+            f"{path.name} is a binary file, not a CSV or JSON table; "
+            "check that it is the right file."
+        )
         raise SourceError(msg)
     decoder = codecs.getincrementaldecoder("utf-8-sig")()
     try:
@@ -127,7 +143,9 @@ def _sniff_encoding(path: Path) -> str:
     return "utf-8-sig"
 
 
-def _csv_rows(path: Path, encoding: str) -> tuple[list[str], Iterator[tuple[int, dict[str, str]]]]:
+def _csv_rows(
+    path: Path, encoding: str
+) -> tuple[list[str], Iterator[tuple[int, dict[str, str]]], Callable[[], None]]:
     errors = "replace" if encoding == "cp1252" else "strict"
     fh = path.open("r", encoding=encoding, errors=errors, newline="")
     reader = csv.reader(fh)
@@ -187,7 +205,7 @@ def _csv_rows(path: Path, encoding: str) -> tuple[list[str], Iterator[tuple[int,
         finally:
             fh.close()
 
-    return columns, rows()
+    return columns, rows(), fh.close
 
 
 def _json_rows(path: Path) -> tuple[str, list[str], Iterator[tuple[int, dict[str, str]]]]:
@@ -242,6 +260,9 @@ def _json_text(value: Any) -> str:
 def read_table(path: Path | str) -> TableFile:
     """Open a CSV, JSON or GeoJSON table for reading, row by row.
 
+    Use it as a context manager (``with read_table(path) as table:``) so the file is closed
+    whatever happens.
+
     Raises
     ------
     SourceError
@@ -260,8 +281,8 @@ def read_table(path: Path | str) -> TableFile:
     if path.suffix.lower() in (".json", ".geojson") or first[:1] in (b"[", b"{"):
         kind, columns, json_rows = _json_rows(path)
         return TableFile(path, columns, json_rows, "utf-8", kind)
-    columns, csv_rows = _csv_rows(path, encoding)
-    return TableFile(path, columns, csv_rows, encoding, "csv")
+    columns, csv_rows, closer = _csv_rows(path, encoding)
+    return TableFile(path, columns, csv_rows, encoding, "csv", closer)
 
 
 # ---------------------------------------------------------------------- value parsers
@@ -377,9 +398,7 @@ def _inside(lat: float, lon: float, bbox: tuple[float, float, float, float]) -> 
 def public_raw(row: Mapping[str, str]) -> dict[str, str]:
     """A row as kept with a rejection: every column but those that may hold a person's name."""
     return {
-        k: v
-        for k, v in row.items()
-        if k != "__error__" and not PRIVATE_COLUMN_PATTERN.search(k)
+        k: v for k, v in row.items() if k != "__error__" and not PRIVATE_COLUMN_PATTERN.search(k)
     }
 
 

@@ -4,7 +4,8 @@
 One row per victimization (a shooting with three victims is three rows sharing a case number),
 located at the block address. Three spellings of the same data are read:
 
-- the portal's CSV export: upper-case columns, ``UNIQUE_ID``, ``DATE`` as ``01/31/2024 02:05:00 PM``;
+- the portal's CSV export: upper-case columns, ``UNIQUE_ID``, ``DATE`` as
+  ``01/31/2024 02:05:00 PM``;
 - the SODA API's JSON: lower-case keys, ``unique_id``, ``date`` as ``2024-01-31T14:05:00.000``;
 - re-published extracts: lower-case columns with ``cpd_id`` and ``date`` as ``2024-01-31 14:05:00``.
 
@@ -120,9 +121,7 @@ def _make(
         if vtype is None:
             raise RowError("VICTIMIZATION_PRIMARY is empty")
         updated_text = _text(row, cols["updated"])
-        updated = (
-            parse_local_datetime(updated_text, column="UPDATED") if updated_text else None
-        )
+        updated = parse_local_datetime(updated_text, column="UPDATED") if updated_text else None
         age_text = _text(row, cols["age"])
         gun = _text(row, cols["gun"])
         return Victimization(
@@ -204,4 +203,5 @@ def victims_from_file(
     path: Path | str, *, bbox: tuple[float, float, float, float]
 ) -> ParseResult[Victimization]:
     """Read a victims file as the portal, its API or a re-publisher writes it."""
-    return victims_from_table(read_table(path), bbox=bbox)
+    with read_table(path) as table:
+        return victims_from_table(table, bbox=bbox)

@@ -209,7 +209,9 @@ def _make_school(
             grades=_opt(_get(row, table, "Grades_Offered", "Grades")),
             network=_opt(_get(row, table, "Network")),
             community_area=_opt(_get(row, table, "COMMAREA", "Community_Area")),
-            enrollment=parse_int(_get(row, table, "Student_Count_Total"), column="Student_Count_Total"),
+            enrollment=parse_int(
+                _get(row, table, "Student_Count_Total"), column="Student_Count_Total"
+            ),
             school_hours=_opt(_get(row, table, "School_Hours")),
         )
 
@@ -222,13 +224,14 @@ def _year_from_column(table: TableFile) -> str | None:
     if column is None:
         return None
     # Peek by re-reading: the rows iterator is single-use, so read a fresh one.
-    for _line, row in read_table(table.path).rows:
-        value = (row.get(column) or "").strip()
-        if value:
-            try:
-                return school_year_label(value)
-            except DataValidationError:
-                return None
+    with read_table(table.path) as peek:
+        for _line, row in peek.rows:
+            value = (row.get(column) or "").strip()
+            if value:
+                try:
+                    return school_year_label(value)
+                except DataValidationError:
+                    return None
     return None
 
 
@@ -250,7 +253,13 @@ def schools_from_cps_file(
     bbox
         The district's area (min_lon, min_lat, max_lon, max_lat), EPSG:4326.
     """
-    table = read_table(path)
+    with read_table(path) as table:
+        return _schools_from_table(table, school_year=school_year, bbox=bbox)
+
+
+def _schools_from_table(
+    table: TableFile, *, school_year: str | None, bbox: tuple[float, float, float, float]
+) -> ParseResult[School]:
     layout, description = _detect(table)
     from_column = _year_from_column(table)
     if school_year is not None:
@@ -258,10 +267,7 @@ def schools_from_cps_file(
     else:
         year = from_column or _year_from_filename(table.path)  # type: ignore[assignment]
     if year is None:
-        msg = (
-            f"Cannot tell which school year {table.path.name} is for; "
-            "pass --school-year 2019-20."
-        )
+        msg = f"Cannot tell which school year {table.path.name} is for; pass --school-year 2019-20."
         raise SourceSchemaError(msg)
     if from_column is not None and from_column != year:
         msg = (

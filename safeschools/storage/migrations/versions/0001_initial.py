@@ -75,9 +75,7 @@ def upgrade() -> None:
         sa.Column("school_hours", sa.Text()),
         sa.Column("import_id", sa.Integer()),
         sa.PrimaryKeyConstraint("school_id", "school_year", name="pk_schools"),
-        sa.ForeignKeyConstraint(
-            ["import_id"], ["imports.id"], name="fk_schools_import_id_imports"
-        ),
+        sa.ForeignKeyConstraint(["import_id"], ["imports.id"], name="fk_schools_import_id_imports"),
     )
     op.create_index("ix_schools_school_year", "schools", ["school_year"])
     op.create_table(
