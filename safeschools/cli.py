@@ -14,12 +14,23 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+import httpx
 from pydantic import ValidationError
 from rich.console import Console
+from rich.panel import Panel
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 
-from safeschools import __version__, service
+from safeschools import __version__, fetching, service
+from safeschools.demo import DEFAULT_SEED
 from safeschools.errors import SafeSchoolsError
+from safeschools.model import BOUNDARY_KINDS
 from safeschools.settings import Settings
 from safeschools.storage import Store
 
@@ -107,8 +118,7 @@ def init(ctx: Context) -> None:
     """Create the store's tables, or bring them up to date."""
     store = ctx.store
     _console().print(
-        f"Store ready at {store.engine.url.render_as_string()} "
-        f"({len(store.table_names())} tables)."
+        f"Store ready at {store.engine.url.render_as_string()} ({len(store.table_names())} tables)."
     )
 
 
@@ -133,7 +143,10 @@ def _print_report(report: service.IngestReport, as_json: bool) -> None:
         return
     rec = report.record
     assert rec is not None
-    out.print(f"Recognised {report.format}" + (f", school year {rec.school_year}" if rec.school_year else ""))
+    out.print(
+        f"Recognised {report.format}"
+        + (f", school year {rec.school_year}" if rec.school_year else "")
+    )
     out.print(
         f"Read {rec.rows_read} rows: {rec.accepted} accepted, {rec.rejected} rejected "
         f"(inserted {rec.inserted}, updated {rec.updated}, unchanged {rec.unchanged}). "
@@ -153,13 +166,19 @@ def _print_report(report: service.IngestReport, as_json: bool) -> None:
         out.print(f"All of them: safeschools imports --rejects {rec.id}")
 
 
-def _ingest_command(kind: str, help_text: str, *, school_year: bool = False) -> None:
+def _ingest_command(
+    kind: str,
+    help_text: str,
+    *,
+    school_year: bool = False,
+    options: tuple[Callable[[Any], Any], ...] = (),
+) -> None:
     @click.argument("file", type=click.Path(path_type=Path))
     @click.option("--force", is_flag=True, help="Read the file even if it was imported before.")
     @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
     @pass_ctx
     @translate_errors
-    def command(ctx: Context, file: Path, force: bool, as_json: bool, **extra: Any) -> None:
+    def command(ctx: Context, /, file: Path, force: bool, as_json: bool, **extra: Any) -> None:
         report = service.ingest_file(
             ctx.store, kind, file, settings=ctx.settings, force=force, **extra
         )
@@ -169,9 +188,21 @@ def _ingest_command(kind: str, help_text: str, *, school_year: bool = False) -> 
         command = click.option(
             "--school-year",
             default=None,
-            help="School year such as 2019-20 (default: from the file's School_Year column or name).",
+            help="School year such as 2019-20 "
+            "(default: from the file's School_Year column or name).",
         )(command)
+    for option in options:
+        command = option(command)
     ingest.command(name=kind, help=help_text)(command)
+
+
+_MAPPING_OPTION = click.option(
+    "--mapping",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="TOML column mapping (see docs/mappings/example-victims.toml): read any city's CSV or "
+    "GeoJSON with it instead of the Chicago layout.",
+)
 
 
 _ingest_command(
@@ -179,11 +210,142 @@ _ingest_command(
     "Import a CPS school locations file (any year's layout) or a school profiles file; "
     "the layout is recognised from the columns.",
     school_year=True,
+    options=(_MAPPING_OPTION,),
 )
 _ingest_command(
     "victims",
     "Import victims of homicides and non-fatal shootings (portal CSV, API JSON or extract).",
+    options=(_MAPPING_OPTION,),
 )
+_ingest_command(
+    "crimes",
+    "Import City of Chicago 'Crimes - 2001 to present' (portal CSV or API JSON) as "
+    "victimizations: shootings (IUCR 041A, 041B) and homicides (0110, 0130, 0141, 0142) by "
+    "default; other crime types are counted and left out.",
+    options=(
+        click.option(
+            "--select",
+            default="shootings,homicides",
+            show_default=True,
+            help="Crime types to keep: shootings, homicides (comma-separated) or all.",
+        ),
+    ),
+)
+_ingest_command(
+    "boundaries",
+    "Import community areas, police districts or wards from a zipped shapefile or GeoJSON; "
+    "they replace the stored boundaries of that kind.",
+    options=(
+        click.option(
+            "--kind",
+            "boundary_kind",
+            type=click.Choice(list(BOUNDARY_KINDS)),
+            default=None,
+            help="Kind of boundary (default: recognised from the properties).",
+        ),
+    ),
+)
+
+
+# ---------------------------------------------------------------------- fetch
+@cli.group()
+def fetch() -> None:
+    """Download current data from a publisher's portal and import it."""
+
+
+class _FetchBar:
+    """A rich progress bar (on stderr) fed by fetching.FetchProgress events."""
+
+    def __init__(self, *, enabled: bool) -> None:
+        self.stages = {"download": "Downloading", "import": "Importing", "done": "Done"}
+        self.progress = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("rows"),
+            TimeElapsedColumn(),
+            console=Console(stderr=True),
+            transient=True,
+            disable=not enabled,
+        )
+        self.task = self.progress.add_task("Counting rows", total=None)
+
+    def __enter__(self) -> _FetchBar:
+        self.progress.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.progress.stop()
+
+    def update(self, event: fetching.FetchProgress) -> None:
+        label = self.stages.get(event.stage, event.stage)
+        if event.pages_resumed and event.stage == "download":
+            label += f" (reusing {event.pages_resumed} saved pages)"
+        self.progress.update(
+            self.task, description=label, completed=event.rows_done, total=event.rows_total
+        )
+
+
+@fetch.command(name="chicago")
+@click.option(
+    "--dataset",
+    type=click.Choice(sorted(fetching.DATASETS)),
+    default="victims",
+    show_default=True,
+    help="Which City of Chicago Data Portal dataset to fetch (ids from the settings).",
+)
+@click.option(
+    "--since",
+    default=None,
+    help="Only rows that occurred on or after this local time, e.g. 2024-01-01 "
+    "(default: the fetch_since setting, on a first or --full fetch).",
+)
+@click.option(
+    "--full", is_flag=True, help="Ignore the last fetch's watermark; fetch every row since --since."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@pass_ctx
+@translate_errors
+def fetch_chicago(ctx: Context, dataset: str, since: str | None, full: bool, as_json: bool) -> None:
+    """Fetch rows that are new or updated since the last fetch, and import them.
+
+    Pages are saved under the data_dir setting as they arrive; after an interruption, run the
+    same command again and it continues where it stopped. The import is one transaction.
+    """
+    settings = ctx.settings
+    store = ctx.store
+    headers = {"User-Agent": f"safeschools/{__version__}"}
+    with (
+        httpx.Client(headers=headers, follow_redirects=True) as http,
+        _FetchBar(enabled=not as_json) as bar,
+    ):
+        report = fetching.fetch_chicago(
+            store,
+            settings,
+            client=http,
+            dataset=dataset,
+            since=since,
+            full=full,
+            progress=bar.update,
+        )
+    if as_json:
+        click.echo(json.dumps(report.as_dict(), indent=2, default=str))
+        return
+    out = _console()
+    resumed = ""
+    if report.pages_resumed:
+        resumed = f" ({report.pages_resumed} reused from an interrupted fetch)"
+    out.print(
+        f"Fetched {report.rows_fetched} rows of {report.dataset_id} from {report.url} "
+        f"in {report.pages} page(s){resumed}."
+    )
+    if report.ingest is None:
+        since_text = f" since {report.watermark_before}" if report.watermark_before else ""
+        out.print(f"No new or updated rows{since_text}; nothing changed.")
+        return
+    _print_report(report.ingest, False)
+    if report.watermark_after:
+        out.print(f"Next fetch asks for rows updated after {report.watermark_after}.")
 
 
 # ---------------------------------------------------------------------- listings
@@ -229,7 +391,9 @@ def schools(ctx: Context, school_year: str | None, fmt: str) -> None:
 
 
 @cli.command()
-@click.option("--rejects", "rejects_of", type=int, default=None, help="Show the rejected rows of import N.")
+@click.option(
+    "--rejects", "rejects_of", type=int, default=None, help="Show the rejected rows of import N."
+)
 @_FORMAT
 @pass_ctx
 @translate_errors
@@ -241,12 +405,90 @@ def imports(ctx: Context, rejects_of: int | None, fmt: str) -> None:
             {"line": r.line, "reason": r.reason, "file": r.location, "row": json.dumps(r.raw)}
             for r in ctx.store.rejected_rows(rejects_of)
         ]
-        _emit_rows(rows, fmt, f"Import #{rejects_of}: {len(rows)} rejected rows", ["line", "reason"])
+        _emit_rows(
+            rows, fmt, f"Import #{rejects_of}: {len(rows)} rejected rows", ["line", "reason"]
+        )
         return
     rows = [asdict(r) for r in service.list_imports(ctx.store)]
-    columns = ["id", "kind", "format", "school_year", "rows_read", "accepted", "rejected",
-               "inserted", "updated", "unchanged", "finished_at"]
+    columns = [
+        "id",
+        "kind",
+        "format",
+        "school_year",
+        "rows_read",
+        "accepted",
+        "rejected",
+        "inserted",
+        "updated",
+        "unchanged",
+        "finished_at",
+    ]
     _emit_rows(rows, fmt, f"{len(rows)} imports", columns)
+
+
+# ---------------------------------------------------------------------- demo
+@cli.command()
+@click.option(
+    "--seed",
+    type=click.IntRange(min=0),
+    default=DEFAULT_SEED,
+    show_default=True,
+    help="Seed of the synthetic city (the same seed always builds the same city).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the imports and summary as JSON.")
+@pass_ctx
+@translate_errors
+def demo(ctx: Context, seed: int, as_json: bool) -> None:
+    """Build the synthetic demo city into the store and summarise it (offline, no real data)."""
+    reports = service.load_demo_city(ctx.store, settings=ctx.settings, seed=seed)
+    summary = service.store_summary(ctx.store)
+    if as_json:
+        runs = [r.as_dict() for r in reports]
+        click.echo(json.dumps({"synthetic": True, "seed": seed, "run": runs, **summary}, indent=2))
+        return
+    _print_demo(seed, reports, summary, ctx.store.engine.url.render_as_string())
+
+
+def _print_demo(
+    seed: int, reports: list[service.IngestReport], summary: dict[str, Any], where: str
+) -> None:
+    out = _console()
+    out.print(
+        Panel(
+            "[bold]SYNTHETIC DEMO CITY — not real data[/bold]\n"
+            f"Demo City (synthetic), seed {seed}.\n"
+            "Every school, place and victim below is made up.",
+            expand=False,
+        )
+    )
+    runs = Table(title="Imports of this run", title_justify="left")
+    for column in ("import", "kind", "school year", "rows", "inserted", "updated", "unchanged"):
+        runs.add_column(column, justify="left" if column in ("kind", "school year") else "right")
+    for report in reports:
+        rec = report.record
+        assert rec is not None
+        counts = (rec.rows_read, rec.inserted, rec.updated, rec.unchanged)
+        runs.add_row(f"#{rec.id}", rec.kind, rec.school_year or "", *map(str, counts))
+    out.print(runs)
+    schools_table = Table(title="Schools per school year, by governance", title_justify="left")
+    governances = ["district", "charter", "contract", "options"]
+    for column in ["school year", *governances, "total"]:
+        schools_table.add_column(column, justify="left" if column == "school year" else "right")
+    for row in summary["schools_by_year"]:
+        schools_table.add_row(
+            row["school_year"], *(str(row[g]) for g in governances), str(row["total"])
+        )
+    out.print(schools_table)
+    victims = Table(title="Victimizations per year (victims, not incidents)", title_justify="left")
+    for column in ("year", "all", "fatal", "covers"):
+        victims.add_column(column, justify="right" if column in ("all", "fatal") else "left")
+    for row in summary["victimizations_by_year"]:
+        covers = f"{row['first']} to {row['last']}"
+        victims.add_row(str(row["year"]), str(row["all"]), str(row["fatal"]), covers)
+    out.print(victims)
+    bounds = ", ".join(f"{n} {k.replace('_', ' ')}s" for k, n in summary["boundaries"].items())
+    out.print(f"Boundaries: {bounds}.")
+    out.print(f"Stored in {where}. All of it is SYNTHETIC; list it with `safeschools imports`.")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -6,19 +6,24 @@ the results into their output. Nothing here prints.
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from safeschools.demo import DEFAULT_SEED, DEMO_SOURCE, build_demo_city, demo_imports
 from safeschools.errors import ConfigError, SourceError
 from safeschools.ingest.base import ParseResult, file_checksum
+from safeschools.ingest.boundaries import boundaries_from_file
+from safeschools.ingest.chicago_crimes import crimes_from_file
 from safeschools.ingest.chicago_victims import victims_from_file
 from safeschools.ingest.cps_schools import schools_from_cps_file
-from safeschools.model import ImportRecord, RejectedRow, School, school_year_label
+from safeschools.ingest.generic import records_from_mapping
+from safeschools.model import GOVERNANCES, ImportRecord, RejectedRow, School, school_year_label
 from safeschools.settings import Settings
 from safeschools.storage import Store, UpsertCounts, open_store
 
@@ -28,12 +33,14 @@ __all__ = [
     "ingest_file",
     "list_imports",
     "list_schools",
+    "load_demo_city",
     "open_store_from_settings",
     "record_parse_result",
+    "store_summary",
 ]
 
 #: What `ingest` accepts.
-INGEST_KINDS = ("schools", "victims")
+INGEST_KINDS = ("schools", "victims", "crimes", "boundaries")
 
 Clock = Callable[[], datetime]
 
@@ -122,7 +129,7 @@ def record_parse_result(
         store.add_rejected_rows(conn, import_id, result.rejects)
         note_parts = list(result.notes)
         if counts.updated:
-            note_parts.append(f"{counts.updated} row(s) replaced by newer versions")
+            note_parts.append(f"{counts.updated} stored row(s) updated by this file")
         store.finish_import(
             conn,
             import_id,
@@ -148,7 +155,27 @@ def record_parse_result(
     )
 
 
-def _parse(kind: str, path: Path, settings: Settings, school_year: str | None) -> ParseResult[Any]:
+def _parse(
+    kind: str,
+    path: Path,
+    settings: Settings,
+    school_year: str | None,
+    *,
+    mapping: Path | str | None = None,
+    select: str | Sequence[str] = ("shootings", "homicides"),
+    boundary_kind: str | None = None,
+) -> ParseResult[Any]:
+    if mapping is not None:
+        if kind not in ("schools", "victims"):
+            msg = f"--mapping reads schools or victims files, not {kind}; drop --mapping."
+            raise ConfigError(msg)
+        return records_from_mapping(
+            path, mapping, bbox=settings.area_bbox, kind=kind, school_year=school_year
+        )
+    if kind == "crimes":
+        return crimes_from_file(path, bbox=settings.area_bbox, select=select)
+    if kind == "boundaries":
+        return boundaries_from_file(path, kind=boundary_kind)
     if kind == "schools":
         return schools_from_cps_file(path, school_year=school_year, bbox=settings.area_bbox)
     if kind == "victims":
@@ -157,11 +184,24 @@ def _parse(kind: str, path: Path, settings: Settings, school_year: str | None) -
     raise ConfigError(msg)
 
 
-def _writer(store: Store, kind: str) -> Callable[[Any, list[Any], int], UpsertCounts]:
+def _writer(
+    store: Store, kind: str, result: ParseResult[Any] | None = None
+) -> Callable[[Any, list[Any], int], UpsertCounts]:
     if kind == "schools":
         return store.upsert_schools
-    if kind == "victims":
+    if kind in ("victims", "crimes"):
         return store.upsert_victimizations
+    if kind == "boundaries":
+        kinds = sorted({b.kind for b in result.records}) if result is not None else []
+        if len(kinds) != 1:
+            msg = "A boundaries import holds exactly one kind of boundary; import each file alone."
+            raise ConfigError(msg)
+        boundary_kind = kinds[0]
+
+        def write_boundaries(conn: Any, items: list[Any], import_id: int) -> UpsertCounts:
+            return store.replace_boundaries(conn, boundary_kind, items, import_id)
+
+        return write_boundaries
     msg = f"Unknown kind {kind!r}; use one of: {', '.join(INGEST_KINDS)}."
     raise ConfigError(msg)
 
@@ -175,8 +215,16 @@ def ingest_file(
     school_year: str | None = None,
     force: bool = False,
     now: Clock | None = None,
+    mapping: Path | str | None = None,
+    select: str | Sequence[str] = ("shootings", "homicides"),
+    boundary_kind: str | None = None,
 ) -> IngestReport:
-    """Import one file of ``kind`` (``schools``, ``victims``, ...).
+    """Import one file of ``kind`` (``schools``, ``victims``, ``crimes``, ``boundaries``).
+
+    ``mapping`` (a TOML column mapping) reads any city's schools or victims file with
+    :func:`~safeschools.ingest.generic.records_from_mapping`; ``select`` chooses the crime
+    types of a crimes file (``shootings``, ``homicides``, ``all``); ``boundary_kind`` names the
+    kind of a boundaries file when its properties do not tell.
 
     The whole import is one transaction: rows, rejected rows and the import record land
     together or not at all. A file whose bytes were imported before is not read again unless
@@ -187,7 +235,12 @@ def ingest_file(
     if not path.is_file():
         msg = f"{path} does not exist or is not a file; check the path."
         raise SourceError(msg)
-    checksum = file_checksum(path)
+    checksum = _import_key(
+        file_checksum(path),
+        mapping=mapping,
+        select=select if kind == "crimes" else None,
+        boundary_kind=boundary_kind,
+    )
     if not force:
         previous = _previous_import(store, kind, checksum, school_year)
         if previous is not None:
@@ -201,16 +254,54 @@ def ingest_file(
                     f"same file as import #{previous.id}; nothing to do (use --force to re-read)"
                 ],
             )
-    result = _parse(kind, path, settings, school_year)
+    result = _parse(
+        kind,
+        path,
+        settings,
+        school_year,
+        mapping=mapping,
+        select=select,
+        boundary_kind=boundary_kind,
+    )
     return record_parse_result(
         store,
         result,
         kind=kind,
         location=str(path),
         checksum=checksum,
-        writer=_writer(store, kind),
+        writer=_writer(store, kind, result),
         now=clock,
     )
+
+
+def _import_key(
+    file_digest: str,
+    *,
+    mapping: Path | str | None,
+    select: str | Sequence[str] | None,
+    boundary_kind: str | None,
+) -> str:
+    """The file's SHA-256, combined with the options that change what is read from it.
+
+    The same bytes read with another mapping, crime selection or boundary kind are another
+    import, not a duplicate.
+    """
+    options = []
+    if mapping is not None:
+        if not Path(mapping).is_file():
+            msg = f"The mapping file {mapping} does not exist; check the --mapping path."
+            raise SourceError(msg)
+        options.append(f"mapping={file_checksum(Path(mapping))}")
+    if select is not None:
+        chosen = [select] if isinstance(select, str) else list(select)
+        parts = sorted({p.strip().lower() for c in chosen for p in c.split(",") if p.strip()})
+        if parts != ["homicides", "shootings"]:
+            options.append(f"select={','.join(parts)}")
+    if boundary_kind is not None:
+        options.append(f"boundary_kind={boundary_kind}")
+    if not options:
+        return file_digest
+    return hashlib.sha256("|".join([file_digest, *options]).encode()).hexdigest()
 
 
 def _previous_import(
@@ -236,3 +327,120 @@ def list_schools(store: Store, *, school_year: str | None = None) -> list[School
 def list_imports(store: Store) -> list[ImportRecord]:
     """Every import, oldest first."""
     return store.imports()
+
+
+# ---------------------------------------------------------------------- demo city and summary
+def load_demo_city(
+    store: Store,
+    *,
+    settings: Settings,
+    seed: int = DEFAULT_SEED,
+    now: Clock | None = None,
+) -> list[IngestReport]:
+    """Build the synthetic demo city and write it through the normal import path.
+
+    One import per school year of schools, one for the victims and one for the boundaries, each
+    with the source ``demo-synthetic`` and the location ``synthetic demo city (seed N)``. The
+    city is deterministic, so loading it again inserts and updates nothing.
+
+    Raises
+    ------
+    ConfigError
+        The store already holds imports of real sources; synthetic rows must never mix with them.
+    """
+    real = sorted({r.source for r in store.imports() if r.source != DEMO_SOURCE})
+    if real:
+        msg = (
+            f"This store holds real data ({', '.join(real)}); the synthetic demo city must not "
+            "mix with it. Use a store of its own: safeschools --database-url sqlite:///demo.db demo"
+        )
+        raise ConfigError(msg)
+    city = build_demo_city(seed=seed, bbox=settings.area_bbox)
+    clock = now or (lambda: _local_now(settings))
+
+    def write_boundaries(conn: Any, items: list[Any], import_id: int) -> UpsertCounts:
+        counts = UpsertCounts()
+        for kind in sorted({b.kind for b in items}):
+            mine = [b for b in items if b.kind == kind]
+            counts = counts + store.replace_boundaries(conn, kind, mine, import_id)
+        return counts
+
+    writers: dict[str, Callable[[Any, list[Any], int], UpsertCounts]] = {
+        "schools": store.upsert_schools,
+        "victims": store.upsert_victimizations,
+        "boundaries": write_boundaries,
+    }
+    return [
+        record_parse_result(
+            store,
+            item.result,
+            kind=item.kind,
+            location=city.location,
+            checksum=item.checksum,
+            writer=writers[item.kind],
+            now=clock,
+        )
+        for item in demo_imports(city)
+    ]
+
+
+def store_summary(store: Store) -> dict[str, Any]:
+    """What the store holds, as JSON-ready dicts for every interface.
+
+    Keys: ``imports`` (every import, oldest first), ``schools_by_year`` (per school year: total
+    and per governance), ``victimizations_by_year`` (per calendar year of ``occurred_at``: all,
+    fatal, and the first and last local date, so part years show as such), ``boundaries``
+    (count per kind) and ``synthetic`` (True when every import is of the demo city).
+    """
+    imports = [
+        {
+            "id": r.id,
+            "source": r.source,
+            "kind": r.kind,
+            "location": r.location,
+            "format": r.format,
+            "school_year": r.school_year,
+            "rows_read": r.rows_read,
+            "accepted": r.accepted,
+            "rejected": r.rejected,
+            "inserted": r.inserted,
+            "updated": r.updated,
+            "unchanged": r.unchanged,
+            "finished_at": r.finished_at.isoformat() if r.finished_at else None,
+        }
+        for r in store.imports()
+    ]
+    by_year: dict[str, Counter[str]] = {}
+    for school in store.schools():
+        by_year.setdefault(school.school_year, Counter())[school.governance or "unknown"] += 1
+    schools_by_year = [
+        {
+            "school_year": year,
+            "total": sum(counts.values()),
+            **{g: counts[g] for g in GOVERNANCES},
+            **({"unknown": counts["unknown"]} if counts["unknown"] else {}),
+        }
+        for year, counts in sorted(by_year.items())
+    ]
+    victims: dict[int, dict[str, Any]] = {}
+    for row in store.victimizations():
+        entry = victims.setdefault(
+            row.occurred_at.year,
+            {"year": row.occurred_at.year, "all": 0, "fatal": 0, "first": row.occurred_at},
+        )
+        entry["all"] += 1
+        entry["fatal"] += int(row.fatal)
+        entry["last"] = row.occurred_at
+    victimizations_by_year = [
+        {**e, "first": e["first"].date().isoformat(), "last": e["last"].date().isoformat()}
+        for _, e in sorted(victims.items())
+    ]
+    boundaries = Counter(b.kind for b in store.boundaries())
+    sources = {i["source"] for i in imports}
+    return {
+        "imports": imports,
+        "schools_by_year": schools_by_year,
+        "victimizations_by_year": victimizations_by_year,
+        "boundaries": dict(sorted(boundaries.items())),
+        "synthetic": sources == {DEMO_SOURCE},
+    }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from safeschools.ingest import chicago_victims, cps_schools
+from safeschools.ingest import boundaries, chicago_crimes, chicago_victims, cps_schools, generic
 
 __all__ = ["SOURCES", "Source"]
 
@@ -14,7 +14,7 @@ class Source:
     """A publisher's dataset: its name, what kind of records it gives, and where it comes from."""
 
     name: str
-    kind: str  # "schools", "victims", "boundaries"
+    kind: str  # "schools", "victims", "crimes", "boundaries"; "schools/victims" for generic
     title: str
     publisher: str
     url: str
@@ -40,5 +40,8 @@ SOURCES: dict[str, Source] = {
         _source(cps_schools.SOURCE_LOCATIONS, "schools"),
         _source(cps_schools.SOURCE_PROFILES, "schools"),
         _source(chicago_victims.SOURCE, "victims"),
+        _source(chicago_crimes.SOURCE, "crimes"),
+        _source(boundaries.SOURCE, "boundaries"),
+        _source(generic.SOURCE, "schools/victims"),
     )
 }

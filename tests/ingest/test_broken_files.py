@@ -246,7 +246,7 @@ def test_updated_row_replaces_the_old_one(store: Store, settings: Settings, tmp_
     rec = report.record
     assert rec is not None
     assert (rec.inserted, rec.updated, rec.unchanged) == (0, 1, 222)
-    assert rec.note is not None and "replaced" in rec.note
+    assert rec.note is not None and "1 stored row(s) updated" in rec.note
     victims = {v.source_row_id: v for v in store.victimizations()}
     assert len(victims) == 223
     assert victims[target].fatal is True

@@ -1,0 +1,337 @@
+"""Administrative boundaries: community areas, police districts and wards.
+
+Reads a zipped shapefile (the portal's "Export > Shapefile"), a GeoJSON file or any other
+single-layer vector file GDAL reads, with :mod:`pyogrio` and :mod:`shapely`. Each feature becomes
+a :class:`~safeschools.model.Boundary`: its kind, a code, a name and its geometry as WKT in
+lat-lon degrees (EPSG:4326); a file in another CRS (for example Illinois State Plane East,
+EPSG:3435) is reprojected.
+
+The kind is recognised from the feature properties when not given:
+
+=================  ==============================  ====================
+kind               code                            name
+=================  ==============================  ====================
+community_area     ``area_numbe`` / ``area_num_1``  ``community``
+police_district    ``district`` / ``dist_num``      ``district_label``
+ward               ``ward``                         ``ward_label``
+=================  ==============================  ====================
+
+Codes are written without leading zeros (``"3"``, not ``"003"``). Features that share a code are
+merged into one MultiPolygon: the City's police district file draws district 31 (the airports
+and a few unincorporated pieces) as three separate features. Invalid geometries are repaired
+with :func:`shapely.make_valid`, and the result's notes say so. A feature with no geometry, no
+polygon, or no code is a rejected row.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import shapely
+from shapely.geometry import MultiPolygon, Polygon
+from shapely.geometry.base import BaseGeometry
+
+from safeschools.errors import SourceError, SourceSchemaError
+from safeschools.ingest.base import ParseResult, public_raw
+from safeschools.model import BOUNDARY_KINDS, Boundary, RejectedRow
+
+__all__ = ["SOURCE", "boundaries_from_file", "detect_boundary_kind"]
+
+SOURCE = {
+    "name": "chicago-boundaries",
+    "title": "Boundaries - Community Areas, Police Districts and Wards",
+    "publisher": "City of Chicago Data Portal",
+    "url": "https://data.cityofchicago.org/browse?q=boundaries",
+    "license": "City of Chicago Data Portal terms of use",
+    "coverage": "77 community areas, 22 police districts plus district 31, 50 wards; "
+    "zipped shapefile or GeoJSON, reprojected to EPSG:4326",
+}
+
+
+@dataclass(frozen=True)
+class _KindFields:
+    code: tuple[str, ...]
+    name: tuple[str, ...]
+    label: str  # name fallback: f"{label} {code}"
+    needs_name: bool  # the name column is part of the recognition
+
+
+_FIELDS: dict[str, _KindFields] = {
+    "community_area": _KindFields(
+        ("area_numbe", "area_num_1", "area_number", "area_num"),
+        ("community",),
+        "Community area",
+        needs_name=True,
+    ),
+    "police_district": _KindFields(
+        ("district", "dist_num"), ("district_label", "dist_label"), "District", needs_name=False
+    ),
+    "ward": _KindFields(("ward",), ("ward_label",), "Ward", needs_name=False),
+}
+
+
+def _find(fields: Sequence[str], names: Sequence[str]) -> str | None:
+    lower = {f.lower(): f for f in fields}
+    for name in names:
+        if name in lower:
+            return lower[name]
+    return None
+
+
+def detect_boundary_kind(fields: Sequence[str]) -> str | None:
+    """The boundary kind whose columns ``fields`` holds, or ``None`` when none or several do.
+
+    Examples
+    --------
+    >>> detect_boundary_kind(["area_numbe", "community", "shape_area"])
+    'community_area'
+    >>> detect_boundary_kind(["layer", "ward", "ward_label"])
+    'ward'
+    """
+    hits = [
+        kind
+        for kind, spec in _FIELDS.items()
+        if _find(fields, spec.code) and (not spec.needs_name or _find(fields, spec.name))
+    ]
+    return hits[0] if len(hits) == 1 else None
+
+
+def _text(value: Any) -> str:
+    """A property value as text: integral floats without ``.0``, missing values empty."""
+    if value is None:
+        return ""
+    if isinstance(value, (float, np.floating)):
+        if math.isnan(value):
+            return ""
+        if float(value).is_integer():
+            return str(int(value))
+        return str(float(value))
+    if isinstance(value, (int, np.integer)):
+        return str(int(value))
+    return str(value).strip()
+
+
+def _code(text: str) -> str:
+    """``"003"`` -> ``"3"``; other codes are kept as written (stripped)."""
+    value = text.strip()
+    return str(int(value)) if value.isdigit() else value
+
+
+def _polygons(geom: BaseGeometry) -> list[Polygon]:
+    """The polygon parts of ``geom`` (lines and points left by make_valid are dropped)."""
+    if isinstance(geom, Polygon):
+        return [] if geom.is_empty else [geom]
+    if isinstance(geom, MultiPolygon):
+        return [p for p in geom.geoms if not p.is_empty]
+    parts: list[Polygon] = []
+    for part in getattr(geom, "geoms", []):
+        parts.extend(_polygons(part))
+    return parts
+
+
+def _read(path: Path) -> tuple[dict[str, Any], Any, list[Any]]:
+    import pyogrio
+    from pyogrio.errors import DataLayerError, DataSourceError
+
+    if not path.exists():
+        msg = f"{path} does not exist; check the path."
+        raise SourceError(msg)
+    try:
+        layers = pyogrio.list_layers(path)
+        meta, _fids, geometry, field_data = pyogrio.raw.read(path, layer=0)
+    except (DataSourceError, DataLayerError) as exc:
+        msg = (
+            f"{path.name} cannot be read as a zipped shapefile or GeoJSON ({exc}); "
+            "export the boundaries again as Shapefile or GeoJSON."
+        )
+        raise SourceError(msg) from exc
+    if len(layers) > 1:
+        meta["note"] = f"read layer {layers[0][0]!r}, the first of {len(layers)}"
+    return meta, geometry, list(field_data)
+
+
+def _to_wgs84(crs_text: str | None, path: Path) -> tuple[Any, str]:
+    """A pyproj transformer to EPSG:4326 (``None`` when already in lon/lat) and the CRS's name."""
+    from pyproj import CRS, Transformer
+    from pyproj.exceptions import CRSError
+
+    if not crs_text:
+        return None, "no CRS given, taken as EPSG:4326"
+    try:
+        crs = CRS.from_user_input(crs_text)
+    except CRSError as exc:
+        msg = f"{path.name} has a coordinate system pyproj cannot read ({exc}); re-export it."
+        raise SourceSchemaError(msg) from exc
+    if crs.equals(CRS("EPSG:4326"), ignore_axis_order=True):
+        return None, "EPSG:4326"
+    epsg = crs.to_epsg()
+    name = f"EPSG:{epsg}" if epsg else crs.name
+    return Transformer.from_crs(crs, "EPSG:4326", always_xy=True), name
+
+
+def _reproject(geom: BaseGeometry, transformer: Any) -> BaseGeometry:
+    def project(coords: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+        lon, lat = transformer.transform(coords[:, 0], coords[:, 1])
+        return np.column_stack([lon, lat])
+
+    return shapely.transform(geom, project)
+
+
+def _layout(path: Path) -> str:
+    suffix = path.suffix.lower()
+    if suffix == ".zip":
+        return "zipped shapefile"
+    if suffix in (".geojson", ".json"):
+        return "GeoJSON"
+    if suffix == ".shp":
+        return "shapefile"
+    return f"{suffix.lstrip('.') or 'vector'} file"
+
+
+def boundaries_from_file(
+    path: Path | str,
+    *,
+    kind: str | None = None,
+    source: str = SOURCE["name"],
+) -> ParseResult[Boundary]:
+    """Read boundaries of one kind from a zipped shapefile, a shapefile or a GeoJSON file.
+
+    Parameters
+    ----------
+    path
+        The file. A ``.zip`` is read in place (GDAL's ``/vsizip/``).
+    kind
+        One of :data:`~safeschools.model.BOUNDARY_KINDS`; recognised from the properties when
+        omitted.
+    source
+        Name of the source kept with the import.
+
+    Returns
+    -------
+    ParseResult
+        One :class:`~safeschools.model.Boundary` per code, geometry as WKT in lon/lat degrees
+        (EPSG:4326), sorted by code (numerically when codes are numbers).
+
+    Raises
+    ------
+    SourceError
+        The file cannot be read, or not one feature has both a geometry and a code.
+    SourceSchemaError
+        The kind cannot be recognised, or the file lacks the kind's code column.
+
+    Examples
+    --------
+    >>> from safeschools.testing import real_data
+    >>> result = boundaries_from_file(
+    ...     real_data("chicago-boundaries", "police_districts.geojson")
+    ... )  # doctest: +SKIP
+    >>> len(result.records)  # doctest: +SKIP
+    23
+    """
+    path = Path(path)
+    if kind is not None and kind not in BOUNDARY_KINDS:
+        msg = (
+            f"Unknown boundary kind {kind!r}; use --kind with one of: {', '.join(BOUNDARY_KINDS)}."
+        )
+        raise SourceSchemaError(msg)
+    meta, geometry, field_data = _read(path)
+    fields = [str(f) for f in meta.get("fields", [])]
+    if kind is None:
+        kind = detect_boundary_kind(fields)
+        if kind is None:
+            msg = (
+                f"Cannot tell which boundaries {path.name} holds (properties: "
+                f"{', '.join(fields) or 'none'}); pass --kind with one of: "
+                f"{', '.join(BOUNDARY_KINDS)}."
+            )
+            raise SourceSchemaError(msg)
+    spec = _FIELDS[kind]
+    code_field = _find(fields, spec.code)
+    if code_field is None:
+        msg = (
+            f"{path.name} has no {' or '.join(spec.code)} property, so it holds no "
+            f"{kind.replace('_', ' ')} codes; check the file or --kind."
+        )
+        raise SourceSchemaError(msg)
+    name_field = _find(fields, spec.name)
+    transformer, crs_name = _to_wgs84(meta.get("crs"), path)
+    values = {f: field_data[i] for i, f in enumerate(fields)}
+
+    rejects: list[RejectedRow] = []
+    repaired: list[str] = []
+    by_code: dict[str, list[tuple[str, BaseGeometry]]] = {}
+    rows_read = len(geometry)
+    for index in range(rows_read):
+        raw = {f: _text(values[f][index]) for f in fields}
+        line = index + 1
+        code = _code(raw[code_field])
+        wkb = geometry[index]
+        if not code:
+            rejects.append(RejectedRow(line, f"{code_field} is empty", public_raw(raw), path.name))
+            continue
+        if wkb is None:
+            rejects.append(RejectedRow(line, "feature has no geometry", public_raw(raw), path.name))
+            continue
+        geom = shapely.force_2d(shapely.from_wkb(wkb))
+        if transformer is not None:
+            geom = _reproject(geom, transformer)
+        if not geom.is_valid:
+            geom = shapely.make_valid(geom)
+            repaired.append(code)
+        parts = _polygons(geom)
+        if not parts:
+            reason = f"feature has no polygon (geometry {geom.geom_type})"
+            rejects.append(RejectedRow(line, reason, public_raw(raw), path.name))
+            continue
+        shape: BaseGeometry = parts[0] if len(parts) == 1 else MultiPolygon(parts)
+        name = raw[name_field] if name_field else ""
+        by_code.setdefault(code, []).append((name, shape))
+
+    if not by_code:
+        msg = (
+            f"None of the {rows_read} features of {path.name} has both a geometry and a "
+            f"{code_field}; nothing was imported. Check the file."
+        )
+        raise SourceError(msg)
+
+    notes: list[str] = []
+    records: list[Boundary] = []
+    for code in sorted(by_code, key=lambda c: (not c.isdigit(), int(c) if c.isdigit() else 0, c)):
+        items = by_code[code]
+        if len(items) == 1:
+            shape = items[0][1]
+        else:
+            merged = shapely.union_all([g for _n, g in items])
+            parts = _polygons(merged)
+            shape = MultiPolygon(parts)
+            notes.append(
+                f"{kind.replace('_', ' ')} {code} was drawn as {len(items)} features; "
+                "merged into one MultiPolygon"
+            )
+        name = next((n for n, _g in items if n), "") or f"{spec.label} {code}"
+        wkt = shapely.to_wkt(shape, rounding_precision=-1, output_dimension=2)
+        records.append(Boundary(kind=kind, code=code, name=name, geometry_wkt=wkt))
+    if repaired:
+        notes.append(
+            f"{len(repaired)} invalid geometr{'y' if len(repaired) == 1 else 'ies'} repaired "
+            f"with make_valid (codes {', '.join(repaired)})"
+        )
+    crs_note = crs_name
+    if transformer is not None:
+        crs_note = f"{crs_name} reprojected to EPSG:4326"
+        notes.append(f"reprojected from {crs_name} to EPSG:4326")
+    if "note" in meta:
+        notes.append(str(meta["note"]))
+    return ParseResult(
+        source=source,
+        records=records,
+        rejects=rejects,
+        format=f"{source}: {kind} boundaries, {_layout(path)} ({crs_note})",
+        rows_read=rows_read,
+        notes=notes,
+    )

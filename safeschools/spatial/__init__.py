@@ -1,0 +1,5 @@
+"""Geometry: distances on the WGS84 ellipsoid and the school-victimization pairs within a radius."""
+
+from safeschools.spatial.pairs import PairSet, ellipsoidal_distance_m, pairs_within
+
+__all__ = ["PairSet", "ellipsoidal_distance_m", "pairs_within"]

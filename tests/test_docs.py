@@ -1,0 +1,37 @@
+"""The docs say what the code does: every command, setting and source is documented."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _generator():  # type: ignore[no-untyped-def]
+    spec = importlib.util.spec_from_file_location("docs_generate", ROOT / "docs" / "generate.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize(
+    ("name", "builder"), [("cli.md", "cli_markdown"), ("sources.md", "sources_markdown")]
+)
+def test_generated_docs_are_current(name: str, builder: str) -> None:
+    expected = getattr(_generator(), builder)()
+    actual = (ROOT / "docs" / name).read_text(encoding="utf-8")
+    assert actual == expected, f"docs/{name} is out of date: run `make docs`"
+
+
+def test_readme_first_screen_gives_the_two_commands() -> None:
+    first_screen = "\n".join((ROOT / "README.md").read_text(encoding="utf-8").splitlines()[:25])
+    assert "make demo" in first_screen
+    assert "make test" in first_screen
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    assert "make test" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
