@@ -298,6 +298,31 @@ _DATE_FORMATS = (
 )
 
 
+_US_DATETIME = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4}) (\d{1,2}):(\d{2}):(\d{2}) ?([AaPp][Mm])$")
+
+
+def _fast_datetime(value: str) -> datetime | None:
+    """The two formats the portal writes, without strptime's cost; None for anything else."""
+    if len(value) >= 10 and value[4] == "-":
+        try:
+            parsed = datetime.fromisoformat(value)
+        except ValueError:
+            return None
+        return parsed.replace(tzinfo=None) if parsed.tzinfo is not None else parsed
+    match = _US_DATETIME.match(value)
+    if match is None:
+        return None
+    month, day, year, hour, minute, second, half = match.groups()
+    h = int(hour)
+    if not 1 <= h <= 12:
+        return None
+    h = h % 12 + (12 if half.upper() == "PM" else 0)
+    try:
+        return datetime(int(year), int(month), int(day), h, int(minute), int(second))
+    except ValueError:
+        return None
+
+
 def parse_local_datetime(text: str, *, column: str = "date") -> datetime:
     """Parse a publisher's local date-time: ISO (API), ``MM/DD/YYYY hh:mm:ss AM`` (portal CSV).
 
@@ -313,6 +338,11 @@ def parse_local_datetime(text: str, *, column: str = "date") -> datetime:
     value = text.strip()
     if not value:
         raise RowError(f"{column} is empty")
+    fast = _fast_datetime(value)
+    if fast is not None:
+        if not 1900 <= fast.year <= 2100:
+            raise RowError(f"{column} {value!r} is out of range")
+        return fast
     for fmt in _DATE_FORMATS:
         try:
             parsed = datetime.strptime(value, fmt)

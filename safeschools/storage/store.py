@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, fields, replace
 from datetime import datetime
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -68,10 +69,21 @@ class UpsertCounts:
         )
 
 
+_victim_values = attrgetter(*_VICTIM_FIELDS)
+_school_values = attrgetter(*_SCHOOL_FIELDS)
+
+
+def _victim_dict(row: Victimization) -> dict[str, Any]:
+    return dict(zip(_VICTIM_FIELDS, _victim_values(row), strict=True))
+
+
+def _school_dict(row: School) -> dict[str, Any]:
+    return dict(zip(_SCHOOL_FIELDS, _school_values(row), strict=True))
+
+
 def victimization_hash(row: Victimization) -> str:
     """A stable digest of every field, to tell an updated row from an unchanged one."""
-    payload = json.dumps(asdict(row), default=str, sort_keys=True)
-    return hashlib.sha256(payload.encode()).hexdigest()
+    return hashlib.blake2b(repr(_victim_values(row)).encode(), digest_size=16).hexdigest()
 
 
 def _make_engine(url: str) -> Engine:
@@ -329,7 +341,7 @@ class Store:
             key = (school.school_id, school.school_year)
             old = existing.get(key)
             if old is None:
-                inserts.append({**asdict(school), "import_id": import_id})
+                inserts.append({**_school_dict(school), "import_id": import_id})
                 existing[key] = school
                 continue
             changes = {
@@ -343,7 +355,7 @@ class Store:
             merged = replace(old, **changes)
             existing[key] = merged
             updates.append(
-                {**{f"b_{k}": v for k, v in asdict(merged).items()}, "b_import_id": import_id}
+                {**{f"b_{k}": v for k, v in _school_dict(merged).items()}, "b_import_id": import_id}
             )
         if inserts:
             conn.execute(sa_insert(t.schools), inserts)
@@ -402,13 +414,13 @@ class Store:
             digest = victimization_hash(row)
             hit = known.get((row.source, row.source_row_id))
             if hit is None:
-                inserts.append({**asdict(row), "row_hash": digest, "import_id": import_id})
+                inserts.append({**_victim_dict(row), "row_hash": digest, "import_id": import_id})
             elif hit[1] == digest:
                 unchanged += 1
             else:
                 updates.append(
                     {
-                        **{f"b_{k}": v for k, v in asdict(row).items()},
+                        **{f"b_{k}": v for k, v in _victim_dict(row).items()},
                         "b_row_hash": digest,
                         "b_import_id": import_id,
                         "b_id": hit[0],

@@ -192,7 +192,7 @@ def test_fetch_after_updates_takes_exactly_the_changed_rows(
     rec = report.ingest.record
     assert (rec.rows_read, rec.accepted, rec.rejected) == (7, 7, 0)
     assert (rec.inserted, rec.updated, rec.unchanged) == (2, 5, 0)
-    assert "5 row(s) replaced by newer versions" in (rec.note or "")
+    assert "5 stored row(s) updated by this file" in (rec.note or "")
     victims = {v.source_row_id: v for v in store.victimizations()}
     assert len(victims) == TOTAL_ROWS + 2
     assert {i for i, v in victims.items() if v.block == "0 N STATE ST"} >= changed
