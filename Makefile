@@ -18,6 +18,8 @@ install: $(STAMP)
 ## Build the synthetic demo city in $(DEMO_DB) (SQLite, offline) and run the main job on it.
 demo: $(STAMP)
 	$(BIN)/safeschools --database-url sqlite:///$(DEMO_DB) demo
+	$(BIN)/safeschools --database-url sqlite:///$(DEMO_DB) compare-definitions
+	$(BIN)/safeschools --database-url sqlite:///$(DEMO_DB) exposure --preset abc7-2024 --top 10
 
 ## Run every test (store tests also on PostgreSQL when SAFESCHOOLS_TEST_POSTGRES_URL is set).
 test: $(STAMP)

@@ -7,7 +7,7 @@ import sys
 
 from benchmarks._harness import Row, print_table
 
-BENCHMARKS = ["bench_ingest"]
+BENCHMARKS = ["bench_ingest", "bench_pairs", "bench_query"]
 
 
 def main(argv: list[str]) -> int:

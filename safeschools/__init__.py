@@ -13,15 +13,20 @@ from safeschools.errors import (
     SourceSchemaError,
 )
 from safeschools.model import Boundary, ImportRecord, RejectedRow, School, Victimization
+from safeschools.proximity import PRESETS, Definition, ExposureResult
+from safeschools.service import compare_definitions, exposure
 from safeschools.settings import Settings
 from safeschools.storage import Store, open_store
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "PRESETS",
     "Boundary",
     "ConfigError",
     "DataValidationError",
+    "Definition",
+    "ExposureResult",
     "ImportRecord",
     "NotFoundError",
     "RejectedRow",
@@ -33,5 +38,7 @@ __all__ = [
     "Store",
     "Victimization",
     "__version__",
+    "compare_definitions",
+    "exposure",
     "open_store",
 ]

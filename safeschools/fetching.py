@@ -514,6 +514,7 @@ def fetch_chicago(
         checksum=file_checksum(table_path),
         writer=spec.writer(store),
         now=clock,
+        pair_radius_m=settings.max_pair_radius_m,
         after_write=lambda conn: store.set_fetch_watermark(
             conn, spec.source, new_watermark, fetched_at
         ),

@@ -7,13 +7,16 @@ the results into their output. Nothing here prints.
 from __future__ import annotations
 
 import hashlib
+import json
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
+
+import numpy as np
 
 from safeschools.demo import DEFAULT_SEED, DEMO_SOURCE, build_demo_city, demo_imports
 from safeschools.errors import ConfigError, SourceError
@@ -21,10 +24,16 @@ from safeschools.ingest.base import ParseResult, file_checksum
 from safeschools.ingest.boundaries import boundaries_from_file
 from safeschools.ingest.chicago_crimes import crimes_from_file
 from safeschools.ingest.chicago_victims import victims_from_file
+from safeschools.ingest.cps_calendars import calendars_from_file
 from safeschools.ingest.cps_schools import schools_from_cps_file
 from safeschools.ingest.generic import records_from_mapping
 from safeschools.model import GOVERNANCES, ImportRecord, RejectedRow, School, school_year_label
+from safeschools.proximity.calendar import SchoolCalendar
+from safeschools.proximity.definition import Definition, parse_radius
+from safeschools.proximity.engine import CAVEATS, ExposureData, ExposureIndex, ExposureResult
+from safeschools.proximity.presets import PRESETS, load_presets, preset
 from safeschools.settings import Settings
+from safeschools.spatial import pairs_within
 from safeschools.storage import Store, UpsertCounts, open_store
 
 __all__ = [
@@ -36,11 +45,12 @@ __all__ = [
     "load_demo_city",
     "open_store_from_settings",
     "record_parse_result",
+    "school_calendar",
     "store_summary",
 ]
 
 #: What `ingest` accepts.
-INGEST_KINDS = ("schools", "victims", "crimes", "boundaries")
+INGEST_KINDS = ("schools", "victims", "crimes", "boundaries", "calendars")
 
 Clock = Callable[[], datetime]
 
@@ -93,6 +103,79 @@ class IngestReport:
         }
 
 
+#: Imports of these kinds change which schools and victimizations are near each other.
+PAIR_KINDS = ("schools", "victims", "crimes")
+
+
+@dataclass(frozen=True)
+class PairRefresh:
+    """What :func:`refresh_pairs` did."""
+
+    full: bool
+    victims_checked: int
+    schools_checked: int
+    pairs_written: int
+
+
+def refresh_pairs(store: Store, conn: Any, *, max_radius_m: float) -> PairRefresh:
+    """Bring the stored school-victimization pairs up to date, inside the caller's transaction.
+
+    Distances are computed once, for every pair within ``max_radius_m`` metres; every exposure
+    question is then a filter on the pairs. The store remembers up to which import the pairs are
+    complete: only victimizations and school-years written by a later import are (re)paired.
+    A different ``max_radius_m`` than last time recomputes everything.
+    """
+    state_text = store.get_state(conn, "pairs")
+    state = json.loads(state_text) if state_text else None
+    full = state is None or float(state["max_radius_m"]) != float(max_radius_m)
+    done_through = 0 if full else int(state["import_id"])  # type: ignore[index]
+    latest = store.max_import_id(conn)
+    victims = store.victim_points(conn)
+    schools = store.school_points(conn)
+    new_v = victims["import_id"] > done_through
+    new_s = schools["import_id"] > done_through
+    if full:
+        store.delete_all_pairs(conn)
+    else:
+        store.delete_pairs_of_victims(conn, victims["id"][new_v].tolist())
+        store.delete_pairs_of_schools(
+            conn, list(zip(schools["school_year"][new_s], schools["school_id"][new_s], strict=True))
+        )
+    written = 0
+    # Every school-year against the new victimizations, then the new school-years against the
+    # victimizations that were already paired.
+    for s_mask, v_mask in ((np.ones_like(new_s), new_v), (new_s, ~new_v)):
+        if not s_mask.any() or not v_mask.any():
+            continue
+        s_idx = np.flatnonzero(s_mask)
+        v_idx = np.flatnonzero(v_mask)
+        pairs = pairs_within(
+            schools["lat"][s_idx],
+            schools["lon"][s_idx],
+            victims["lat"][v_idx],
+            victims["lon"][v_idx],
+            # a centimetre more, so that a victim exactly at the largest radius is kept
+            radius_m=max_radius_m + 0.01,
+        )
+        chosen = s_idx[pairs.school]
+        written += store.insert_pairs(
+            conn,
+            schools["school_year"][chosen].tolist(),
+            schools["school_id"][chosen].tolist(),
+            victims["id"][v_idx[pairs.point]].tolist(),
+            pairs.distance_m.tolist(),
+        )
+    store.set_state(
+        conn, "pairs", json.dumps({"max_radius_m": float(max_radius_m), "import_id": latest})
+    )
+    return PairRefresh(
+        full=full,
+        victims_checked=int(new_v.sum()),
+        schools_checked=int(new_s.sum()),
+        pairs_written=written,
+    )
+
+
 def _reason_key(reason: str) -> str:
     """Group reasons that differ only in the values they quote."""
     for sep in (" '", " (", " [", ": "):
@@ -111,8 +194,13 @@ def record_parse_result(
     writer: Callable[[Any, list[Any], int], UpsertCounts],
     now: Clock,
     after_write: Callable[[Any], None] | None = None,
+    pair_radius_m: float | None = None,
 ) -> IngestReport:
-    """Write a parse result, its rejected rows and its import record in one transaction."""
+    """Write a parse result, its rejected rows and its import record in one transaction.
+
+    With ``pair_radius_m``, the school-victimization pairs are brought up to date in the same
+    transaction (see :func:`refresh_pairs`).
+    """
     started = now()
     with store.transaction() as conn:
         import_id = store.start_import(
@@ -143,6 +231,8 @@ def record_parse_result(
         )
         if after_write is not None:
             after_write(conn)
+        if pair_radius_m is not None and kind in PAIR_KINDS:
+            refresh_pairs(store, conn, max_radius_m=pair_radius_m)
     reasons = Counter(_reason_key(r.reason) for r in result.rejects).most_common()
     return IngestReport(
         kind=kind,
@@ -176,6 +266,8 @@ def _parse(
         return crimes_from_file(path, bbox=settings.area_bbox, select=select)
     if kind == "boundaries":
         return boundaries_from_file(path, kind=boundary_kind)
+    if kind == "calendars":
+        return calendars_from_file(path)
     if kind == "schools":
         return schools_from_cps_file(path, school_year=school_year, bbox=settings.area_bbox)
     if kind == "victims":
@@ -202,6 +294,8 @@ def _writer(
             return store.replace_boundaries(conn, boundary_kind, items, import_id)
 
         return write_boundaries
+    if kind == "calendars":
+        return store.replace_calendar_days
     msg = f"Unknown kind {kind!r}; use one of: {', '.join(INGEST_KINDS)}."
     raise ConfigError(msg)
 
@@ -219,7 +313,8 @@ def ingest_file(
     select: str | Sequence[str] = ("shootings", "homicides"),
     boundary_kind: str | None = None,
 ) -> IngestReport:
-    """Import one file of ``kind`` (``schools``, ``victims``, ``crimes``, ``boundaries``).
+    """Import one file of ``kind`` (``schools``, ``victims``, ``crimes``, ``boundaries``,
+    ``calendars``).
 
     ``mapping`` (a TOML column mapping) reads any city's schools or victims file with
     :func:`~safeschools.ingest.generic.records_from_mapping`; ``select`` chooses the crime
@@ -271,6 +366,7 @@ def ingest_file(
         checksum=checksum,
         writer=_writer(store, kind, result),
         now=clock,
+        pair_radius_m=settings.max_pair_radius_m,
     )
 
 
@@ -329,6 +425,17 @@ def list_imports(store: Store) -> list[ImportRecord]:
     return store.imports()
 
 
+def school_calendar(
+    store: Store, *, grades: str = "HS", as_planned: bool = False
+) -> SchoolCalendar:
+    """The school calendar of the stored calendar days, for ``grades`` (``HS``, ``ES``, ``all``).
+
+    School years without stored days follow the rules of
+    :mod:`safeschools.proximity.calendar`; ``as_planned`` keeps unplanned closures as school days.
+    """
+    return SchoolCalendar.from_days(store.calendar_days(), grades=grades, as_planned=as_planned)
+
+
 # ---------------------------------------------------------------------- demo city and summary
 def load_demo_city(
     store: Store,
@@ -379,6 +486,7 @@ def load_demo_city(
             checksum=item.checksum,
             writer=writers[item.kind],
             now=clock,
+            pair_radius_m=settings.max_pair_radius_m,
         )
         for item in demo_imports(city)
     ]
@@ -444,3 +552,164 @@ def store_summary(store: Store) -> dict[str, Any]:
         "boundaries": dict(sorted(boundaries.items())),
         "synthetic": sources == {DEMO_SOURCE},
     }
+
+
+# ---------------------------------------------------------------------- exposure
+def _vintage(store: Store) -> dict[str, Any]:
+    """What data a result was computed on: newest victimization, newest import, sources."""
+    summary = store.victimization_summary()
+    newest = max((r["last"] for r in summary if r["last"] is not None), default=None)
+    finished = [i.finished_at for i in store.imports() if i.finished_at is not None]
+    return {
+        "newest_occurred_at": _iso(newest),
+        "newest_import_at": _iso(max(finished, default=None)),
+        "sources": [{"source": r["source"], "victimizations": int(r["rows"])} for r in summary],
+        "synthetic": bool(summary) and all(r["source"] == DEMO_SOURCE for r in summary),
+    }
+
+
+def _iso(value: Any) -> str | None:
+    """ISO text of a datetime (or of the text SQLite gives back); None stays None."""
+    if value is None:
+        return None
+    return value.isoformat() if hasattr(value, "isoformat") else str(value).replace(" ", "T")
+
+
+def exposure_index(store: Store, *, settings: Settings) -> ExposureIndex:
+    """Load the pairs and attributes once; the index answers any definition in milliseconds."""
+    cols = store.exposure_columns()
+    data = ExposureData(
+        max_radius_m=_stored_pair_radius(store, settings), vintage=_vintage(store), **cols
+    )
+    return ExposureIndex(data, calendars=_calendars(store))
+
+
+def _calendars(store: Store) -> dict[str, Any]:
+    make = globals().get("school_calendar")
+    if make is None:
+        return {}
+    return {grades: make(store, grades=grades) for grades in ("ES", "HS")}
+
+
+def _stored_pair_radius(store: Store, settings: Settings) -> float:
+    with store.engine.connect() as conn:
+        text_value = store.get_state(conn, "pairs")
+    if text_value is None:
+        return float(settings.max_pair_radius_m)
+    return float(json.loads(text_value)["max_radius_m"])
+
+
+def rebuild_pairs(store: Store, *, settings: Settings) -> PairRefresh:
+    """Recompute every pair for ``settings.max_pair_radius_m`` (after changing it)."""
+    with store.transaction() as conn:
+        store.delete_all_pairs(conn)
+        store.set_state(conn, "pairs", json.dumps({"max_radius_m": -1.0, "import_id": 0}))
+        return refresh_pairs(store, conn, max_radius_m=settings.max_pair_radius_m)
+
+
+def resolve_definition(
+    *,
+    settings: Settings,
+    preset_name: str | None = None,
+    presets_file: Path | str | None = None,
+    **changes: Any,
+) -> Definition:
+    """A definition from a preset (or the CLI's defaults) with the given parts changed.
+
+    ``changes`` take Definition fields; ``None`` values are ignored.
+    """
+    presets = load_presets(presets_file or settings.presets_file)
+    given = {k: v for k, v in changes.items() if v is not None}
+    if preset_name is not None:
+        return preset(preset_name, presets).with_changes(**given)
+    if "radius_m" not in given:
+        msg = "Give --radius (e.g. --radius 0.1mi) or --preset NAME (see `safeschools presets`)."
+        raise ConfigError(msg)
+    return Definition(**given)
+
+
+def exposure(
+    store: Store,
+    definition: Definition | str,
+    *,
+    settings: Settings,
+    index: ExposureIndex | None = None,
+    split_date: date | None = None,
+    top: int | None = None,
+) -> ExposureResult:
+    """Violence near every school under one definition (or the name of a preset).
+
+    Examples
+    --------
+    >>> from safeschools import Settings, open_store
+    >>> store = open_store("sqlite://")
+    >>> result = exposure(store, "abc7-2024", settings=Settings())  # doctest: +SKIP
+    """
+    if isinstance(definition, str):
+        definition = preset(definition, load_presets(settings.presets_file))
+    idx = index or exposure_index(store, settings=settings)
+    return idx.query(definition, split_date=split_date, top=top)
+
+
+def compare_definitions(
+    store: Store,
+    *,
+    settings: Settings,
+    presets_file: Path | str | None = None,
+    index: ExposureIndex | None = None,
+    school_year: str | None = None,
+) -> dict[str, Any]:
+    """Every preset side by side on the same data."""
+    idx = index or exposure_index(store, settings=settings)
+    rows = []
+    for name, d in load_presets(presets_file or settings.presets_file).items():
+        if school_year is not None:
+            d = d.with_changes(school_year=school_year)
+        result = idx.query(d)
+        rows.append(
+            {
+                "preset": name,
+                "label": d.label,
+                "description": d.describe(),
+                "radius": result.definition["radius"],
+                "hours": result.definition["hours"] or "all",
+                "days": d.days,
+                "victims_counted": ", ".join(
+                    [
+                        *(f"age {a}" for a in d.ages),
+                        *(["shot"] if d.gunshot_only else []),
+                        *([d.types] if d.types != "all" else []),
+                    ]
+                )
+                or "all",
+                "since": result.definition["since"],
+                "until": result.definition["until"],
+                "victims": result.victims,
+                "fatal": result.fatal,
+                "incidents": result.incidents,
+                "schools": result.schools,
+                "schools_considered": result.schools_considered,
+                "source_note": d.source_note,
+                "notes": list(d.notes),
+            }
+        )
+    return {
+        "school_year": idx.query(PRESETS["trace-500yd"]).school_year if idx.n_schools else None,
+        "definitions": rows,
+        "data_vintage": dict(idx.data.vintage),
+        "caveats": list(CAVEATS),
+    }
+
+
+def sensitivity(
+    store: Store,
+    definition: Definition,
+    *,
+    settings: Settings,
+    radii: Sequence[str],
+    hours: Sequence[str] = (),
+    index: ExposureIndex | None = None,
+) -> dict[str, Any]:
+    """Counts over a grid of radii x hours windows and radii x years."""
+    idx = index or exposure_index(store, settings=settings)
+    return idx.sensitivity(definition, radii_m=[parse_radius(r) for r in radii], hours=hours)

@@ -98,6 +98,12 @@ class Settings(BaseSettings):
         "0.5 mile by default.",
     )
 
+    presets_file: Path | None = Field(
+        None,
+        description="TOML file of your own exposure presets ([presets.NAME] tables); they join "
+        "the built-in ones.",
+    )
+
     @field_validator("database_url")
     @classmethod
     def _normalise_url(cls, value: str) -> str:

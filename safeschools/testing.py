@@ -7,15 +7,26 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import create_engine, text
 
+from safeschools.model import School, Victimization
 from safeschools.storage import Store, open_store
 
-__all__ = ["REAL_DATA", "fresh_postgres_store", "real_data", "sqlite_store"]
+__all__ = [
+    "REAL_DATA",
+    "fresh_postgres_store",
+    "load_records",
+    "point_at",
+    "real_data",
+    "sqlite_store",
+    "victim",
+]
 
 #: The real public data files, read in place (never copied into the repository).
 REAL_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "real"
@@ -51,3 +62,93 @@ def fresh_postgres_store(admin_url: str) -> Iterator[Store]:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+def load_records(
+    store: Store,
+    settings: Any,
+    *,
+    schools: Sequence[School] = (),
+    victims: Sequence[Victimization] = (),
+    source: str = "test",
+) -> None:
+    """Write hand-built schools and victimizations through the normal import path (pairs too)."""
+    from safeschools import service
+    from safeschools.ingest.base import ParseResult
+
+    clock = lambda: datetime(2026, 1, 1, 12, 0)  # noqa: E731 - fixed clock for the records
+    by_year: dict[str, list[School]] = {}
+    for school in schools:
+        by_year.setdefault(school.school_year, []).append(school)
+    for year, items in sorted(by_year.items()):
+        result: ParseResult[Any] = ParseResult(
+            source=source,
+            records=list(items),
+            rejects=[],
+            format="test",
+            rows_read=len(items),
+            school_year=year,
+        )
+        service.record_parse_result(
+            store,
+            result,
+            kind="schools",
+            location="test",
+            checksum=f"s{year}{len(items)}",
+            writer=store.upsert_schools,
+            now=clock,
+            pair_radius_m=settings.max_pair_radius_m,
+        )
+    if victims:
+        result = ParseResult(
+            source=source,
+            records=list(victims),
+            rejects=[],
+            format="test",
+            rows_read=len(victims),
+        )
+        service.record_parse_result(
+            store,
+            result,
+            kind="victims",
+            location="test",
+            checksum=f"v{len(victims)}",
+            writer=store.upsert_victimizations,
+            now=clock,
+            pair_radius_m=settings.max_pair_radius_m,
+        )
+
+
+def point_at(
+    lat: float, lon: float, *, distance_m: float, azimuth_deg: float = 90.0
+) -> tuple[float, float]:
+    """The (lat, lon) ``distance_m`` metres from a point along a geodesic (WGS84)."""
+    from pyproj import Geod
+
+    lon2, lat2, _ = Geod(ellps="WGS84").fwd(lon, lat, azimuth_deg, distance_m)
+    return float(lat2), float(lon2)
+
+
+def victim(
+    row_id: str,
+    lat: float | None,
+    lon: float | None,
+    when: datetime,
+    **fields: Any,
+) -> Victimization:
+    """A victimization with sensible defaults for tests."""
+    base: dict[str, Any] = {
+        "source": "test",
+        "source_row_id": row_id,
+        "case_number": fields.pop("case_number", f"C{row_id}"),
+        "occurred_at": when,
+        "lat": lat,
+        "lon": lon,
+        "location_precision": "block" if lat is not None else "missing",
+        "victimization_type": "BATTERY",
+        "gunshot_injury": True,
+        "fatal": False,
+        "age_band": "0-19",
+    }
+    base.update(fields)
+    return Victimization(**base)

@@ -18,6 +18,21 @@ INTERFACE_LIBS = {"click", "rich", "fastapi", "jinja2", "starlette", "uvicorn", 
 INTERFACES = {"cli", "api", "web", "reports", "testing"}
 
 
+def test_the_top_level_api_answers_a_preset() -> None:
+    from safeschools import Settings, open_store
+    from safeschools.model import School
+
+    store = open_store("sqlite://")
+    settings = Settings(database_url="sqlite://")
+    with pytest.raises(safeschools.NotFoundError, match="ingest schools"):
+        safeschools.exposure(store, "trace-500yd", settings=settings)
+    from safeschools.testing import load_records
+
+    load_records(store, settings, schools=[School("1", "2024-25", "A", lat=41.8, lon=-87.7)])
+    result = safeschools.exposure(store, "trace-500yd", settings=settings)
+    assert result.victims == 0 and result.definition["name"] == "trace-500yd"
+
+
 def test_public_names_are_importable() -> None:
     for name in safeschools.__all__:
         assert hasattr(safeschools, name), name
@@ -56,6 +71,8 @@ def test_nothing_below_the_service_imports_an_interface_library() -> None:
         ),
         ("ingest", {"storage", "service", "cli", "api", "web"}),
         ("storage", {"ingest", "service", "cli", "api", "web"}),
+        ("spatial", {"ingest", "storage", "service", "cli", "proximity", "api", "web"}),
+        ("proximity", {"ingest", "storage", "service", "cli", "api", "web"}),
     ],
 )
 def test_imports_flow_one_way(layer: str, may_not_import: set[str]) -> None:

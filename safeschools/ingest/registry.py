@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from safeschools.ingest import boundaries, chicago_crimes, chicago_victims, cps_schools, generic
+from safeschools.ingest import (
+    boundaries,
+    chicago_crimes,
+    chicago_victims,
+    cps_calendars,
+    cps_schools,
+    generic,
+)
 
 __all__ = ["SOURCES", "Source"]
 
@@ -14,7 +21,7 @@ class Source:
     """A publisher's dataset: its name, what kind of records it gives, and where it comes from."""
 
     name: str
-    kind: str  # "schools", "victims", "crimes", "boundaries"; "schools/victims" for generic
+    kind: str  # "schools", "victims", "crimes", "boundaries", "calendars"; "schools/victims"
     title: str
     publisher: str
     url: str
@@ -42,6 +49,7 @@ SOURCES: dict[str, Source] = {
         _source(chicago_victims.SOURCE, "victims"),
         _source(chicago_crimes.SOURCE, "crimes"),
         _source(boundaries.SOURCE, "boundaries"),
+        _source(cps_calendars.SOURCE, "calendars"),
         _source(generic.SOURCE, "schools/victims"),
     )
 }

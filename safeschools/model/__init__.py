@@ -4,6 +4,14 @@ Nothing here talks to a database, a file or the network.
 """
 
 from safeschools.model.boundaries import BOUNDARY_KINDS, Boundary
+from safeschools.model.calendars import (
+    CALENDAR_CONFIDENCES,
+    CALENDAR_GRADES,
+    CALENDAR_KINDS,
+    CalendarDay,
+    school_year_bounds,
+    school_year_of,
+)
 from safeschools.model.imports import ImportRecord, RejectedRow
 from safeschools.model.schools import GOVERNANCES, GRADE_CATEGORIES, School, school_year_label
 from safeschools.model.victimizations import AGE_BANDS, LOCATION_PRECISIONS, Victimization
@@ -11,13 +19,19 @@ from safeschools.model.victimizations import AGE_BANDS, LOCATION_PRECISIONS, Vic
 __all__ = [
     "AGE_BANDS",
     "BOUNDARY_KINDS",
+    "CALENDAR_CONFIDENCES",
+    "CALENDAR_GRADES",
+    "CALENDAR_KINDS",
     "GOVERNANCES",
     "GRADE_CATEGORIES",
     "LOCATION_PRECISIONS",
     "Boundary",
+    "CalendarDay",
     "ImportRecord",
     "RejectedRow",
     "School",
     "Victimization",
+    "school_year_bounds",
     "school_year_label",
+    "school_year_of",
 ]

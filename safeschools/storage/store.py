@@ -17,6 +17,8 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import (
@@ -43,7 +45,14 @@ from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.pool import StaticPool
 
 from safeschools.errors import ConfigError, NotFoundError
-from safeschools.model import Boundary, ImportRecord, RejectedRow, School, Victimization
+from safeschools.model import (
+    Boundary,
+    CalendarDay,
+    ImportRecord,
+    RejectedRow,
+    School,
+    Victimization,
+)
 from safeschools.storage import tables as t
 
 __all__ = ["Store", "UpsertCounts", "open_store", "victimization_hash"]
@@ -137,6 +146,17 @@ def _school_from_row(row: Any) -> School:
 
 def _victimization_from_row(row: Any) -> Victimization:
     return Victimization(**{name: getattr(row, name) for name in _VICTIM_FIELDS})
+
+
+def _calendar_day_from_row(row: Any) -> CalendarDay:
+    return CalendarDay(
+        school_year=row.school_year,
+        day=row.day,
+        kind=row.kind,
+        grades=row.grades,
+        confidence=row.confidence,
+        note=row.note,
+    )
 
 
 def _import_from_row(row: Any) -> ImportRecord:
@@ -519,6 +539,199 @@ class Store:
                 Boundary(kind=r.kind, code=r.code, name=r.name, geometry_wkt=r.geometry_wkt)
                 for r in conn.execute(query)
             ]
+
+    # ------------------------------------------------------------------ calendars
+    def replace_calendar_days(
+        self, conn: Connection, days: Iterable[CalendarDay], import_id: int
+    ) -> UpsertCounts:
+        """Make the stored calendar of every school year in ``days`` exactly ``days``.
+
+        School years the import does not mention are left alone. Rows are told apart by
+        (school_year, day, grades, kind); a row that reads the same keeps its import id, so a
+        second import of the same file inserts and updates nothing. A stored row the new file
+        no longer has is deleted and counted as updated.
+        """
+        c = t.calendar_days
+        incoming = {(d.school_year, d.day, d.grades, d.kind): d for d in days}
+        years = sorted({key[0] for key in incoming})
+        old: dict[tuple[Any, ...], CalendarDay] = {}
+        for year in years:
+            for r in conn.execute(select(c).where(c.c.school_year == year)):
+                old[(r.school_year, r.day, r.grades, r.kind)] = _calendar_day_from_row(r)
+        changed = [k for k, d in incoming.items() if k not in old or old[k] != d]
+        gone = [k for k in old if k not in incoming]
+        inserted = sum(1 for k in changed if k not in old)
+        updated = len(changed) - inserted + len(gone)
+        stmt = sa_delete(c).where(
+            c.c.school_year == bindparam("b_year"),
+            c.c.day == bindparam("b_day"),
+            c.c.grades == bindparam("b_grades"),
+            c.c.kind == bindparam("b_kind"),
+        )
+        stale = [k for k in [*gone, *changed] if k in old]
+        if stale:
+            conn.execute(
+                stmt,
+                [{"b_year": y, "b_day": d, "b_grades": g, "b_kind": k} for y, d, g, k in stale],
+            )
+        if changed:
+            conn.execute(
+                sa_insert(c),
+                [{**asdict(incoming[k]), "import_id": import_id} for k in changed],
+            )
+        return UpsertCounts(inserted, updated, len(incoming) - len(changed))
+
+    def calendar_days(self, *, school_year: str | None = None) -> list[CalendarDay]:
+        """Stored calendar days, by school year, day, grades and kind; all years unless one
+        is named."""
+        c = t.calendar_days
+        query = select(c).order_by(c.c.school_year, c.c.day, c.c.grades, c.c.kind)
+        if school_year is not None:
+            query = query.where(c.c.school_year == school_year)
+        with self.engine.connect() as conn:
+            return [_calendar_day_from_row(r) for r in conn.execute(query)]
+
+    # ------------------------------------------------------------------ pairs
+    def get_state(self, conn: Connection, key: str) -> str | None:
+        """A value the store keeps about itself (e.g. how far pairs are computed)."""
+        row = conn.execute(select(t.store_state.c.value).where(t.store_state.c.key == key)).first()
+        return None if row is None else str(row[0])
+
+    def set_state(self, conn: Connection, key: str, value: str) -> None:
+        """Set a state value inside the caller's transaction."""
+        conn.execute(sa_delete(t.store_state).where(t.store_state.c.key == key))
+        conn.execute(sa_insert(t.store_state).values(key=key, value=value))
+
+    def max_import_id(self, conn: Connection) -> int:
+        """The newest import's id (0 when there is none)."""
+        return int(conn.execute(select(func.coalesce(func.max(t.imports.c.id), 0))).scalar_one())
+
+    def victim_points(self, conn: Connection) -> dict[str, npt.NDArray[Any]]:
+        """Every victimization's id, lat, lon (degrees; NaN when missing) and import id."""
+        v = t.victimizations
+        rows = conn.execute(select(v.c.id, v.c.lat, v.c.lon, v.c.import_id)).all()
+        return {
+            "id": np.array([r[0] for r in rows], dtype=np.int64),
+            "lat": np.array([np.nan if r[1] is None else r[1] for r in rows], dtype=np.float64),
+            "lon": np.array([np.nan if r[2] is None else r[2] for r in rows], dtype=np.float64),
+            "import_id": np.array([r[3] for r in rows], dtype=np.int64),
+        }
+
+    def school_points(self, conn: Connection) -> dict[str, npt.NDArray[Any]]:
+        """Every school-year's year, id, lat, lon (degrees; NaN when missing) and import id."""
+        s = t.schools
+        rows = conn.execute(
+            select(s.c.school_year, s.c.school_id, s.c.lat, s.c.lon, s.c.import_id)
+        ).all()
+        return {
+            "school_year": np.array([r[0] for r in rows], dtype=object),
+            "school_id": np.array([r[1] for r in rows], dtype=object),
+            "lat": np.array([np.nan if r[2] is None else r[2] for r in rows], dtype=np.float64),
+            "lon": np.array([np.nan if r[3] is None else r[3] for r in rows], dtype=np.float64),
+            "import_id": np.array([r[4] or 0 for r in rows], dtype=np.int64),
+        }
+
+    def delete_all_pairs(self, conn: Connection) -> None:
+        """Forget every pair (before a full recomputation)."""
+        conn.execute(sa_delete(t.school_pairs))
+
+    def delete_pairs_of_victims(self, conn: Connection, ids: Sequence[int]) -> None:
+        """Forget the pairs of these victimizations."""
+        for start in range(0, len(ids), 500):
+            chunk = [int(i) for i in ids[start : start + 500]]
+            conn.execute(
+                sa_delete(t.school_pairs).where(t.school_pairs.c.victimization_id.in_(chunk))
+            )
+
+    def delete_pairs_of_schools(self, conn: Connection, keys: Sequence[tuple[str, str]]) -> None:
+        """Forget the pairs of these (school_year, school_id)."""
+        p = t.school_pairs
+        stmt = sa_delete(p).where(
+            p.c.school_year == bindparam("y"), p.c.school_id == bindparam("s")
+        )
+        if keys:
+            conn.execute(stmt, [{"y": y, "s": s} for y, s in keys])
+
+    def insert_pairs(
+        self,
+        conn: Connection,
+        school_year: Sequence[str],
+        school_id: Sequence[str],
+        victimization_id: Sequence[int],
+        distance_m: Sequence[float],
+    ) -> int:
+        """Store pairs given as parallel sequences; returns how many."""
+        rows = [
+            {"school_year": y, "school_id": s, "victimization_id": int(v), "distance_m": float(d)}
+            for y, s, v, d in zip(school_year, school_id, victimization_id, distance_m, strict=True)
+        ]
+        for start in range(0, len(rows), 20000):
+            conn.execute(sa_insert(t.school_pairs), rows[start : start + 20000])
+        return len(rows)
+
+    def exposure_columns(self) -> dict[str, npt.NDArray[Any]]:
+        """Victims, school-years and their pairs as numpy columns, for the exposure engine.
+
+        Victim columns are ordered by id; school columns by (school_year, school_id); the pair
+        columns ``pair_victim`` and ``pair_school`` are positions in those.
+        """
+        with self.engine.connect() as conn:
+            dbapi = conn.connection.dbapi_connection
+            assert dbapi is not None
+            cur = dbapi.cursor()
+            cur.execute(
+                "SELECT id, occurred_at, fatal, gunshot_injury, age_band, case_number, source "
+                "FROM victimizations ORDER BY id"
+            )
+            victims = cur.fetchall()
+            cur.execute(
+                "SELECT school_year, school_id, name, governance, grade_category, lat, lon "
+                "FROM schools ORDER BY school_year, school_id"
+            )
+            schools = cur.fetchall()
+            cur.execute(
+                "SELECT p.victimization_id, s.rn, p.distance_m FROM school_pairs p JOIN "
+                "(SELECT school_year, school_id, ROW_NUMBER() OVER "
+                "(ORDER BY school_year, school_id) - 1 AS rn FROM schools) s "
+                "ON s.school_year = p.school_year AND s.school_id = p.school_id"
+            )
+            pairs = cur.fetchall()
+            cur.close()
+        ids = np.array([r[0] for r in victims], dtype=np.int64)
+        times = [r[1] for r in victims]
+        if times and isinstance(times[0], str):
+            times = [datetime.fromisoformat(x) for x in times]
+        pair_ids = np.array([r[0] for r in pairs], dtype=np.int64)
+
+        def objects(rows: Sequence[Any], i: int) -> npt.NDArray[Any]:
+            return np.array([r[i] for r in rows], dtype=object)
+
+        def floats(rows: Sequence[Any], i: int) -> npt.NDArray[Any]:
+            return np.array([np.nan if r[i] is None else r[i] for r in rows], dtype=np.float64)
+
+        return {
+            "victim_id": ids,
+            "occurred_at": np.array(times, dtype="datetime64[m]")
+            if times
+            else np.empty(0, "datetime64[m]"),
+            "fatal": np.array([bool(r[2]) for r in victims], dtype=bool),
+            "gunshot": np.array(
+                [-1 if r[3] is None else int(bool(r[3])) for r in victims], dtype=np.int8
+            ),
+            "age_band": objects(victims, 4),
+            "case_number": objects(victims, 5),
+            "source": objects(victims, 6),
+            "school_year": objects(schools, 0),
+            "school_id": objects(schools, 1),
+            "school_name": objects(schools, 2),
+            "governance": objects(schools, 3),
+            "grade_category": objects(schools, 4),
+            "school_lat": floats(schools, 5),
+            "school_lon": floats(schools, 6),
+            "pair_victim": np.searchsorted(ids, pair_ids).astype(np.int64),
+            "pair_school": np.array([r[1] for r in pairs], dtype=np.int64),
+            "pair_distance_m": np.array([r[2] for r in pairs], dtype=np.float64),
+        }
 
     # ------------------------------------------------------------------ fetch cursors
     def fetch_watermark(self, source: str) -> str | None:

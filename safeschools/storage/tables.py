@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy import (
     Boolean,
     Column,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -20,11 +21,14 @@ from sqlalchemy import (
 
 __all__ = [
     "boundaries",
+    "calendar_days",
     "fetch_cursors",
     "imports",
     "metadata",
     "rejected_rows",
+    "school_pairs",
     "schools",
+    "store_state",
     "victimizations",
 ]
 
@@ -142,4 +146,38 @@ fetch_cursors = Table(
     Column("source", String(64), primary_key=True),
     Column("watermark", String(32)),
     Column("fetched_at", DateTime(timezone=False)),
+)
+
+school_pairs = Table(
+    "school_pairs",
+    metadata,
+    Column("school_year", String(7), primary_key=True),
+    Column("school_id", String(32), primary_key=True),
+    Column(
+        "victimization_id",
+        Integer,
+        ForeignKey("victimizations.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("distance_m", Float, nullable=False),
+    Index(None, "victimization_id"),
+)
+
+calendar_days = Table(
+    "calendar_days",
+    metadata,
+    Column("school_year", String(7), primary_key=True),
+    Column("day", Date, primary_key=True),
+    Column("grades", String(8), primary_key=True),
+    Column("kind", String(32), primary_key=True),
+    Column("confidence", String(16)),
+    Column("note", Text),
+    Column("import_id", Integer, ForeignKey("imports.id"), nullable=False),
+)
+
+store_state = Table(
+    "store_state",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
 )

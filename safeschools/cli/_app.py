@@ -34,7 +34,7 @@ from safeschools.model import BOUNDARY_KINDS
 from safeschools.settings import Settings
 from safeschools.storage import Store
 
-__all__ = ["cli", "main"]
+__all__ = ["Context", "UserError", "cli", "main", "pass_ctx", "translate_errors"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -90,6 +90,12 @@ class Context:
                 raise UserError(str(exc)) from exc
         return self._store
 
+    def close(self) -> None:
+        """Release the store's pooled connections (called when the command ends)."""
+        if self._store is not None:
+            self._store.dispose()
+            self._store = None
+
 
 pass_ctx = click.make_pass_decorator(Context)
 
@@ -109,6 +115,7 @@ def cli(ctx: click.Context, database_url: str | None) -> None:
     if database_url:
         overrides["database_url"] = database_url
     ctx.obj = Context(overrides)
+    ctx.call_on_close(ctx.obj.close)
 
 
 @cli.command()
@@ -172,6 +179,7 @@ def _ingest_command(
     *,
     school_year: bool = False,
     options: tuple[Callable[[Any], Any], ...] = (),
+    name: str | None = None,
 ) -> None:
     @click.argument("file", type=click.Path(path_type=Path))
     @click.option("--force", is_flag=True, help="Read the file even if it was imported before.")
@@ -193,7 +201,7 @@ def _ingest_command(
         )(command)
     for option in options:
         command = option(command)
-    ingest.command(name=kind, help=help_text)(command)
+    ingest.command(name=name or kind, help=help_text)(command)
 
 
 _MAPPING_OPTION = click.option(
@@ -244,6 +252,13 @@ _ingest_command(
             help="Kind of boundary (default: recognised from the properties).",
         ),
     ),
+)
+_ingest_command(
+    "calendars",
+    "Import a school calendar file (one row per date: first and last day, days without "
+    "school, unplanned closures, make-up days); it replaces the stored days of the school "
+    "years it covers.",
+    name="calendar",
 )
 
 

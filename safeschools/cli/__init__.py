@@ -1,0 +1,11 @@
+"""The ``safeschools`` command line: flags become Settings and arguments, the service does the
+work, and errors are translated once (exit code 2 for a user's mistake, 1 for anything else).
+
+``_app`` holds the group, the shared options and the data commands; each other module adds the
+commands of one area when imported here.
+"""
+
+from safeschools.cli import exposure as _exposure  # noqa: F401  (registers its commands)
+from safeschools.cli._app import cli, main
+
+__all__ = ["cli", "main"]

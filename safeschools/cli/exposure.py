@@ -1,0 +1,475 @@
+"""The exposure commands of the CLI: `exposure`, `compare-definitions`, `sensitivity`,
+`presets` and `pairs`. Flags become a Definition; the service answers; this module prints."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.table import Table
+
+from safeschools import service
+from safeschools.cli._app import Context, UserError, _console, cli, pass_ctx, translate_errors
+from safeschools.proximity.definition import parse_hours, parse_radius, parse_season
+from safeschools.proximity.engine import ExposureResult
+
+__all__: list[str] = []
+
+
+def _date(value: str | None, flag: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise UserError(f"{flag} {value!r} is not a date; write it like 2024-01-31.") from None
+
+
+def _definition_options(func: Any) -> Any:
+    options = [
+        click.option(
+            "--preset",
+            "preset_name",
+            default=None,
+            help="Start from a named definition (see `safeschools presets`).",
+        ),
+        click.option(
+            "--presets",
+            "presets_file",
+            type=click.Path(path_type=Path),
+            default=None,
+            help="TOML file with your own presets ([presets.NAME] tables).",
+        ),
+        click.option(
+            "--radius",
+            default=None,
+            help="Radius with units: 0.1mi, 500yd, 150m, 1000ft (a distance equal to "
+            "the radius counts).",
+        ),
+        click.option(
+            "--hours",
+            default=None,
+            help="Local hours window, start included and end excluded: 07:00-17:00; "
+            "'all' for every hour.",
+        ),
+        click.option(
+            "--weekdays", "days", flag_value="weekdays", default=None, help="Monday to Friday only."
+        ),
+        click.option(
+            "--school-days",
+            "days",
+            flag_value="school-days",
+            help="School days from the school calendar only.",
+        ),
+        click.option("--all-days", "days", flag_value="all", help="Every day."),
+        click.option(
+            "--season",
+            default=None,
+            help="A part of every year, month-day to month-day: 09-01..06-15.",
+        ),
+        click.option("--since", default=None, help="First date counted (inclusive), 2023-02-01."),
+        click.option("--until", default=None, help="Last date counted (inclusive), 2024-01-31."),
+        click.option(
+            "--years",
+            type=int,
+            default=None,
+            help="The N years up to --until (or the newest data).",
+        ),
+        click.option(
+            "--age", "ages", multiple=True, help="Victim age band, repeatable: --age 0-19."
+        ),
+        click.option(
+            "--type",
+            "types",
+            type=click.Choice(["all", "fatal", "nonfatal"]),
+            default=None,
+            help="Fatal, non-fatal or all victimizations.",
+        ),
+        click.option(
+            "--gunshot-only",
+            is_flag=True,
+            default=None,
+            help="Only victimizations with a gunshot injury.",
+        ),
+        click.option(
+            "--school-year",
+            default=None,
+            help="School list: 2024-25, 'latest' (default) or 'incident' (the school "
+            "year each victimization happened in).",
+        ),
+        click.option(
+            "--governance",
+            multiple=True,
+            type=click.Choice(["district", "charter", "contract", "options"]),
+            help="Only schools of this governance (repeatable).",
+        ),
+        click.option("--no-charters", is_flag=True, help="Leave charter schools out."),
+        click.option(
+            "--grade",
+            "grades",
+            multiple=True,
+            type=click.Choice(["ES", "MS", "HS"]),
+            help="Only this grade category (repeatable).",
+        ),
+        click.option(
+            "--source",
+            "sources",
+            multiple=True,
+            help="Only this data source, e.g. chicago-victims (repeatable).",
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _definition(ctx: Context, kw: dict[str, Any]) -> Any:
+    governance = tuple(kw.pop("governance") or ())
+    if kw.pop("no_charters"):
+        governance = tuple(
+            g for g in (governance or ("district", "contract", "options")) if g != "charter"
+        )
+    changes: dict[str, Any] = {
+        "radius_m": parse_radius(kw["radius"]) if kw["radius"] else None,
+        "hours": parse_hours(kw["hours"]) if kw["hours"] is not None else None,
+        "days": kw["days"],
+        "season": parse_season(kw["season"]) if kw["season"] else None,
+        "since": _date(kw["since"], "--since"),
+        "until": _date(kw["until"], "--until"),
+        "years": kw["years"],
+        "ages": tuple(kw["ages"]) or None,
+        "types": kw["types"],
+        "gunshot_only": kw["gunshot_only"],
+        "school_year": kw["school_year"],
+        "governance": governance or None,
+        "grade_categories": tuple(kw["grades"]) or None,
+        "sources": tuple(kw["sources"]) or None,
+    }
+    definition = service.resolve_definition(
+        settings=ctx.settings,
+        preset_name=kw["preset_name"],
+        presets_file=kw["presets_file"],
+        **changes,
+    )
+    if kw["hours"] is not None and parse_hours(kw["hours"]) is None:
+        definition = definition.with_changes(hours=None)
+    if kw["years"] is not None and kw["since"] is None:
+        definition = definition.with_changes(since=None, years=kw["years"])
+    return definition
+
+
+_FORMATS = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "csv", "geojson"]),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
+
+
+@cli.command()
+@_definition_options
+@click.option("--split-date", default=None, help="Also count before and after this date.")
+@click.option(
+    "--top",
+    type=int,
+    default=20,
+    show_default=True,
+    help="Schools in the ranked table (JSON/CSV/GeoJSON always list all).",
+)
+@_FORMATS
+@pass_ctx
+@translate_errors
+def exposure(ctx: Context, /, split_date: str | None, top: int, fmt: str, **kw: Any) -> None:
+    """Violence near every school under one definition of "near"."""
+    definition = _definition(ctx, kw)
+    result = service.exposure(
+        ctx.store, definition, settings=ctx.settings, split_date=_date(split_date, "--split-date")
+    )
+    if fmt == "json":
+        click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+    elif fmt == "csv":
+        _print_csv(result)
+    elif fmt == "geojson":
+        click.echo(json.dumps(_geojson(result), ensure_ascii=False))
+    else:
+        _print_exposure(result, top)
+
+
+def _print_csv(result: ExposureResult) -> None:
+    buffer = io.StringIO()
+    years = sorted({y for row in result.all_schools for y in row["by_year"]})
+    columns = [
+        "rank",
+        "school_id",
+        "school_year",
+        "name",
+        "governance",
+        "grade_category",
+        "lat",
+        "lon",
+        "victims",
+        "fatal",
+        "nearest_m",
+        *years,
+    ]
+    writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore")
+    writer.writeheader()
+    for row in result.all_schools:
+        writer.writerow({**row, **{y: row["by_year"].get(y, 0) for y in years}})
+    click.echo(buffer.getvalue(), nl=False)
+
+
+def _geojson(result: ExposureResult) -> dict[str, Any]:
+    return {
+        "type": "FeatureCollection",
+        "definition": result.definition,
+        "data_vintage": result.data_vintage,
+        "caveats": result.caveats,
+        "features": [
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [row["lon"], row["lat"]]},
+                "properties": {k: v for k, v in row.items() if k not in ("lat", "lon")},
+            }
+            for row in result.all_schools
+        ],
+    }
+
+
+def _print_exposure(result: ExposureResult, top: int) -> None:
+    out = _console()
+    d = result.definition
+    if result.data_vintage.get("synthetic"):
+        out.print("[bold]SYNTHETIC DEMO DATA — not real[/bold]")
+    out.print(f"[bold]{d.get('label') or 'Custom definition'}[/bold]: {d['description']}")
+    window = f"{d['since'] or 'start of data'} to {d['until'] or 'end of data'}"
+    out.print(f"Dates {window}; schools of {result.school_year} ({result.schools_considered}).")
+    out.print(
+        f"[bold]{result.victims}[/bold] victims ({result.fatal} fatal, {result.incidents} "
+        f"incidents) near [bold]{result.schools}[/bold] schools."
+    )
+    if result.per_school:
+        table = Table(title=f"Schools, most victims first (top {top})", title_justify="left")
+        for column in (
+            "rank",
+            "school",
+            "id",
+            "governance",
+            "grade",
+            "victims",
+            "fatal",
+            "nearest m",
+        ):
+            table.add_column(
+                column,
+                justify="right" if column in ("rank", "victims", "fatal", "nearest m") else "left",
+            )
+        for row in result.per_school[:top]:
+            table.add_row(
+                str(row["rank"]),
+                str(row["name"]),
+                str(row["school_id"]),
+                str(row["governance"] or ""),
+                str(row["grade_category"] or ""),
+                str(row["victims"]),
+                str(row["fatal"]),
+                str(row["nearest_m"]),
+            )
+        out.print(table)
+    years = result.trends["by_year"]
+    if years:
+        out.print("By year: " + ", ".join(f"{r['year']}: {r['victims']}" for r in years))
+    if result.before_after:
+        ba = result.before_after
+        out.print(
+            f"Before {ba['split_date']}: {ba['before']['victims']} "
+            f"({ba['before']['victims_per_year']}/year); after: {ba['after']['victims']} "
+            f"({ba['after']['victims_per_year']}/year)."
+        )
+    vintage = result.data_vintage
+    out.print(
+        f"Data: newest victimization {vintage.get('newest_occurred_at')}, "
+        f"imported {vintage.get('newest_import_at')}."
+    )
+    for caveat in result.caveats:
+        out.print(f"[dim]* {caveat}[/dim]")
+
+
+@cli.command("compare-definitions")
+@click.option(
+    "--presets",
+    "presets_file",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="TOML file with your own presets, shown beside the built-in ones.",
+)
+@click.option("--school-year", default=None, help="School list for every definition.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "csv"]),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
+@pass_ctx
+@translate_errors
+def compare_definitions(
+    ctx: Context, presets_file: Path | None, school_year: str | None, fmt: str
+) -> None:
+    """Every published definition of "near a school" side by side on the same data."""
+    report = service.compare_definitions(
+        ctx.store, settings=ctx.settings, presets_file=presets_file, school_year=school_year
+    )
+    rows = report["definitions"]
+    if fmt == "json":
+        click.echo(json.dumps(report, indent=2, ensure_ascii=False))
+        return
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.DictWriter(
+            buffer, fieldnames=[k for k in rows[0] if k != "notes"], extrasaction="ignore"
+        )
+        writer.writeheader()
+        writer.writerows(rows)
+        click.echo(buffer.getvalue(), nl=False)
+        return
+    out = _console()
+    if report["data_vintage"].get("synthetic"):
+        out.print("[bold]SYNTHETIC DEMO DATA — not real[/bold]")
+    table = Table(title="The same data, every definition", title_justify="left")
+    numbers = ("victims", "fatal", "incidents", "schools")
+    for column in ("preset", "radius", "hours", "days", "who", "dates", *numbers):
+        table.add_column(column, justify="right" if column in numbers else "left")
+    for row in rows:
+        dates = (
+            "all"
+            if not (row["since"] or row["until"])
+            else (f"{row['since'] or '…'} to {row['until'] or '…'}")
+        )
+        table.add_row(
+            row["preset"],
+            row["radius"].split(" (")[0],
+            row["hours"],
+            row["days"],
+            row["victims_counted"],
+            dates,
+            *(str(row[n]) for n in numbers),
+        )
+    out.print(table)
+    for caveat in report["caveats"]:
+        out.print(f"[dim]* {caveat}[/dim]")
+
+
+@cli.command()
+@_definition_options
+@click.option(
+    "--radii",
+    default="100m,0.1mi,150m,0.25mi,500yd,0.5mi",
+    show_default=True,
+    help="Comma-separated radii for the grid.",
+)
+@click.option(
+    "--hours-grid",
+    default="all,07:00-17:00,14:00-16:50",
+    show_default=True,
+    help="Comma-separated hours windows for the grid.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
+@pass_ctx
+@translate_errors
+def sensitivity(ctx: Context, /, radii: str, hours_grid: str, fmt: str, **kw: Any) -> None:
+    """How the count moves with the radius, the hours and the years."""
+    if not kw["radius"] and not kw["preset_name"]:
+        kw["radius"] = "0.1mi"
+    definition = _definition(ctx, kw)
+    report = service.sensitivity(
+        ctx.store,
+        definition,
+        settings=ctx.settings,
+        radii=[r.strip() for r in radii.split(",") if r.strip()],
+        hours=[h.strip() for h in hours_grid.split(",") if h.strip()],
+    )
+    if fmt == "json":
+        click.echo(json.dumps(report, indent=2, ensure_ascii=False))
+        return
+    out = _console()
+    out.print(f"Base: {report['definition']['description']}")
+    for title, key, columns in (
+        ("Victims by radius and hours", "radius_by_hours", report["hours"]),
+        ("Victims by radius and year", "radius_by_year", report["years"]),
+    ):
+        table = Table(title=title, title_justify="left")
+        table.add_column("radius")
+        for column in columns:
+            table.add_column(column, justify="right")
+        for row in report[key]:
+            table.add_row(row["radius"], *(str(row.get(c, 0)) for c in columns))
+        out.print(table)
+
+
+@cli.command()
+@click.option(
+    "--presets",
+    "presets_file",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="TOML file with your own presets.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
+@pass_ctx
+@translate_errors
+def presets(ctx: Context, presets_file: Path | None, fmt: str) -> None:
+    """The named definitions of "near a school", built-in and your own."""
+    from safeschools.proximity.presets import load_presets
+
+    table_data = load_presets(presets_file or ctx.settings.presets_file)
+    if fmt == "json":
+        click.echo(json.dumps({n: d.to_dict() for n, d in table_data.items()}, indent=2))
+        return
+    table = Table(title="Definitions of 'near a school'", title_justify="left")
+    for column in ("preset", "definition", "source"):
+        table.add_column(column)
+    for name, d in table_data.items():
+        table.add_row(name, d.describe(), d.source_note or "")
+    _console().print(table)
+
+
+@cli.command()
+@click.option(
+    "--rebuild",
+    is_flag=True,
+    help="Recompute every pair (after changing SAFESCHOOLS_MAX_PAIR_RADIUS_M).",
+)
+@pass_ctx
+@translate_errors
+def pairs(ctx: Context, rebuild: bool) -> None:
+    """Show (or rebuild) the stored school-victimization pairs."""
+    if rebuild:
+        done = service.rebuild_pairs(ctx.store, settings=ctx.settings)
+        _console().print(
+            f"Rebuilt {done.pairs_written} pairs within {ctx.settings.max_pair_radius_m:g} m."
+        )
+        return
+    _console().print(f"{ctx.store.count('school_pairs')} pairs stored.")

@@ -1,0 +1,563 @@
+"""Answer any definition of "near a school" as a filter on the stored pairs, in milliseconds.
+
+Distances are computed once, at import (:func:`safeschools.service.refresh_pairs`): every pair of
+a school-year and a victimization within the largest radius, with its distance in metres. An
+:class:`ExposureIndex` holds those pairs and the victims' and schools' attributes as numpy
+columns; :meth:`ExposureIndex.query` turns a :class:`~safeschools.proximity.definition.Definition`
+into boolean masks and counts.
+
+Counting rules
+--------------
+- Victims are rows, not incidents: one shooting with three victims is three victims and one
+  incident (a case number); both are reported.
+- District totals count a victim once even when it is near several schools; each school's count
+  includes every victim near it, so per-school counts may add up to more than the total.
+- A school list is one school year's (``school_year``); ``incident`` matches each victim against
+  the schools of the school year it happened in (1 July to 30 June).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+from safeschools.errors import ConfigError, NotFoundError
+from safeschools.proximity.definition import Definition, format_radius, parse_hours
+from safeschools.spatial.pairs import BOUNDARY_TOLERANCE_M
+
+__all__ = [
+    "CAVEATS",
+    "DayCalendar",
+    "ExposureData",
+    "ExposureIndex",
+    "ExposureResult",
+    "school_year_of",
+]
+
+#: Caveats that hold for every result on police victim data.
+CAVEATS = (
+    "Locations are block-level (the police place each victim at the block address), so "
+    "distances can be off by up to about half a block.",
+    "Records change after the fact (reclassifications, late reports); every result names the "
+    "data vintage it was computed on.",
+    "Victims are rows, not incidents: a shooting with three victims counts three victims and "
+    "one incident.",
+)
+
+#: A distance equal to the radius counts; the same tolerance as the pair computation's.
+RADIUS_TOLERANCE_M = BOUNDARY_TOLERANCE_M
+
+Bool = npt.NDArray[np.bool_]
+Int = npt.NDArray[np.int64]
+
+
+class DayCalendar(Protocol):
+    """What the engine needs of a school calendar."""
+
+    def school_day_mask(self, days: npt.NDArray[np.datetime64]) -> Bool: ...
+
+    def source_of(self, school_year: str) -> str: ...
+
+
+def school_year_of(day: date) -> str:
+    """The school year a date falls in, 1 July to 30 June.
+
+    Examples
+    --------
+    >>> school_year_of(date(2024, 1, 31))
+    '2023-24'
+    """
+    start = day.year if day.month >= 7 else day.year - 1
+    return f"{start}-{(start + 1) % 100:02d}"
+
+
+@dataclass
+class ExposureData:
+    """The columns an index is built from (the service reads them from the store).
+
+    Victim columns are indexed 0..n-1; ``pair_victim`` and ``pair_school`` index into the victim
+    and school columns. Times are local wall time.
+    """
+
+    victim_id: Int
+    occurred_at: npt.NDArray[np.datetime64]
+    fatal: Bool
+    gunshot: npt.NDArray[np.int8]  # 1 yes, 0 no, -1 unknown
+    age_band: npt.NDArray[np.object_]
+    case_number: npt.NDArray[np.object_]
+    source: npt.NDArray[np.object_]
+    school_year: npt.NDArray[np.object_]
+    school_id: npt.NDArray[np.object_]
+    school_name: npt.NDArray[np.object_]
+    governance: npt.NDArray[np.object_]
+    grade_category: npt.NDArray[np.object_]
+    school_lat: npt.NDArray[np.float64]
+    school_lon: npt.NDArray[np.float64]
+    pair_victim: Int
+    pair_school: Int
+    pair_distance_m: npt.NDArray[np.float64]
+    max_radius_m: float
+    vintage: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class ExposureResult:
+    """What a definition gives on the data: totals, per school, trends, and its caveats."""
+
+    definition: dict[str, Any]
+    victims: int
+    fatal: int
+    incidents: int
+    schools: int
+    schools_considered: int
+    school_year: str
+    per_school: list[dict[str, Any]]
+    trends: dict[str, list[dict[str, Any]]]
+    data_vintage: dict[str, Any]
+    caveats: list[str]
+    before_after: dict[str, Any] | None = None
+    all_schools: list[dict[str, Any]] = field(default_factory=list, repr=False)
+
+    def to_dict(self, *, include_all_schools: bool = False) -> dict[str, Any]:
+        """JSON-ready."""
+        data = {
+            "definition": self.definition,
+            "victims": self.victims,
+            "fatal": self.fatal,
+            "incidents": self.incidents,
+            "schools": self.schools,
+            "schools_considered": self.schools_considered,
+            "school_year": self.school_year,
+            "per_school": self.per_school,
+            "trends": self.trends,
+            "before_after": self.before_after,
+            "data_vintage": self.data_vintage,
+            "caveats": self.caveats,
+        }
+        if include_all_schools:
+            data["all_schools"] = self.all_schools
+        return data
+
+
+def _codes(values: npt.NDArray[np.object_]) -> tuple[list[Any], Int]:
+    keys = ["" if v is None else v for v in values.tolist()]
+    uniques, inverse = np.unique(np.array(keys, dtype=object), return_inverse=True)
+    return uniques.tolist(), inverse.astype(np.int64)
+
+
+class ExposureIndex:
+    """Pairs and attributes as numpy columns; :meth:`query` answers a definition."""
+
+    def __init__(
+        self,
+        data: ExposureData,
+        *,
+        calendars: Mapping[str, DayCalendar] | None = None,
+    ) -> None:
+        self.data = data
+        self.calendars = dict(calendars or {})
+        t = data.occurred_at.astype("datetime64[m]")
+        days = t.astype("datetime64[D]")
+        self._day = days
+        self._minute = (t - days).astype(np.int64)
+        # 1970-01-01 was a Thursday: weekday 0 = Monday.
+        self._weekday = (days.astype(np.int64) + 3) % 7
+        years = days.astype("datetime64[Y]").astype(np.int64) + 1970
+        months = days.astype("datetime64[M]").astype(np.int64) % 12 + 1
+        self._year = years
+        self._month = months
+        self._monthday = months * 100 + (days - days.astype("datetime64[M]")).astype(np.int64) + 1
+        sy_start = np.where(months >= 7, years, years - 1)
+        self._victim_sy = sy_start
+        self._hour = self._minute // 60
+        self._case_keys, self._case = _codes(data.case_number)
+        self._age_keys, self._age = _codes(data.age_band)
+        self._no_age = np.isin(
+            self._age, [i for i, k in enumerate(self._age_keys) if k in ("", "UNKNOWN")]
+        )
+        self._source_keys, self._source = _codes(data.source)
+        self._year_keys, self._school_year = _codes(data.school_year)
+        self._school_sy_start = np.array(
+            [int(str(y)[:4]) if y else -1 for y in data.school_year.tolist()], dtype=np.int64
+        )
+        self._located = np.isfinite(data.school_lat) & np.isfinite(data.school_lon)
+        self._school_day: dict[str, Bool] = {}
+        for grades, calendar in self.calendars.items():
+            self._school_day[grades] = np.asarray(calendar.school_day_mask(days), dtype=bool)
+        grade = data.grade_category
+        self._school_is_hs = np.array([g == "HS" for g in grade.tolist()], dtype=bool)
+        self.n_victims = int(data.victim_id.shape[0])
+        self.n_schools = int(data.school_id.shape[0])
+
+    # ------------------------------------------------------------------ helpers
+    @property
+    def school_years(self) -> list[str]:
+        """School years with schools, oldest first."""
+        return [y for y in self._year_keys if y]
+
+    @property
+    def newest_day(self) -> date | None:
+        """The newest victimization's local date."""
+        if self.n_victims == 0:
+            return None
+        return date.fromisoformat(str(self._day.max()))
+
+    def _resolve_school_year(self, wanted: str) -> str:
+        years = self.school_years
+        if wanted == "incident":
+            return "incident"
+        if wanted == "latest":
+            if not years:
+                msg = (
+                    "The store has no schools; import a school list first "
+                    "(safeschools ingest schools)."
+                )
+                raise NotFoundError(msg)
+            return years[-1]
+        if wanted not in years:
+            known = ", ".join(years) or "none"
+            msg = f"No schools for school year {wanted}; the store has: {known}."
+            raise NotFoundError(msg)
+        return wanted
+
+    def _victim_mask(self, d: Definition) -> Bool:
+        mask = np.ones(self.n_victims, dtype=bool)
+        since, until = d.window(self.newest_day)
+        if since is not None:
+            mask &= self._day >= np.datetime64(since, "D")
+        if until is not None:
+            mask &= self._day <= np.datetime64(until, "D")
+        if d.hours is not None:
+            start, end = d.hours
+            if start < end:
+                mask &= (self._minute >= start) & (self._minute < end)
+            else:
+                mask &= (self._minute >= start) | (self._minute < end)
+        if d.days == "weekdays":
+            mask &= self._weekday < 5
+        if d.season is not None:
+            (m1, d1), (m2, d2) = d.season
+            lo, hi = m1 * 100 + d1, m2 * 100 + d2
+            if lo <= hi:
+                mask &= (self._monthday >= lo) & (self._monthday <= hi)
+            else:
+                mask &= (self._monthday >= lo) | (self._monthday <= hi)
+        if d.ages:
+            codes = [i for i, k in enumerate(self._age_keys) if k in d.ages]
+            mask &= np.isin(self._age, codes)
+        if d.types == "fatal":
+            mask &= self.data.fatal
+        elif d.types == "nonfatal":
+            mask &= ~self.data.fatal
+        if d.gunshot_only:
+            mask &= self.data.gunshot == 1
+        if d.sources:
+            unknown = [s for s in d.sources if s not in self._source_keys]
+            if unknown:
+                msg = f"No data from source(s) {', '.join(unknown)}; the store has: " + ", ".join(
+                    self._source_keys
+                )
+                raise NotFoundError(msg)
+            codes = [i for i, k in enumerate(self._source_keys) if k in d.sources]
+            mask &= np.isin(self._source, codes)
+        return mask
+
+    def _school_mask(self, d: Definition, school_year: str) -> Bool:
+        mask = self._located.copy()
+        if school_year != "incident":
+            mask &= self._school_year == self._year_keys.index(school_year)
+        if d.governance:
+            mask &= np.isin(self.data.governance, list(d.governance))
+        if d.grade_categories:
+            mask &= np.isin(self.data.grade_category, list(d.grade_categories))
+        return mask
+
+    def _pair_mask(self, d: Definition, vmask: Bool, smask: Bool, school_year: str) -> Bool:
+        if d.radius_m > self.data.max_radius_m + 1e-6:
+            msg = (
+                f"Radius {format_radius(d.radius_m)} is beyond the "
+                f"{format_radius(self.data.max_radius_m)} for which pairs are stored; set "
+                "SAFESCHOOLS_MAX_PAIR_RADIUS_M higher and run `safeschools pairs --rebuild`."
+            )
+            raise ConfigError(msg)
+        pv, ps = self.data.pair_victim, self.data.pair_school
+        mask = (
+            vmask[pv] & smask[ps] & (self.data.pair_distance_m <= d.radius_m + RADIUS_TOLERANCE_M)
+        )
+        if school_year == "incident":
+            mask &= self._school_sy_start[ps] == self._victim_sy[pv]
+        if d.days == "school-days":
+            mask &= self._school_day_of_pairs(pv, ps)
+        return mask
+
+    def _school_day_of_pairs(self, pv: Int, ps: Int) -> Bool:
+        if not self._school_day:
+            weekday = self._weekday[pv] < 5
+            return np.asarray(weekday, dtype=bool)
+        es = self._school_day.get("ES", next(iter(self._school_day.values())))
+        hs = self._school_day.get("HS", es)
+        return np.where(self._school_is_hs[ps], hs[pv], es[pv])
+
+    def counts(self, d: Definition) -> tuple[int, int, int]:
+        """(victims, fatal, schools) for a definition, with nothing else computed."""
+        school_year = self._resolve_school_year(d.school_year)
+        pm = self._pair_mask(
+            d, self._victim_mask(d), self._school_mask(d, school_year), school_year
+        )
+        hit = np.zeros(self.n_victims, dtype=bool)
+        hit[self.data.pair_victim[pm]] = True
+        schools = np.unique(self.data.pair_school[pm]).size
+        return int(hit.sum()), int((hit & self.data.fatal).sum()), int(schools)
+
+    # ------------------------------------------------------------------ the query
+    def query(
+        self,
+        d: Definition,
+        *,
+        split_date: date | None = None,
+        top: int | None = None,
+    ) -> ExposureResult:
+        """Every figure for one definition."""
+        school_year = self._resolve_school_year(d.school_year)
+        vmask = self._victim_mask(d)
+        smask = self._school_mask(d, school_year)
+        pm = self._pair_mask(d, vmask, smask, school_year)
+        pv = self.data.pair_victim[pm]
+        ps = self.data.pair_school[pm]
+        hit = np.zeros(self.n_victims, dtype=bool)
+        hit[pv] = True
+        fatal = self.data.fatal
+        per_school_victims = np.bincount(ps, minlength=self.n_schools)
+        per_school_fatal = np.bincount(ps, weights=fatal[pv], minlength=self.n_schools).astype(
+            np.int64
+        )
+        nearest = np.full(self.n_schools, np.inf)
+        np.minimum.at(nearest, ps, self.data.pair_distance_m[pm])
+        considered = np.flatnonzero(smask)
+        rows = self._school_rows(
+            considered, per_school_victims, per_school_fatal, nearest, ps, self._year[pv], hit
+        )
+        rows.sort(key=lambda r: (-r["victims"], -r["fatal"], r["name"] or "", r["school_id"]))
+        ranked = [r for r in rows if r["victims"] > 0]
+        for rank, row in enumerate(ranked, start=1):
+            row["rank"] = rank
+        seen = np.zeros(len(self._case_keys), dtype=bool)
+        case = self._case[hit]
+        missing = self._case_keys.index("") if "" in self._case_keys else -1
+        seen[case] = True
+        if missing >= 0:
+            seen[missing] = False
+        cases = int(seen.sum()) + int(np.count_nonzero(case == missing))
+        definition = d.to_dict(newest=self.newest_day)
+        definition["school_year"] = school_year
+        return ExposureResult(
+            definition=definition,
+            victims=int(hit.sum()),
+            fatal=int((hit & fatal).sum()),
+            incidents=int(cases),
+            schools=int(np.count_nonzero(per_school_victims)),
+            schools_considered=int(considered.size),
+            school_year=school_year,
+            per_school=ranked[:top] if top else ranked,
+            trends=self._trends(hit),
+            data_vintage=dict(self.data.vintage),
+            caveats=self._caveats(d, vmask, smask, hit, school_year),
+            before_after=self._before_after(hit, split_date) if split_date else None,
+            all_schools=rows,
+        )
+
+    def _school_rows(
+        self,
+        considered: Int,
+        victims: Int,
+        fatal: Int,
+        nearest: npt.NDArray[np.float64],
+        pair_school: Int,
+        pair_year: Int,
+        hit: Bool,
+    ) -> list[dict[str, Any]]:
+        data = self.data
+        by_year: dict[int, dict[str, int]] = {}
+        if hit.any():
+            years = self._year[hit]
+            y0, span = int(years.min()), int(years.max() - years.min()) + 1
+            grid = np.bincount(
+                pair_school * span + (pair_year - y0), minlength=self.n_schools * span
+            ).reshape(self.n_schools, span)
+            labels = [str(y0 + j) for j in range(span)]
+            with_victims = np.flatnonzero(victims)
+            for s, counts in zip(with_victims.tolist(), grid[with_victims].tolist(), strict=True):
+                by_year[s] = {labels[j]: n for j, n in enumerate(counts) if n}
+        near = np.where(np.isfinite(nearest[considered]), np.round(nearest[considered], 1), np.nan)
+        columns = zip(
+            considered.tolist(),
+            data.school_id[considered].tolist(),
+            data.school_year[considered].tolist(),
+            data.school_name[considered].tolist(),
+            data.governance[considered].tolist(),
+            data.grade_category[considered].tolist(),
+            data.school_lat[considered].tolist(),
+            data.school_lon[considered].tolist(),
+            victims[considered].tolist(),
+            fatal[considered].tolist(),
+            near.tolist(),
+            strict=True,
+        )
+        return [
+            {
+                "school_id": sid,
+                "school_year": year,
+                "name": name,
+                "governance": gov,
+                "grade_category": grade,
+                "lat": lat,
+                "lon": lon,
+                "victims": n,
+                "fatal": f,
+                "nearest_m": None if dist != dist else dist,
+                "by_year": by_year.get(s, {}),
+            }
+            for s, sid, year, name, gov, grade, lat, lon, n, f, dist in columns
+        ]
+
+    def _trends(self, hit: Bool) -> dict[str, list[dict[str, Any]]]:
+        fatal_hit = hit & self.data.fatal
+        out: dict[str, list[dict[str, Any]]] = {}
+        years = self._year[hit]
+        y0 = int(years.min()) if years.size else 0
+        span = int(years.max()) - y0 + 1 if years.size else 0
+        for key, values, offset, size in (
+            ("by_year", self._year, y0, span),
+            ("by_month", self._month, 1, 12),
+            ("by_hour", self._hour, 0, 24),
+        ):
+            counts = np.bincount(values[hit] - offset, minlength=size)[:size].tolist()
+            fatal = np.bincount(values[fatal_hit] - offset, minlength=size)[:size].tolist()
+            name = key.removeprefix("by_")
+            out[key] = [
+                {name: offset + i, "victims": counts[i], "fatal": fatal[i]}
+                for i in range(size)
+                if key != "by_year" or counts[i]
+            ]
+        return out
+
+    def _before_after(self, hit: Bool, split: date) -> dict[str, Any]:
+        cut = np.datetime64(split, "D")
+        out: dict[str, Any] = {"split_date": split.isoformat()}
+        for name, part in (("before", self._day < cut), ("after", self._day >= cut)):
+            sel = hit & part
+            days_in_data = self._day[part]
+            span_days = (
+                int((days_in_data.max() - days_in_data.min()).astype(np.int64)) + 1
+                if days_in_data.size
+                else 0
+            )
+            victims = int(sel.sum())
+            out[name] = {
+                "victims": victims,
+                "fatal": int((sel & self.data.fatal).sum()),
+                "days": span_days,
+                "victims_per_year": round(victims * 365.25 / span_days, 2) if span_days else None,
+            }
+        return out
+
+    def _caveats(
+        self, d: Definition, vmask: Bool, smask: Bool, hit: Bool, school_year: str
+    ) -> list[str]:
+        notes = list(CAVEATS)
+        if d.ages:
+            unknown = int(np.count_nonzero(self._no_age))
+            if unknown:
+                notes.append(
+                    f"{unknown} of {self.n_victims} victimizations have no age band and are "
+                    "left out by the age filter; ages are published as bands (0-19, 20-29, ...), "
+                    "never exact ages."
+                )
+            else:
+                notes.append("Ages are published as bands (0-19, 20-29, ...), never exact ages.")
+        if len([k for k in self._source_keys if k]) > 1 and not d.sources:
+            notes.append(
+                "The store mixes sources (" + ", ".join(k for k in self._source_keys if k) + "); "
+                "a victim recorded in two of them counts twice. Pick one with --source."
+            )
+        if d.days == "school-days":
+            if not self._school_day:
+                notes.append("No school calendar is loaded: school days are taken as weekdays.")
+            else:
+                years = sorted({f"{y}-{(y + 1) % 100:02d}" for y in self._victim_sy[hit].tolist()})
+                calendar = next(iter(self.calendars.values()))
+                ruled = [y for y in years if calendar.source_of(y) != "file"]
+                if ruled:
+                    notes.append(
+                        "School days for " + ", ".join(ruled) + " come from rules (weekdays from "
+                        "the day after Labor Day to 15 June, less holidays), an approximation; "
+                        "load the district's calendar with `safeschools ingest calendar`."
+                    )
+        missing = int((~self._located).sum())
+        if missing:
+            notes.append(
+                f"{missing} school-year record(s) have no coordinates and are not counted."
+            )
+        if school_year == "incident":
+            notes.append(
+                "Each victimization is matched against the schools of the school year it "
+                "happened in (1 July to 30 June)."
+            )
+        notes.extend(d.notes)
+        return notes
+
+    # ------------------------------------------------------------------ sensitivity
+    def sensitivity(
+        self,
+        d: Definition,
+        *,
+        radii_m: Sequence[float],
+        hours: Sequence[str] = (),
+    ) -> dict[str, Any]:
+        """How the answer moves: radius x hours, and radius x calendar year (victims counted)."""
+        hours = list(hours) or ["all"]
+        by_hours = []
+        for r in radii_m:
+            row: dict[str, Any] = {"radius_m": r, "radius": format_radius(r)}
+            for h in hours:
+                row[h] = self.counts(d.with_changes(radius_m=r, hours=parse_hours(h)))[0]
+            by_hours.append(row)
+        by_years = []
+        school_year = self._resolve_school_year(d.school_year)
+        vmask = self._victim_mask(d)
+        smask = self._school_mask(d, school_year)
+        years = sorted(set(self._year[vmask].tolist()))
+        for r in radii_m:
+            pm = self._pair_mask(d.with_changes(radius_m=r), vmask, smask, school_year)
+            hit = np.zeros(self.n_victims, dtype=bool)
+            hit[self.data.pair_victim[pm]] = True
+            counts = (
+                np.bincount(self._year[hit] - (years[0] if years else 0), minlength=len(years))
+                if years
+                else np.zeros(0, np.int64)
+            )
+            row = {"radius_m": r, "radius": format_radius(r)}
+            row.update({str(y): int(counts[i]) for i, y in enumerate(years)})
+            by_years.append(row)
+        return {
+            "definition": d.to_dict(newest=self.newest_day),
+            "radius_by_hours": by_hours,
+            "hours": hours,
+            "radius_by_year": by_years,
+            "years": [str(y) for y in years],
+        }
+
+
+def empty_vintage() -> dict[str, Any]:
+    """The vintage of an empty store."""
+    return {"newest_occurred_at": None, "newest_import_at": None, "sources": []}
+
+
+def as_datetime64(values: Sequence[datetime]) -> npt.NDArray[np.datetime64]:
+    """Naive datetimes to a numpy array of minutes."""
+    return np.array(values, dtype="datetime64[m]") if values else np.empty(0, "datetime64[m]")
