@@ -691,6 +691,7 @@ def compare_definitions(
                 "schools_considered": result.schools_considered,
                 "source_note": d.source_note,
                 "notes": list(d.notes),
+                "caveats": [c for c in result.caveats if c not in CAVEATS],
             }
         )
     return {

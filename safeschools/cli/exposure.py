@@ -335,7 +335,9 @@ def compare_definitions(
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.DictWriter(
-            buffer, fieldnames=[k for k in rows[0] if k != "notes"], extrasaction="ignore"
+            buffer,
+            fieldnames=[k for k in rows[0] if k not in ("notes", "caveats")],
+            extrasaction="ignore",
         )
         writer.writeheader()
         writer.writerows(rows)
@@ -364,8 +366,11 @@ def compare_definitions(
             *(str(row[n]) for n in numbers),
         )
     out.print(table)
-    for caveat in report["caveats"]:
-        out.print(f"[dim]* {caveat}[/dim]")
+    seen: set[str] = set()
+    for caveat in [*report["caveats"], *(c for row in rows for c in row["caveats"])]:
+        if caveat not in seen:
+            seen.add(caveat)
+            out.print(f"[dim]* {caveat}[/dim]")
 
 
 @cli.command()
