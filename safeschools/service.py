@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 from collections import Counter
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 
 from safeschools.demo import DEFAULT_SEED, DEMO_SOURCE, build_demo_city, demo_imports
-from safeschools.errors import ConfigError, SourceError
+from safeschools.errors import ConfigError, NotFoundError, SourceError
 from safeschools.ingest.base import ParseResult, file_checksum
 from safeschools.ingest.boundaries import boundaries_from_file
 from safeschools.ingest.chicago_crimes import crimes_from_file
@@ -29,7 +30,7 @@ from safeschools.ingest.cps_schools import schools_from_cps_file
 from safeschools.ingest.generic import records_from_mapping
 from safeschools.model import GOVERNANCES, ImportRecord, RejectedRow, School, school_year_label
 from safeschools.proximity.calendar import SchoolCalendar
-from safeschools.proximity.definition import Definition, parse_radius
+from safeschools.proximity.definition import Definition, parse_hours, parse_radius, parse_season
 from safeschools.proximity.engine import CAVEATS, ExposureData, ExposureIndex, ExposureResult
 from safeschools.proximity.presets import PRESETS, load_presets, preset
 from safeschools.settings import Settings
@@ -714,3 +715,187 @@ def sensitivity(
     """Counts over a grid of radii x hours windows and radii x years."""
     idx = index or exposure_index(store, settings=settings)
     return idx.sensitivity(definition, radii_m=[parse_radius(r) for r in radii], hours=hours)
+
+
+# ---------------------------------------------------------------------- pages and API
+class IndexCache:
+    """One ExposureIndex per store, rebuilt when a new import lands (thread-safe)."""
+
+    def __init__(self, store: Store, settings: Settings) -> None:
+        self.store = store
+        self.settings = settings
+        self._lock = threading.Lock()
+        self._index: ExposureIndex | None = None
+        self._key: int | None = None
+
+    def get(self) -> ExposureIndex:
+        """The index for the store as it is now."""
+        with self.store.engine.connect() as conn:
+            key = self.store.max_import_id(conn)
+        with self._lock:
+            if self._index is None or key != self._key:
+                self._index = exposure_index(self.store, settings=self.settings)
+                self._key = key
+            return self._index
+
+
+#: What the decisions features will fill in on a school's page; empty until they land.
+SCHOOL_SECTIONS = ("officers", "council_votes", "funds", "safety_plan")
+
+
+def district_overview(
+    store: Store, definition: Definition, *, settings: Settings, index: ExposureIndex
+) -> dict[str, Any]:
+    """The district page: every school's count under one definition, trends, caveats, vintage."""
+    result = index.query(definition)
+    data = result.to_dict(include_all_schools=True)
+    data["presets"] = [
+        {"preset": name, "label": d.label, "description": d.describe()}
+        for name, d in load_presets(settings.presets_file).items()
+    ]
+    return data
+
+
+def school_profile(
+    store: Store,
+    school_id: str,
+    definition: Definition,
+    *,
+    settings: Settings,
+    index: ExposureIndex,
+) -> dict[str, Any]:
+    """One school's page: who it is over the years, the violence near it under the definition
+    (nearest first, never names), the same school under every preset, and its caveats."""
+    history = [s for s in store.schools() if s.school_id == school_id]
+    if not history:
+        msg = f"No school with id {school_id}; search by name at /search."
+        raise NotFoundError(msg)
+    years = [s.school_year for s in history]
+    wanted = definition.school_year
+    if wanted in ("latest", "incident") or wanted not in years:
+        in_index = [y for y in index.school_years if y in years]
+        year = in_index[-1] if in_index else years[-1]
+    else:
+        year = wanted
+    d = definition.with_changes(school_year=year)
+    position = index.school_index(school_id, year)
+    detail = index.school_detail(d, position)
+    school = next(s for s in history if s.school_year == year)
+    presets = []
+    for name, p in load_presets(settings.presets_file).items():
+        victims, fatal = index.school_counts(p.with_changes(school_year=year), position)
+        presets.append(
+            {"preset": name, "label": p.label, "description": p.describe(),
+             "victims": victims, "fatal": fatal}
+        )
+    result = index.query(d)
+    return {
+        "school": asdict(school),
+        "history": [asdict(s) for s in history],
+        "definition": result.definition,
+        "exposure": detail,
+        "presets": presets,
+        "rank": next(
+            (r["rank"] for r in result.per_school if r["school_id"] == school_id), None
+        ),
+        "schools_ranked": len(result.per_school),
+        "sections": {name: None for name in SCHOOL_SECTIONS},
+        "data_vintage": result.data_vintage,
+        "caveats": result.caveats,
+    }
+
+
+def search_schools(
+    store: Store, query: str, *, school_year: str | None = None, limit: int = 50
+) -> list[dict[str, Any]]:
+    """Schools whose id, name or address contains ``query`` (any case), newest year first."""
+    needle = query.strip().lower()
+    if not needle:
+        return []
+    latest: dict[str, School] = {}
+    for school in store.schools(school_year=school_year):
+        latest[school.school_id] = school  # schools() is ordered by year: the newest wins
+    hits = [
+        s
+        for s in latest.values()
+        if needle == s.school_id
+        or needle in s.name.lower()
+        or needle in (s.long_name or "").lower()
+        or needle in (s.address or "").lower()
+    ]
+    hits.sort(key=lambda s: (not s.name.lower().startswith(needle), s.name))
+    return [asdict(s) for s in hits[:limit]]
+
+
+def map_layers(store: Store) -> dict[str, list[dict[str, str]]]:
+    """Boundaries for the base map, by kind: code, name and WKT (lat-lon degrees)."""
+    layers: dict[str, list[dict[str, str]]] = {}
+    for b in store.boundaries():
+        layers.setdefault(b.kind, []).append(
+            {"code": b.code, "name": b.name, "wkt": b.geometry_wkt}
+        )
+    return layers
+
+
+def definition_from_params(params: Mapping[str, Any], *, settings: Settings) -> Definition:
+    """A definition from query parameters (web forms, the JSON API): the same names as the CLI
+    flags, as strings; empty values are ignored. ``preset`` starts from a named definition."""
+
+    def get(name: str) -> str | None:
+        value = params.get(name)
+        if isinstance(value, (list, tuple)):
+            value = ",".join(str(v) for v in value if v not in (None, ""))
+        text = None if value is None else str(value).strip()
+        return text or None
+
+    def many(name: str) -> tuple[str, ...] | None:
+        text = get(name)
+        return tuple(v.strip() for v in text.split(",") if v.strip()) if text else None
+
+    def day(name: str) -> date | None:
+        text = get(name)
+        if text is None:
+            return None
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            msg = f"{name} {text!r} is not a date; write it like 2024-01-31."
+            raise ConfigError(msg) from None
+
+    years = get("years")
+    try:
+        years_value = int(years) if years else None
+    except ValueError:
+        msg = f"years {years!r} is not a whole number."
+        raise ConfigError(msg) from None
+    hours = get("hours")
+    gunshot = get("gunshot_only")
+    changes: dict[str, Any] = {
+        "radius_m": parse_radius(r) if (r := get("radius")) else None,
+        "hours": parse_hours(hours) if hours else None,
+        "days": get("days"),
+        "season": parse_season(s) if (s := get("season")) else None,
+        "since": day("since"),
+        "until": day("until"),
+        "years": years_value,
+        "ages": many("age"),
+        "types": get("type"),
+        "gunshot_only": None if gunshot is None else gunshot.lower() in ("1", "true", "on", "yes"),
+        "school_year": get("school_year"),
+        "governance": many("governance"),
+        "grade_categories": many("grade"),
+        "sources": many("source"),
+    }
+    preset_name = get("preset")
+    if preset_name is None and changes["radius_m"] is None:
+        preset_name = DEFAULT_PRESET
+    d = resolve_definition(settings=settings, preset_name=preset_name, **changes)
+    if hours is not None and parse_hours(hours) is None:
+        d = d.with_changes(hours=None)
+    if years_value is not None and changes["since"] is None:
+        d = d.with_changes(since=None)
+    return d
+
+
+#: The definition pages and the API use when none is asked for.
+DEFAULT_PRESET = "trace-500yd"

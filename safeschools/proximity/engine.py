@@ -103,6 +103,9 @@ class ExposureData:
     pair_distance_m: npt.NDArray[np.float64]
     max_radius_m: float
     vintage: dict[str, Any] = field(default_factory=dict)
+    victim_lat: npt.NDArray[np.float64] | None = None
+    victim_lon: npt.NDArray[np.float64] | None = None
+    victim_type: npt.NDArray[np.object_] | None = None
 
 
 @dataclass
@@ -510,6 +513,65 @@ class ExposureIndex:
             )
         notes.extend(d.notes)
         return notes
+
+    # ------------------------------------------------------------------ one school
+    def school_index(self, school_id: str, school_year: str) -> int:
+        """Position of a school in the columns, for one school year ('latest' allowed)."""
+        year = self._resolve_school_year(school_year)
+        if year == "incident":
+            year = self.school_years[-1]
+        hits = np.flatnonzero(
+            (self.data.school_id == school_id) & (self.data.school_year == year)
+        )
+        if hits.size == 0:
+            msg = f"No school {school_id} in school year {year}; search schools by name instead."
+            raise NotFoundError(msg)
+        return int(hits[0])
+
+    def school_counts(self, d: Definition, school: int) -> tuple[int, int]:
+        """(victims, fatal) near one school (by position) under a definition."""
+        vmask = self._victim_mask(d)
+        smask = np.zeros(self.n_schools, dtype=bool)
+        smask[school] = True
+        pm = self._pair_mask(d, vmask, smask, str(self.data.school_year[school]))
+        pv = self.data.pair_victim[pm]
+        return int(pv.size), int(self.data.fatal[pv].sum())
+
+    def school_detail(self, d: Definition, school: int) -> dict[str, Any]:
+        """The victimizations near one school under a definition, nearest first, with counts
+        by year and hour. Never names: only time, place, distance, type, fatal and age band."""
+        vmask = self._victim_mask(d)
+        smask = np.zeros(self.n_schools, dtype=bool)
+        smask[school] = True
+        pm = self._pair_mask(d, vmask, smask, str(self.data.school_year[school]))
+        order = np.argsort(self.data.pair_distance_m[pm], kind="stable")
+        pv = self.data.pair_victim[pm][order]
+        dist = self.data.pair_distance_m[pm][order]
+        lat = self.data.victim_lat if self.data.victim_lat is not None else None
+        lon = self.data.victim_lon if self.data.victim_lon is not None else None
+        vtype = self.data.victim_type
+        times = self.data.occurred_at[pv].astype("datetime64[m]").astype(str).tolist()
+        victims = [
+            {
+                "occurred_at": t,
+                "distance_m": round(float(m), 1),
+                "fatal": bool(self.data.fatal[v]),
+                "gunshot": {1: True, 0: False}.get(int(self.data.gunshot[v])),
+                "age_band": self.data.age_band[v],
+                "type": None if vtype is None else vtype[v],
+                "lat": None if lat is None else float(lat[v]),
+                "lon": None if lon is None else float(lon[v]),
+            }
+            for v, t, m in zip(pv.tolist(), times, dist.tolist(), strict=True)
+        ]
+        hit = np.zeros(self.n_victims, dtype=bool)
+        hit[pv] = True
+        return {
+            "victims": int(pv.size),
+            "fatal": int(self.data.fatal[pv].sum()),
+            "trends": self._trends(hit),
+            "victimizations": victims,
+        }
 
     # ------------------------------------------------------------------ sensitivity
     def sensitivity(

@@ -680,8 +680,8 @@ class Store:
             assert dbapi is not None
             cur = dbapi.cursor()
             cur.execute(
-                "SELECT id, occurred_at, fatal, gunshot_injury, age_band, case_number, source "
-                "FROM victimizations ORDER BY id"
+                "SELECT id, occurred_at, fatal, gunshot_injury, age_band, case_number, source, "
+                "lat, lon, victimization_type FROM victimizations ORDER BY id"
             )
             victims = cur.fetchall()
             cur.execute(
@@ -721,6 +721,9 @@ class Store:
             "age_band": objects(victims, 4),
             "case_number": objects(victims, 5),
             "source": objects(victims, 6),
+            "victim_lat": floats(victims, 7),
+            "victim_lon": floats(victims, 8),
+            "victim_type": objects(victims, 9),
             "school_year": objects(schools, 0),
             "school_id": objects(schools, 1),
             "school_name": objects(schools, 2),

@@ -1,0 +1,57 @@
+"""``create_app(settings)``: the FastAPI application of safeschools."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+
+from safeschools import __version__, service
+from safeschools.api.errors import install_error_handlers
+from safeschools.api.routes import router as api_router
+from safeschools.settings import Settings
+from safeschools.storage import Store
+
+__all__ = ["create_app"]
+
+
+def create_app(settings: Settings | None = None, *, store: Store | None = None) -> FastAPI:
+    """Build the application for ``settings`` (or an already opened ``store``).
+
+    The store, the settings and a cache of the exposure index live on ``app.state``; nothing is
+    read at import time.
+    """
+    settings = settings or Settings()
+    opened = store or service.open_store_from_settings(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if store is None:
+            opened.dispose()
+
+    app = FastAPI(
+        lifespan=lifespan,
+        title="safeschools",
+        version=__version__,
+        description="Honest, shared numbers on school safety: violence near every school under "
+        "any definition of 'near', with every figure's definition, data vintage and caveats.",
+        docs_url="/docs",
+        redoc_url=None,
+        openapi_url="/openapi.json",
+    )
+    app.state.settings = settings
+    app.state.store = opened
+    app.state.index_cache = service.IndexCache(opened, settings)
+    install_error_handlers(app)
+    app.include_router(api_router)
+    _include_web(app)
+    return app
+
+
+def _include_web(app: FastAPI) -> Any:
+    from safeschools.web import install
+
+    return install(app)

@@ -1,0 +1,63 @@
+"""One error shape for every API error, and an HTML page for every page error.
+
+JSON body: ``{"ok": false, "error": "...", "errors": [...], "status": 404}``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from safeschools.errors import NotFoundError, SafeSchoolsError
+
+__all__ = ["error_body", "install_error_handlers", "status_for"]
+
+
+def error_body(status: int, message: str, errors: list[Any] | None = None) -> dict[str, Any]:
+    """The JSON body of every API error."""
+    return {"ok": False, "error": message, "errors": errors or [], "status": status}
+
+
+def status_for(exc: SafeSchoolsError) -> int:
+    """404 for something unknown, 400 for every other mistake in the request."""
+    return 404 if isinstance(exc, NotFoundError) else 400
+
+
+def _wants_html(request: Request) -> bool:
+    return not request.url.path.startswith(("/api", "/openapi", "/docs"))
+
+
+def _respond(request: Request, status: int, message: str, errors: list[Any]) -> Response:
+    if _wants_html(request):
+        from safeschools.web import error_page
+
+        return error_page(request, status, message)
+    return JSONResponse(error_body(status, message, errors), status_code=status)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Translate every error once, at the edge."""
+
+    @app.exception_handler(SafeSchoolsError)
+    async def _domain(request: Request, exc: SafeSchoolsError) -> Response:
+        return _respond(request, status_for(exc), str(exc), [])
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> Response:
+        errors = [
+            {"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")}
+            for e in exc.errors()
+        ]
+        first = errors[0]["msg"] if errors else "invalid request"
+        return _respond(request, 422, f"Invalid request: {first}", errors)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        message = str(exc.detail) if exc.detail else "error"
+        if exc.status_code == 404 and message == "Not Found":
+            message = f"No page at {request.url.path}; see /docs for the API."
+        return _respond(request, exc.status_code, message, [])
