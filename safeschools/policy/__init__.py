@@ -1,0 +1,1 @@
+"""Decisions and money: council composition and votes, trade-in fund allocation."""
