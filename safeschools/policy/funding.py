@@ -102,7 +102,7 @@ def weights_for(
             continue
         value = facts.get(fact)
         if value is None:
-            msg = f"School {school_id} has no {fact}; the {formula} formula needs it for each school."
+            msg = f"School {school_id} has no {fact}; the {formula} formula needs it for all."
             raise DataValidationError(msg)
         weights[school_id] = Fraction(str(value)) if isinstance(value, float) else Fraction(value)
     return weights
