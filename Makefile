@@ -13,7 +13,14 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP)
+# Test-only JavaScript (axe-core for the accessibility tests), pinned in package-lock.json.
+NODE_STAMP := node_modules/.installed-stamp
+$(NODE_STAMP): $(wildcard package.json package-lock.json)
+	@if [ ! -f package.json ]; then :; \
+	elif command -v npm >/dev/null; then npm ci --no-audit --no-fund && touch $(NODE_STAMP); \
+	else echo "npm not found: the accessibility tests will skip (CI installs npm)" >&2; fi
+
+install: $(STAMP) $(NODE_STAMP)
 
 ## Build the synthetic demo city in $(DEMO_DB) (SQLite, offline) and run the main job on it.
 demo: $(STAMP)
@@ -22,7 +29,7 @@ demo: $(STAMP)
 	$(BIN)/safeschools --database-url sqlite:///$(DEMO_DB) exposure --preset abc7-2024 --top 10
 
 ## Run every test (store tests also on PostgreSQL when SAFESCHOOLS_TEST_POSTGRES_URL is set).
-test: $(STAMP)
+test: install
 	TZ=America/Chicago $(BIN)/pytest -n 2 -q
 
 lint: $(STAMP)

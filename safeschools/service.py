@@ -9,12 +9,12 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections import Counter, OrderedDict
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -28,7 +28,14 @@ from safeschools.ingest.chicago_victims import victims_from_file
 from safeschools.ingest.cps_calendars import calendars_from_file
 from safeschools.ingest.cps_schools import schools_from_cps_file
 from safeschools.ingest.generic import records_from_mapping
-from safeschools.model import GOVERNANCES, ImportRecord, RejectedRow, School, school_year_label
+from safeschools.model import (
+    GOVERNANCES,
+    ImportRecord,
+    RejectedRow,
+    School,
+    Victimization,
+    school_year_label,
+)
 from safeschools.proximity.calendar import SchoolCalendar
 from safeschools.proximity.definition import Definition, parse_hours, parse_radius, parse_season
 from safeschools.proximity.engine import CAVEATS, ExposureData, ExposureIndex, ExposureResult
@@ -42,10 +49,13 @@ __all__ = [
     "IngestReport",
     "ingest_file",
     "list_imports",
+    "list_presets",
     "list_schools",
+    "list_victimizations",
     "load_demo_city",
     "open_store_from_settings",
     "record_parse_result",
+    "resolve_school_year",
     "school_calendar",
     "store_summary",
 ]
@@ -54,6 +64,7 @@ __all__ = [
 INGEST_KINDS = ("schools", "victims", "crimes", "boundaries", "calendars")
 
 Clock = Callable[[], datetime]
+T = TypeVar("T")
 
 
 def _local_now(settings: Settings) -> datetime:
@@ -426,6 +437,55 @@ def list_imports(store: Store) -> list[ImportRecord]:
     return store.imports()
 
 
+def resolve_school_year(store: Store, school_year: str | None) -> str | None:
+    """A school year label from ``2024-25``, ``latest`` (the newest stored) or ``all``/None.
+
+    ``all`` and ``None`` give None (every school year); an unknown year is a NotFoundError.
+    """
+    if school_year is None or school_year.strip().lower() in ("", "all"):
+        return None
+    years = store.school_years()
+    if school_year.strip().lower() == "latest":
+        if not years:
+            msg = "The store has no schools; import a school list first (`safeschools ingest`)."
+            raise NotFoundError(msg)
+        return years[-1]
+    label = school_year_label(school_year)
+    if label not in years:
+        msg = f"No schools for school year {label}; the store has: {', '.join(years) or 'none'}."
+        raise NotFoundError(msg)
+    return label
+
+
+def list_victimizations(
+    store: Store,
+    *,
+    since: date | None = None,
+    until: date | None = None,
+    sources: Sequence[str] = (),
+) -> list[Victimization]:
+    """Stored victimizations by time, between two inclusive local dates and of some sources.
+
+    A Victimization never holds a name; exports still pick their columns one by one.
+    """
+    start = datetime.combine(since, datetime.min.time()) if since else None
+    end = datetime.combine(until + timedelta(days=1), datetime.min.time()) if until else None
+    if not sources:
+        return store.victimizations(since=start, until=end)
+    return [
+        v
+        for source in sorted(set(sources))
+        for v in store.victimizations(source=source, since=start, until=end)
+    ]
+
+
+def list_presets(settings: Settings) -> list[dict[str, Any]]:
+    """Every named definition (built-in, then the settings' presets file), JSON-ready."""
+    return [
+        {"preset": name, **d.to_dict()} for name, d in load_presets(settings.presets_file).items()
+    ]
+
+
 def school_calendar(
     store: Store, *, grades: str = "HS", as_planned: bool = False
 ) -> SchoolCalendar:
@@ -576,13 +636,16 @@ def _iso(value: Any) -> str | None:
     return value.isoformat() if hasattr(value, "isoformat") else str(value).replace(" ", "T")
 
 
-def exposure_index(store: Store, *, settings: Settings) -> ExposureIndex:
-    """Load the pairs and attributes once; the index answers any definition in milliseconds."""
+def exposure_index(store: Store, *, settings: Settings, cache_results: int = 0) -> ExposureIndex:
+    """Load the pairs and attributes once; the index answers any definition in milliseconds.
+
+    ``cache_results`` keeps that many latest results per definition (a server's index).
+    """
     cols = store.exposure_columns()
     data = ExposureData(
         max_radius_m=_stored_pair_radius(store, settings), vintage=_vintage(store), **cols
     )
-    return ExposureIndex(data, calendars=_calendars(store))
+    return ExposureIndex(data, calendars=_calendars(store), cache_results=cache_results)
 
 
 def _calendars(store: Store) -> dict[str, Any]:
@@ -719,14 +782,46 @@ def sensitivity(
 
 # ---------------------------------------------------------------------- pages and API
 class IndexCache:
-    """One ExposureIndex per store, rebuilt when a new import lands (thread-safe)."""
+    """One ExposureIndex per store, rebuilt when a new import lands (thread-safe).
 
-    def __init__(self, store: Store, settings: Settings) -> None:
+    The index keeps the results of the ``results`` definitions asked for last (an LRU keyed on
+    the definition), so that many people asking the same question cost one computation; a new
+    import builds a new index, and with it an empty cache. :meth:`memo` keeps the ``derived``
+    latest values computed from the index (an API's encoded JSON, say) the same way.
+    """
+
+    def __init__(
+        self, store: Store, settings: Settings, *, results: int = 32, derived: int = 512
+    ) -> None:
         self.store = store
         self.settings = settings
+        self.results = results
+        self.derived = derived
         self._lock = threading.Lock()
         self._index: ExposureIndex | None = None
         self._key: int | None = None
+        self._memo: OrderedDict[Hashable, tuple[ExposureIndex, Any]] = OrderedDict()
+
+    def memo(self, key: Hashable, compute: Callable[[ExposureIndex], T]) -> T:
+        """``compute(index)`` for the index as it is now, once per index and ``key``.
+
+        The value is shared by every caller with the same key: make it immutable (bytes, str).
+        An exception is raised to the caller and nothing is kept.
+        """
+        index = self.get()
+        with self._lock:
+            hit = self._memo.get(key)
+            if hit is not None and hit[0] is index:
+                self._memo.move_to_end(key)
+                value: T = hit[1]
+                return value
+        value = compute(index)
+        with self._lock:
+            self._memo[key] = (index, value)
+            self._memo.move_to_end(key)
+            while len(self._memo) > self.derived:
+                self._memo.popitem(last=False)
+        return value
 
     def get(self) -> ExposureIndex:
         """The index for the store as it is now."""
@@ -734,9 +829,25 @@ class IndexCache:
             key = self.store.max_import_id(conn)
         with self._lock:
             if self._index is None or key != self._key:
-                self._index = exposure_index(self.store, settings=self.settings)
+                index = exposure_index(
+                    self.store, settings=self.settings, cache_results=self.results
+                )
+                _warm_presets(index, self.settings)
+                self._index = index
                 self._key = key
+                self._memo.clear()
             return self._index
+
+
+def _warm_presets(index: ExposureIndex, settings: Settings) -> None:
+    """Answer every preset once (milliseconds each): they are what most people ask for."""
+    if not index.n_schools:
+        return
+    for d in load_presets(settings.presets_file).values():
+        try:
+            index.query(d)
+        except (ConfigError, NotFoundError):  # e.g. a user preset beyond the stored radius
+            continue
 
 
 #: What the decisions features will fill in on a school's page; empty until they land.
@@ -766,7 +877,7 @@ def school_profile(
 ) -> dict[str, Any]:
     """One school's page: who it is over the years, the violence near it under the definition
     (nearest first, never names), the same school under every preset, and its caveats."""
-    history = [s for s in store.schools() if s.school_id == school_id]
+    history = store.schools(school_id=school_id)
     if not history:
         msg = f"No school with id {school_id}; search by name at /search."
         raise NotFoundError(msg)
@@ -785,8 +896,13 @@ def school_profile(
     for name, p in load_presets(settings.presets_file).items():
         victims, fatal = index.school_counts(p.with_changes(school_year=year), position)
         presets.append(
-            {"preset": name, "label": p.label, "description": p.describe(),
-             "victims": victims, "fatal": fatal}
+            {
+                "preset": name,
+                "label": p.label,
+                "description": p.describe(),
+                "victims": victims,
+                "fatal": fatal,
+            }
         )
     result = index.query(d)
     return {
@@ -795,9 +911,7 @@ def school_profile(
         "definition": result.definition,
         "exposure": detail,
         "presets": presets,
-        "rank": next(
-            (r["rank"] for r in result.per_school if r["school_id"] == school_id), None
-        ),
+        "rank": next((r["rank"] for r in result.per_school if r["school_id"] == school_id), None),
         "schools_ranked": len(result.per_school),
         "sections": {name: None for name in SCHOOL_SECTIONS},
         "data_vintage": result.data_vintage,

@@ -15,6 +15,9 @@ from safeschools.testing import REAL_DATA, fresh_postgres_store, sqlite_store
 
 POSTGRES_URL = os.environ.get("SAFESCHOOLS_TEST_POSTGRES_URL")
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+#: Chromium for the browser tests (tests/browser); Debian's package by default.
+BROWSER = Path(os.environ.get("SAFESCHOOLS_BROWSER", "/usr/bin/chromium"))
+AXE_JS = Path(__file__).resolve().parents[1] / "node_modules" / "axe-core" / "axe.min.js"
 
 os.environ.setdefault("TZ", "America/Chicago")
 
@@ -24,6 +27,15 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         raise pytest.UsageError(
             "CI must run the store tests on PostgreSQL: set SAFESCHOOLS_TEST_POSTGRES_URL "
             "(.ci/run starts a server with .ci/start-postgres)."
+        )
+    if IN_CI and not BROWSER.is_file():
+        raise pytest.UsageError(
+            f"CI must run the browser tests: no Chromium at {BROWSER} "
+            "(.ci/run installs Debian's chromium; or set SAFESCHOOLS_BROWSER)."
+        )
+    if IN_CI and not AXE_JS.is_file():
+        raise pytest.UsageError(
+            f"CI must run the accessibility tests: {AXE_JS} is missing (make install runs npm ci)."
         )
     if not REAL_DATA.is_dir():
         raise pytest.UsageError(f"The real data folder {REAL_DATA} is missing.")

@@ -1,36 +1,156 @@
-"""Dependencies the routes share: the store, the settings, the exposure index, a definition."""
+"""Dependencies the routes share: the store, the settings, the exposure index, a definition.
+
+Two ways to read a definition from the query string, with the same names as the CLI flags:
+:func:`get_definition` reads whatever the request carries (the HTML pages use it), and
+:func:`definition_query` declares every parameter so that OpenAPI lists and describes them
+(the JSON API uses it). Both hand the strings to
+:func:`safeschools.service.definition_from_params`, so a bad value is the service's 400 with a
+message that says what to write instead, never a framework's 422.
+"""
 
 from __future__ import annotations
 
-from fastapi import Request
+from typing import Annotated
+
+from fastapi import Depends, Query, Request
 
 from safeschools import service
 from safeschools.proximity import Definition, ExposureIndex
 from safeschools.settings import Settings
 from safeschools.storage import Store
 
-__all__ = ["get_definition", "get_index", "get_settings", "get_store"]
+__all__ = [
+    "DEFINITION_PARAMS",
+    "ApiDefinitionDep",
+    "IndexCacheDep",
+    "IndexDep",
+    "SettingsDep",
+    "StoreDep",
+    "definition_query",
+    "get_definition",
+    "get_index",
+    "get_index_cache",
+    "get_settings",
+    "get_store",
+]
 
 
-def get_store(request: Request) -> Store:
+def _settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def _index_cache(request: Request) -> service.IndexCache:
+    cache: service.IndexCache = request.app.state.index_cache
+    return cache
+
+
+# The dependencies that neither wait nor compute much are coroutines: FastAPI runs a plain
+# function dependency in a worker thread, and under load those hops cost more than the work.
+
+
+async def get_store(request: Request) -> Store:
     """The application's store."""
     store: Store = request.app.state.store
     return store
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     """The application's settings."""
-    settings: Settings = request.app.state.settings
-    return settings
+    return _settings(request)
+
+
+async def get_index_cache(request: Request) -> service.IndexCache:
+    """The application's cache of the exposure index (and of per-definition results)."""
+    return _index_cache(request)
 
 
 def get_index(request: Request) -> ExposureIndex:
-    """The exposure index for the store as it is now (rebuilt after an import)."""
-    cache: service.IndexCache = request.app.state.index_cache
-    return cache.get()
+    """The exposure index for the store as it is now (rebuilt after an import, which takes
+    seconds: a worker thread, not the event loop, waits for it)."""
+    return _index_cache(request).get()
 
 
-def get_definition(request: Request) -> Definition:
+async def get_definition(request: Request) -> Definition:
     """The definition the query string asks for (same names as the CLI flags)."""
     params = {k: ",".join(request.query_params.getlist(k)) for k in request.query_params}
-    return service.definition_from_params(params, settings=get_settings(request))
+    return service.definition_from_params(params, settings=_settings(request))
+
+
+#: The query parameters of a definition, with the help text OpenAPI shows for each.
+DEFINITION_PARAMS: dict[str, str] = {
+    "preset": "A named definition (see /api/presets); the other parameters change parts of it. "
+    "With neither preset nor radius, the preset trace-500yd is used.",
+    "radius": "Radius with units: 0.1mi, 500yd, 150m, 1000ft (a distance equal to the radius "
+    "counts); at most the radius for which pairs are stored (0.5 mi by default).",
+    "hours": "Local hours window, start included and end excluded: 07:00-17:00; 'all' for every "
+    "hour.",
+    "days": "all, weekdays or school-days (from the school calendar).",
+    "season": "A part of every year, month-day to month-day: 09-01..06-15.",
+    "since": "First date counted (inclusive), like 2023-02-01.",
+    "until": "Last date counted (inclusive), like 2024-01-31.",
+    "years": "The N years up to `until` (or the newest data), instead of `since`.",
+    "age": "Victim age band(s), repeatable or comma-separated: 0-19, 20-29, ...",
+    "type": "all, fatal or nonfatal.",
+    "gunshot_only": "true to count only victimizations with a gunshot injury.",
+    "school_year": "School list: 2024-25, latest (default) or incident (the school year each "
+    "victimization happened in).",
+    "governance": "Only schools of these governances (district, charter, contract, options); "
+    "repeatable or comma-separated.",
+    "grade": "Only these grade categories (ES, MS, HS); repeatable or comma-separated.",
+    "source": "Only this data source, e.g. chicago-victims; repeatable or comma-separated.",
+}
+
+
+def _q(name: str) -> str:
+    return DEFINITION_PARAMS[name]
+
+
+Text = str | None
+Many = list[str] | None
+
+
+async def definition_query(
+    request: Request,
+    preset: Annotated[Text, Query(description=_q("preset"))] = None,
+    radius: Annotated[Text, Query(description=_q("radius"), examples=["0.1mi"])] = None,
+    hours: Annotated[Text, Query(description=_q("hours"), examples=["07:00-17:00"])] = None,
+    days: Annotated[Text, Query(description=_q("days"), examples=["weekdays"])] = None,
+    season: Annotated[Text, Query(description=_q("season"))] = None,
+    since: Annotated[Text, Query(description=_q("since"), examples=["2025-02-01"])] = None,
+    until: Annotated[Text, Query(description=_q("until"), examples=["2026-01-31"])] = None,
+    years: Annotated[Text, Query(description=_q("years"))] = None,
+    age: Annotated[Many, Query(description=_q("age"))] = None,
+    type_: Annotated[Text, Query(alias="type", description=_q("type"))] = None,
+    gunshot_only: Annotated[Text, Query(description=_q("gunshot_only"))] = None,
+    school_year: Annotated[Text, Query(description=_q("school_year"))] = None,
+    governance: Annotated[Many, Query(description=_q("governance"))] = None,
+    grade: Annotated[Many, Query(description=_q("grade"))] = None,
+    source: Annotated[Many, Query(description=_q("source"))] = None,
+) -> Definition:
+    """The definition the query string asks for, every parameter declared for OpenAPI."""
+    params = {
+        "preset": preset,
+        "radius": radius,
+        "hours": hours,
+        "days": days,
+        "season": season,
+        "since": since,
+        "until": until,
+        "years": years,
+        "age": age,
+        "type": type_,
+        "gunshot_only": gunshot_only,
+        "school_year": school_year,
+        "governance": governance,
+        "grade": grade,
+        "source": source,
+    }
+    return service.definition_from_params(params, settings=_settings(request))
+
+
+StoreDep = Annotated[Store, Depends(get_store)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+IndexDep = Annotated[ExposureIndex, Depends(get_index)]
+IndexCacheDep = Annotated[service.IndexCache, Depends(get_index_cache)]
+ApiDefinitionDep = Annotated[Definition, Depends(definition_query)]

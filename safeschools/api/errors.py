@@ -1,10 +1,14 @@
 """One error shape for every API error, and an HTML page for every page error.
 
-JSON body: ``{"ok": false, "error": "...", "errors": [...], "status": 404}``.
+JSON body: ``{"ok": false, "error": "...", "errors": [...], "status": 404}``, for every status:
+400 for a value the service refuses (:class:`~safeschools.errors.SafeSchoolsError`), 404 for
+something unknown (:class:`~safeschools.errors.NotFoundError`, or no such route), 405 for a
+wrong method, 422 for a parameter of the wrong type, 500 for a bug (logged, never shown).
 """
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -15,6 +19,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from safeschools.errors import NotFoundError, SafeSchoolsError
 
 __all__ = ["error_body", "install_error_handlers", "status_for"]
+
+log = logging.getLogger(__name__)
 
 
 def error_body(status: int, message: str, errors: list[Any] | None = None) -> dict[str, Any]:
@@ -61,3 +67,9 @@ def install_error_handlers(app: FastAPI) -> None:
         if exc.status_code == 404 and message == "Not Found":
             message = f"No page at {request.url.path}; see /docs for the API."
         return _respond(request, exc.status_code, message, [])
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> Response:
+        log.exception("Unexpected error on %s", request.url.path, exc_info=exc)
+        message = "Something went wrong on the server; the error was logged. Try again later."
+        return _respond(request, 500, message, [])

@@ -1,37 +1,328 @@
-"""The JSON API. Every route returns what a service function returns; nothing is computed here."""
+"""The JSON API. Every route calls the service and returns what it returns; nothing is computed
+here. The query parameters of a definition are the CLI's flag names (see
+:mod:`safeschools.api.deps`); every error has the body of :mod:`safeschools.api.errors`.
+
+The answers that depend on the exposure index are encoded to JSON once per index and question
+(:meth:`safeschools.service.IndexCache.memo`): many people asking the same thing cost one
+computation and one encoding, and a new import starts afresh.
+"""
 
 from __future__ import annotations
 
+from dataclasses import asdict
+from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Path, Query
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, Field
+from pydantic_core import to_json
 
 from safeschools import __version__, service
-from safeschools.api.deps import get_definition, get_index, get_settings, get_store
-from safeschools.proximity import Definition, ExposureIndex
-from safeschools.settings import Settings
-from safeschools.storage import Store
+from safeschools.api.deps import (
+    ApiDefinitionDep,
+    IndexCacheDep,
+    SettingsDep,
+    StoreDep,
+)
+from safeschools.api.exports import EXPORT_FORMATS, EXPORTS, export_file
 
-__all__ = ["router"]
-
-router = APIRouter(prefix="/api", tags=["api"])
-
-StoreDep = Annotated[Store, Depends(get_store)]
-SettingsDep = Annotated[Settings, Depends(get_settings)]
-IndexDep = Annotated[ExposureIndex, Depends(get_index)]
-DefinitionDep = Annotated[Definition, Depends(get_definition)]
+__all__ = ["ERROR_RESPONSES", "ErrorBody", "Exposure", "Health", "router"]
 
 
-@router.get("/health")
-def health(store: StoreDep) -> dict[str, Any]:
+class ErrorBody(BaseModel):
+    """The body of every error."""
+
+    ok: bool = Field(False, description="Always false.")
+    error: str = Field(description="One sentence that says what went wrong and what to do.")
+    errors: list[Any] = Field(
+        default_factory=list,
+        description="Details, e.g. one entry per invalid parameter (loc, msg, type).",
+    )
+    status: int = Field(description="The HTTP status, repeated.")
+
+
+#: The error responses every route documents.
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorBody, "description": "A parameter has a value the service refuses."},
+    404: {"model": ErrorBody, "description": "Unknown school, preset, school year or export."},
+    422: {"model": ErrorBody, "description": "A parameter is not of the right type."},
+}
+
+router = APIRouter(prefix="/api", tags=["api"], responses=ERROR_RESPONSES)
+
+
+class JSONBytes(JSONResponse):
+    """JSON already encoded (by :func:`_encoded`) is sent as it is."""
+
+    def render(self, content: Any) -> bytes:
+        """The bytes as they are; anything else as JSONResponse renders it."""
+        return content if isinstance(content, bytes) else super().render(content)
+
+
+def _encoded(value: Any) -> bytes:
+    """The service's JSON-ready dicts as compact JSON (NaN and infinity become null)."""
+    return to_json(value)
+
+
+class Health(BaseModel):
     """Liveness, the version and what the store holds."""
-    return {"ok": True, "version": __version__, "schools": store.count("schools"),
-            "victimizations": store.count("victimizations")}
+
+    ok: bool
+    version: str
+    schools: int = Field(description="School-year records stored.")
+    victimizations: int = Field(description="Victimizations stored.")
+    imports: int = Field(description="Imports recorded.")
 
 
-@router.get("/exposure")
-def exposure(definition: DefinitionDep, index: IndexDep) -> dict[str, Any]:
-    """Violence near every school under one definition (query parameters as the CLI flags:
-    preset, radius, hours, days, season, since, until, years, age, type, gunshot_only,
-    school_year, governance, grade, source)."""
-    return index.query(definition).to_dict()
+class Exposure(BaseModel):
+    """The exposure result under one definition (documentation only: the body is the
+    service's dict, encoded once)."""
+
+    definition: dict[str, Any] = Field(
+        description="The definition as applied: radius in words, resolved dates, hours, days, "
+        "ages, types, school year, and a one-sentence description."
+    )
+    victims: int = Field(description="Victims near at least one school, each counted once.")
+    fatal: int = Field(description="Of them, fatal.")
+    incidents: int = Field(description="Distinct case numbers among them.")
+    schools: int = Field(description="Schools with at least one victim near them.")
+    schools_considered: int = Field(description="Schools of the school list with a location.")
+    school_year: str = Field(description="The school list used (or 'incident').")
+    per_school: list[dict[str, Any]] = Field(
+        description="Schools with victims, ranked: school_id, name, governance, grade_category, "
+        "lat, lon, victims, fatal, nearest_m, by_year, rank."
+    )
+    trends: dict[str, list[dict[str, Any]]] = Field(description="by_year, by_month, by_hour.")
+    before_after: dict[str, Any] | None = Field(description="With split_date: before and after.")
+    data_vintage: dict[str, Any] = Field(description="Newest victimization, import, sources.")
+    caveats: list[str] = Field(description="What to keep in mind reading these numbers.")
+
+
+class SchoolList(BaseModel):
+    """Schools of one school year, or a search."""
+
+    school_year: str = Field(description="The school year listed, or 'all'.")
+    q: str | None = Field(description="The search, if any.")
+    count: int
+    schools: list[dict[str, Any]] = Field(description="Every field of each school-year record.")
+
+
+class ImportList(BaseModel):
+    """Every import, oldest first."""
+
+    count: int
+    imports: list[dict[str, Any]]
+
+
+def _documented(model: type[BaseModel], description: str) -> dict[int | str, dict[str, Any]]:
+    return {200: {"model": model, "description": description}}
+
+
+@router.get("/health", response_model=Health, summary="Liveness, version and counts")
+def health(store: StoreDep) -> dict[str, Any]:
+    """Liveness, the version, and how many schools, victimizations and imports the store holds."""
+    return {
+        "ok": True,
+        "version": __version__,
+        "schools": store.count("schools"),
+        "victimizations": store.count("victimizations"),
+        "imports": store.count("imports"),
+    }
+
+
+@router.get(
+    "/exposure",
+    summary="Violence near every school under one definition",
+    response_class=JSONBytes,
+    responses=_documented(Exposure, "The exposure result."),
+)
+def exposure(
+    definition: ApiDefinitionDep,
+    store: StoreDep,
+    settings: SettingsDep,
+    cache: IndexCacheDep,
+    split_date: Annotated[
+        date | None, Query(description="Also count before and after this date (2024-07-01).")
+    ] = None,
+) -> JSONBytes:
+    """The exposure result: the definition (resolved: dates, radius in words), victims, fatal
+    victims, incidents (case numbers), schools with at least one victim, schools considered,
+    every school with a victim ranked (`per_school`), trends by year, month and hour, the data
+    vintage and the caveats. The same JSON as `safeschools exposure --format json`."""
+    body = cache.memo(
+        ("api/exposure", definition, split_date),
+        lambda index: _encoded(
+            service.exposure(
+                store, definition, settings=settings, index=index, split_date=split_date
+            ).to_dict()
+        ),
+    )
+    return JSONBytes(body)
+
+
+@router.get("/compare", summary="Every preset side by side", response_class=JSONBytes)
+def compare(
+    store: StoreDep,
+    settings: SettingsDep,
+    cache: IndexCacheDep,
+    school_year: Annotated[
+        str | None, Query(description="School list for every definition (default: latest).")
+    ] = None,
+) -> JSONBytes:
+    """Every named definition of "near a school" on the same data: its parts, victims, fatal,
+    incidents and schools, with the data vintage and caveats (as `safeschools
+    compare-definitions --format json`)."""
+    year = school_year or None
+    body = cache.memo(
+        ("api/compare", year),
+        lambda index: _encoded(
+            service.compare_definitions(store, settings=settings, index=index, school_year=year)
+        ),
+    )
+    return JSONBytes(body)
+
+
+@router.get("/presets", summary="The named definitions")
+def presets(settings: SettingsDep) -> list[dict[str, Any]]:
+    """Every named definition, built-in and from the presets file, with its parts, the
+    publication it follows and the assumptions made where the publication was silent."""
+    return service.list_presets(settings)
+
+
+_DEFAULT_RADII = "100m,0.1mi,150m,0.25mi,500yd,0.5mi"
+_DEFAULT_HOURS = "all,07:00-17:00,14:00-16:50"
+
+
+def _split(text: str) -> list[str]:
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+@router.get(
+    "/sensitivity",
+    summary="How the count moves with the radius, hours and years",
+    response_class=JSONBytes,
+)
+def sensitivity(
+    definition: ApiDefinitionDep,
+    store: StoreDep,
+    settings: SettingsDep,
+    cache: IndexCacheDep,
+    radii: Annotated[
+        str, Query(description="Comma-separated radii for the grid.", examples=[_DEFAULT_RADII])
+    ] = _DEFAULT_RADII,
+    hours_grid: Annotated[
+        str,
+        Query(description="Comma-separated hours windows for the grid.", examples=[_DEFAULT_HOURS]),
+    ] = _DEFAULT_HOURS,
+) -> JSONBytes:
+    """Victims counted under the definition for every radius x hours window, and for every
+    radius x calendar year (as `safeschools sensitivity --format json`)."""
+    grid_radii, grid_hours = tuple(_split(radii)), tuple(_split(hours_grid))
+    body = cache.memo(
+        ("api/sensitivity", definition, grid_radii, grid_hours),
+        lambda index: _encoded(
+            service.sensitivity(
+                store,
+                definition,
+                settings=settings,
+                radii=grid_radii,
+                hours=grid_hours,
+                index=index,
+            )
+        ),
+    )
+    return JSONBytes(body)
+
+
+@router.get("/schools", summary="Schools, or a search", response_model=SchoolList)
+def schools(
+    store: StoreDep,
+    school_year: Annotated[
+        str | None,
+        Query(description="2024-25, latest (default) or all (every school year)."),
+    ] = "latest",
+    q: Annotated[
+        str | None,
+        Query(description="Search by name, id or address (any case).", max_length=200),
+    ] = None,
+) -> dict[str, Any]:
+    """The schools of one school year, by id; with `q`, the schools whose id, name or address
+    contains it (the newest record of each school, best matches first)."""
+    year = service.resolve_school_year(store, school_year)
+    if q is not None and q.strip():
+        rows = service.search_schools(store, q, school_year=year)
+    else:
+        rows = [asdict(s) for s in service.list_schools(store, school_year=year)]
+    return {"school_year": year or "all", "q": q, "count": len(rows), "schools": rows}
+
+
+@router.get(
+    "/schools/{school_id}", summary="One school under a definition", response_class=JSONBytes
+)
+def school(
+    school_id: Annotated[str, Path(description="The district's school id, e.g. 609966.")],
+    definition: ApiDefinitionDep,
+    store: StoreDep,
+    settings: SettingsDep,
+    cache: IndexCacheDep,
+) -> JSONBytes:
+    """One school's profile: the school over the years, the victimizations near it under the
+    definition (nearest first; time, place, distance, type, fatal, age band; never names), its
+    rank, the same school under every preset, the data vintage and the caveats."""
+    body = cache.memo(
+        ("api/school", school_id, definition),
+        lambda index: _encoded(
+            service.school_profile(store, school_id, definition, settings=settings, index=index)
+        ),
+    )
+    return JSONBytes(body)
+
+
+@router.get("/imports", summary="Every import", response_model=ImportList)
+def imports(store: StoreDep) -> dict[str, Any]:
+    """Every import, oldest first: source, kind, file, format, rows read, accepted, rejected,
+    inserted, updated and unchanged, and when it finished."""
+    rows = [asdict(r) for r in service.list_imports(store)]
+    return {"count": len(rows), "imports": rows}
+
+
+_EXPORT_DESCRIPTION = (
+    "Download one table, with a file name in Content-Disposition. The definition parameters "
+    "apply to `exposure` (`school_year` also to `schools` and `compare`; `since`, `until` and "
+    "`source` to `victimizations`). Tables: "
+    + "; ".join(
+        f"`{name}` ({', '.join(e.formats)}): {e.description}" for name, e in EXPORTS.items()
+    )
+)
+
+
+@router.get(
+    "/export/{table}.{fmt}",
+    summary="Download a table as CSV or GeoJSON",
+    description=_EXPORT_DESCRIPTION,
+    response_class=Response,
+    responses={
+        200: {
+            "description": "The file, with a Content-Disposition file name.",
+            "content": {media: {} for media in EXPORT_FORMATS.values()},
+        }
+    },
+)
+def export(
+    table: Annotated[str, Path(description="One of: " + ", ".join(EXPORTS) + ".")],
+    fmt: Annotated[str, Path(description="csv or geojson.")],
+    definition: ApiDefinitionDep,
+    store: StoreDep,
+    settings: SettingsDep,
+    cache: IndexCacheDep,
+) -> Response:
+    """Download one table (see the description above)."""
+    file = export_file(
+        table, fmt, store=store, settings=settings, definition=definition, cache=cache
+    )
+    return Response(
+        file.content,
+        media_type=file.media_type,
+        headers={"Content-Disposition": file.content_disposition},
+    )

@@ -18,8 +18,10 @@ Counting rules
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any, Protocol
 
@@ -154,16 +156,34 @@ def _codes(values: npt.NDArray[np.object_]) -> tuple[list[Any], Int]:
 
 
 class ExposureIndex:
-    """Pairs and attributes as numpy columns; :meth:`query` answers a definition."""
+    """Pairs and attributes as numpy columns; :meth:`query` answers a definition.
+
+    With ``cache_results`` > 0, :meth:`query` keeps that many of its latest results (least
+    recently used out) and hands the same object to every caller asking for the same definition:
+    a server answering many people does each definition once. Treat results as read-only.
+    """
 
     def __init__(
         self,
         data: ExposureData,
         *,
         calendars: Mapping[str, DayCalendar] | None = None,
+        cache_results: int = 0,
     ) -> None:
-        self.data = data
+        # Pairs nearest first (ties in stored order): the pairs within a radius are a prefix.
+        order = np.argsort(data.pair_distance_m, kind="stable")
+        self.data = replace(
+            data,
+            pair_victim=data.pair_victim[order],
+            pair_school=data.pair_school[order],
+            pair_distance_m=data.pair_distance_m[order],
+        )
         self.calendars = dict(calendars or {})
+        self._cache_size = cache_results
+        self._cache: OrderedDict[Any, ExposureResult] = OrderedDict()
+        self._masks: OrderedDict[Any, Bool] = OrderedDict()
+        self._cache_lock = threading.Lock()
+        self._by_school: tuple[Int, Int] | None = None
         t = data.occurred_at.astype("datetime64[m]")
         days = t.astype("datetime64[D]")
         self._day = days
@@ -229,6 +249,28 @@ class ExposureIndex:
         return wanted
 
     def _victim_mask(self, d: Definition) -> Bool:
+        """Victims that count under ``d`` (read-only; kept for the latest definitions when
+        results are cached: a school page asks for the same presets again and again)."""
+        if self._cache_size <= 0:
+            return self._compute_victim_mask(d)
+        key = (
+            d.since, d.until, d.years, d.hours, d.days == "weekdays", d.season, d.ages, d.types,
+            d.gunshot_only, d.sources,
+        )  # fmt: skip
+        with self._cache_lock:
+            hit = self._masks.get(key)
+            if hit is not None:
+                self._masks.move_to_end(key)
+                return hit
+        mask = self._compute_victim_mask(d)
+        mask.flags.writeable = False
+        with self._cache_lock:
+            self._masks[key] = mask
+            while len(self._masks) > self._cache_size:
+                self._masks.popitem(last=False)
+        return mask
+
+    def _compute_victim_mask(self, d: Definition) -> Bool:
         mask = np.ones(self.n_victims, dtype=bool)
         since, until = d.window(self.newest_day)
         if since is not None:
@@ -280,7 +322,7 @@ class ExposureIndex:
             mask &= np.isin(self.data.grade_category, list(d.grade_categories))
         return mask
 
-    def _pair_mask(self, d: Definition, vmask: Bool, smask: Bool, school_year: str) -> Bool:
+    def _check_radius(self, d: Definition) -> None:
         if d.radius_m > self.data.max_radius_m + 1e-6:
             msg = (
                 f"Radius {format_radius(d.radius_m)} is beyond the "
@@ -288,15 +330,23 @@ class ExposureIndex:
                 "SAFESCHOOLS_MAX_PAIR_RADIUS_M higher and run `safeschools pairs --rebuild`."
             )
             raise ConfigError(msg)
-        pv, ps = self.data.pair_victim, self.data.pair_school
-        mask = (
-            vmask[pv] & smask[ps] & (self.data.pair_distance_m <= d.radius_m + RADIUS_TOLERANCE_M)
+
+    def _counted_pairs(self, d: Definition, vmask: Bool, smask: Bool, school_year: str) -> Int:
+        """Indices of the pairs that count: victim and school chosen, within the radius."""
+        self._check_radius(d)
+        # pairs are nearest first: those within the radius are the first `within`
+        within = int(
+            np.searchsorted(
+                self.data.pair_distance_m, d.radius_m + RADIUS_TOLERANCE_M, side="right"
+            )
         )
+        pv, ps = self.data.pair_victim[:within], self.data.pair_school[:within]
+        near = vmask[pv] & smask[ps]
         if school_year == "incident":
-            mask &= self._school_sy_start[ps] == self._victim_sy[pv]
+            near &= self._school_sy_start[ps] == self._victim_sy[pv]
         if d.days == "school-days":
-            mask &= self._school_day_of_pairs(pv, ps)
-        return mask
+            near &= self._school_day_of_pairs(pv, ps)
+        return np.flatnonzero(near)
 
     def _school_day_of_pairs(self, pv: Int, ps: Int) -> Bool:
         if not self._school_day:
@@ -309,7 +359,7 @@ class ExposureIndex:
     def counts(self, d: Definition) -> tuple[int, int, int]:
         """(victims, fatal, schools) for a definition, with nothing else computed."""
         school_year = self._resolve_school_year(d.school_year)
-        pm = self._pair_mask(
+        pm = self._counted_pairs(
             d, self._victim_mask(d), self._school_mask(d, school_year), school_year
         )
         hit = np.zeros(self.n_victims, dtype=bool)
@@ -325,11 +375,33 @@ class ExposureIndex:
         split_date: date | None = None,
         top: int | None = None,
     ) -> ExposureResult:
-        """Every figure for one definition."""
+        """Every figure for one definition (from the cache when it holds it)."""
+        if self._cache_size <= 0:
+            return self._query(d, split_date=split_date, top=top)
+        key = (d, split_date, top)
+        with self._cache_lock:
+            hit = self._cache.get(key)
+            if hit is not None:
+                self._cache.move_to_end(key)
+                return hit
+        result = self._query(d, split_date=split_date, top=top)
+        with self._cache_lock:
+            self._cache[key] = result
+            while len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
+        return result
+
+    def _query(
+        self,
+        d: Definition,
+        *,
+        split_date: date | None = None,
+        top: int | None = None,
+    ) -> ExposureResult:
         school_year = self._resolve_school_year(d.school_year)
         vmask = self._victim_mask(d)
         smask = self._school_mask(d, school_year)
-        pm = self._pair_mask(d, vmask, smask, school_year)
+        pm = self._counted_pairs(d, vmask, smask, school_year)
         pv = self.data.pair_victim[pm]
         ps = self.data.pair_school[pm]
         hit = np.zeros(self.n_victims, dtype=bool)
@@ -520,33 +592,46 @@ class ExposureIndex:
         year = self._resolve_school_year(school_year)
         if year == "incident":
             year = self.school_years[-1]
-        hits = np.flatnonzero(
-            (self.data.school_id == school_id) & (self.data.school_year == year)
-        )
+        hits = np.flatnonzero((self.data.school_id == school_id) & (self.data.school_year == year))
         if hits.size == 0:
             msg = f"No school {school_id} in school year {year}; search schools by name instead."
             raise NotFoundError(msg)
         return int(hits[0])
 
+    def _school_pairs(self, d: Definition, school: int) -> Int:
+        """Indices of the pairs of one school (by position) that count under a definition,
+        nearest first: the same pairs as :meth:`_counted_pairs` with only that school, found
+        among that school's pairs instead of all of them."""
+        self._check_radius(d)
+        if self._by_school is None:
+            order = np.argsort(self.data.pair_school, kind="stable")
+            starts = np.searchsorted(
+                self.data.pair_school[order], np.arange(self.n_schools + 1), side="left"
+            )
+            self._by_school = (order.astype(np.int64), starts.astype(np.int64))
+        order, starts = self._by_school
+        mine = order[starts[school] : starts[school + 1]]
+        pv = self.data.pair_victim[mine]
+        ps = self.data.pair_school[mine]
+        mask = self._victim_mask(d)[pv] & (
+            self.data.pair_distance_m[mine] <= d.radius_m + RADIUS_TOLERANCE_M
+        )
+        if d.days == "school-days":
+            mask &= self._school_day_of_pairs(pv, ps)
+        return mine[mask]
+
     def school_counts(self, d: Definition, school: int) -> tuple[int, int]:
         """(victims, fatal) near one school (by position) under a definition."""
-        vmask = self._victim_mask(d)
-        smask = np.zeros(self.n_schools, dtype=bool)
-        smask[school] = True
-        pm = self._pair_mask(d, vmask, smask, str(self.data.school_year[school]))
-        pv = self.data.pair_victim[pm]
+        pv = self.data.pair_victim[self._school_pairs(d, school)]
         return int(pv.size), int(self.data.fatal[pv].sum())
 
     def school_detail(self, d: Definition, school: int) -> dict[str, Any]:
         """The victimizations near one school under a definition, nearest first, with counts
         by year and hour. Never names: only time, place, distance, type, fatal and age band."""
-        vmask = self._victim_mask(d)
-        smask = np.zeros(self.n_schools, dtype=bool)
-        smask[school] = True
-        pm = self._pair_mask(d, vmask, smask, str(self.data.school_year[school]))
-        order = np.argsort(self.data.pair_distance_m[pm], kind="stable")
-        pv = self.data.pair_victim[pm][order]
-        dist = self.data.pair_distance_m[pm][order]
+        pairs = self._school_pairs(d, school)
+        order = np.argsort(self.data.pair_distance_m[pairs], kind="stable")
+        pv = self.data.pair_victim[pairs][order]
+        dist = self.data.pair_distance_m[pairs][order]
         lat = self.data.victim_lat if self.data.victim_lat is not None else None
         lon = self.data.victim_lon if self.data.victim_lon is not None else None
         vtype = self.data.victim_type
@@ -595,7 +680,7 @@ class ExposureIndex:
         smask = self._school_mask(d, school_year)
         years = sorted(set(self._year[vmask].tolist()))
         for r in radii_m:
-            pm = self._pair_mask(d.with_changes(radius_m=r), vmask, smask, school_year)
+            pm = self._counted_pairs(d.with_changes(radius_m=r), vmask, smask, school_year)
             hit = np.zeros(self.n_victims, dtype=bool)
             hit[self.data.pair_victim[pm]] = True
             counts = (

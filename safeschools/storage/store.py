@@ -397,11 +397,15 @@ class Store:
             conn.execute(stmt, updates)
         return UpsertCounts(len(inserts), len(updates), unchanged)
 
-    def schools(self, *, school_year: str | None = None) -> list[School]:
-        """Schools, ordered by school year then id; all years unless one is named."""
+    def schools(
+        self, *, school_year: str | None = None, school_id: str | None = None
+    ) -> list[School]:
+        """Schools, ordered by school year then id; all years and ids unless one is named."""
         query = select(t.schools).order_by(t.schools.c.school_year, t.schools.c.school_id)
         if school_year is not None:
             query = query.where(t.schools.c.school_year == school_year)
+        if school_id is not None:
+            query = query.where(t.schools.c.school_id == school_id)
         with self.engine.connect() as conn:
             return [_school_from_row(r) for r in conn.execute(query)]
 

@@ -1,30 +1,35 @@
-"""HTML pages: Jinja templates rendering the same dicts the API returns."""
+"""HTML pages: Jinja templates rendering the same dicts the API returns, in English and Spanish.
+
+Maps and charts are SVG drawn on the server (:mod:`safeschools.web.svg`); nothing is loaded from
+another host. The page routes live in :mod:`safeschools.web.pages` (FastAPI); the templates, the
+translations and the SVG need only Jinja2 and Babel, so the printable reports
+(:mod:`safeschools.reports`) use them without a server.
+"""
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
-from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse
-from fastapi.staticfiles import StaticFiles
-from fastapi.templating import Jinja2Templates
+if TYPE_CHECKING:
+    from fastapi import FastAPI, Request
+    from fastapi.responses import HTMLResponse
 
-__all__ = ["error_page", "install", "templates"]
-
-HERE = Path(__file__).parent
-templates = Jinja2Templates(directory=str(HERE / "templates"))
+__all__ = ["error_page", "install"]
 
 
 def install(app: FastAPI) -> None:
     """Mount the static files and the page routes on ``app``."""
-    from safeschools.web.pages import router
+    from fastapi.staticfiles import StaticFiles
 
-    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    from safeschools.web.pages import router
+    from safeschools.web.render import STATIC
+
+    app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     app.include_router(router)
 
 
 def error_page(request: Request, status: int, message: str) -> HTMLResponse:
-    """An HTML error page with one clear sentence."""
-    context: dict[str, Any] = {"request": request, "status": status, "message": message}
-    return templates.TemplateResponse(request, "error.html", context, status_code=status)
+    """An HTML error page with one clear sentence, in the reader's language."""
+    from safeschools.web.pages import error_response
+
+    return error_response(request, status, message)

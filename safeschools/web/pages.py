@@ -1,30 +1,339 @@
-"""Page routes."""
+"""Page routes: each calls the service, builds a context (:mod:`safeschools.web.views`) and
+renders a template in the reader's language (``?lang=``, then the cookie, then
+Accept-Language). The URLs and element ids are the contract in ``docs/web.md``."""
 
 from __future__ import annotations
 
-from typing import Annotated
+import functools
+import re
+from pathlib import Path
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
+from markdown_it import MarkdownIt
+from markupsafe import Markup, escape
 
-from safeschools import service
+from safeschools import reports, service
 from safeschools.api.deps import get_definition, get_index, get_settings, get_store
+from safeschools.errors import SafeSchoolsError
 from safeschools.proximity import Definition, ExposureIndex
+from safeschools.proximity.presets import load_presets
 from safeschools.settings import Settings
 from safeschools.storage import Store
-from safeschools.web import templates
+from safeschools.web import maps, views
+from safeschools.web.i18n import COOKIE, LANGUAGES, Lang, language, negotiate
+from safeschools.web.render import render
+
+__all__ = ["error_response", "router"]
 
 router = APIRouter(include_in_schema=False)
 
+StoreDep = Annotated[Store, Depends(get_store)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+IndexDep = Annotated[ExposureIndex, Depends(get_index)]
+DefinitionDep = Annotated[Definition, Depends(get_definition)]
 
+CONTENT = Path(__file__).parent / "content"
+_YEAR = 365 * 24 * 3600
+
+
+def _lang(request: Request) -> Lang:
+    return language(
+        negotiate(
+            request.query_params.get("lang"),
+            request.cookies.get(COOKIE),
+            request.headers.get("accept-language"),
+        )
+    )
+
+
+def _params(request: Request) -> dict[str, str]:
+    """Query parameters as the service reads them (repeated ones joined by commas)."""
+    return {
+        k: ",".join(v for v in request.query_params.getlist(k) if v) for k in request.query_params
+    }
+
+
+def _page(
+    request: Request,
+    template: str,
+    context: dict[str, Any],
+    L: Lang,
+    *,
+    page: str,
+    vintage: dict[str, Any] | None,
+    status: int = 200,
+) -> HTMLResponse:
+    frame = views.chrome(
+        L,
+        path=request.url.path,
+        query_items=request.query_params.multi_items(),
+        vintage=vintage,
+        page=page,
+    )
+    response = HTMLResponse(render(template, {**frame, **context}, L), status_code=status)
+    _remember_language(request, response, L)
+    return response
+
+
+def _remember_language(request: Request, response: Response, L: Lang) -> None:
+    asked = (request.query_params.get("lang") or "").strip().lower()
+    if asked in LANGUAGES:
+        response.set_cookie(COOKIE, asked, max_age=_YEAR, samesite="lax", httponly=True)
+    response.headers["Content-Language"] = L.code
+    response.headers["Vary"] = "Accept-Language, Cookie"
+
+
+def _vintage(index: ExposureIndex) -> dict[str, Any]:
+    return dict(index.data.vintage)
+
+
+def error_response(request: Request, status: int, message: str) -> HTMLResponse:
+    """The HTML error page (called by the application's error handlers)."""
+    L = _lang(request)
+    headings = {
+        404: L.gettext("Not found"),
+        400: L.gettext("This question cannot be answered"),
+        422: L.gettext("This question cannot be answered"),
+    }
+    vintage = None
+    try:
+        vintage = _vintage(request.app.state.index_cache.get())
+    except Exception:
+        vintage = None
+    heading = headings.get(status, L.gettext("Something went wrong"))
+    context = {"heading": heading, "message": message, "status": status}
+    return _page(request, "error.html", context, L, page="error", vintage=vintage, status=status)
+
+
+# ---------------------------------------------------------------------- the overview
 @router.get("/", response_class=HTMLResponse)
 def overview(
-    request: Request,
-    store: Annotated[Store, Depends(get_store)],
-    settings: Annotated[Settings, Depends(get_settings)],
-    index: Annotated[ExposureIndex, Depends(get_index)],
-    definition: Annotated[Definition, Depends(get_definition)],
+    request: Request, store: StoreDep, settings: SettingsDep, index: IndexDep
 ) -> HTMLResponse:
-    """The district overview."""
-    data = service.district_overview(store, definition, settings=settings, index=index)
-    return templates.TemplateResponse(request, "overview.html", {"data": data})
+    """The district overview: every school under one definition."""
+    L = _lang(request)
+    params = _params(request)
+    presets = load_presets(settings.presets_file)
+    error = None
+    fallback = service.definition_from_params({}, settings=settings)
+    try:
+        d = service.definition_from_params(params, settings=settings)
+    except SafeSchoolsError as exc:
+        error, d = str(exc), fallback
+    empty = index.n_schools == 0
+    if empty:
+        data = views.empty_overview(d, presets)
+    else:
+        try:
+            data = service.district_overview(store, d, settings=settings, index=index)
+        except SafeSchoolsError as exc:
+            error, d = str(exc), fallback
+            data = service.district_overview(store, d, settings=settings, index=index)
+    vintage = _vintage(index)
+    data["data_vintage"] = data.get("data_vintage") or vintage
+    context = views.overview_context(
+        data,
+        L,
+        params=params if error is None else {},
+        base=maps.cached_base_map(store),
+        show_all=params.get("all") == "1",
+    )
+    context.update(
+        {
+            "empty": empty,
+            "no_victims": not empty and index.n_victims == 0,
+            "form_error": L.gettext("This definition cannot be used: %(error)s", error=error)
+            if error
+            else None,
+            "form": views.form_context(
+                d,
+                params,
+                presets,
+                L,
+                school_years=index.school_years,
+                sources=[s["source"] for s in vintage.get("sources", [])],
+                default_preset=service.DEFAULT_PRESET,
+            ),
+        }
+    )
+    return _page(request, "overview.html", context, L, page="overview", vintage=vintage)
+
+
+# ---------------------------------------------------------------------- one school
+def _school(
+    request: Request,
+    school_id: str,
+    store: Store,
+    settings: Settings,
+    index: ExposureIndex,
+    definition: Definition,
+) -> tuple[Lang, dict[str, Any], dict[str, Any], dict[str, Definition]]:
+    L = _lang(request)
+    profile = service.school_profile(store, school_id, definition, settings=settings, index=index)
+    presets = load_presets(settings.presets_file)
+    return L, profile, _params(request), presets
+
+
+@router.get("/schools/{school_id}", response_class=HTMLResponse)
+def school(
+    request: Request,
+    school_id: str,
+    store: StoreDep,
+    settings: SettingsDep,
+    index: IndexDep,
+    definition: DefinitionDep,
+) -> HTMLResponse:
+    """One school: its map, its victims, the same school under every definition."""
+    L, profile, params, presets = _school(request, school_id, store, settings, index, definition)
+    context = views.school_context(
+        profile, L, base=maps.cached_base_map(store), presets=presets, params=params
+    )
+    context.update(
+        {
+            "compact": True,
+            "form_id": "school-definition",
+            "form_action": f"/schools/{school_id}",
+            "form": views.form_context(
+                definition,
+                params,
+                presets,
+                L,
+                default_preset=service.DEFAULT_PRESET,
+            ),
+        }
+    )
+    return _page(request, "school.html", context, L, page="school", vintage=profile["data_vintage"])
+
+
+@router.get("/schools/{school_id}/report", response_class=HTMLResponse)
+def school_report(
+    request: Request,
+    school_id: str,
+    store: StoreDep,
+    settings: SettingsDep,
+    index: IndexDep,
+    definition: DefinitionDep,
+) -> HTMLResponse:
+    """The printable report (the print stylesheet drops navigation and forms)."""
+    L, profile, params, presets = _school(request, school_id, store, settings, index, definition)
+    frame = views.chrome(
+        L,
+        path=request.url.path,
+        query_items=request.query_params.multi_items(),
+        vintage=profile["data_vintage"],
+        page="report",
+    )
+    html = reports.school_report_html(
+        profile,
+        lang=L.code,
+        base=maps.cached_base_map(store),
+        presets=presets,
+        params=params,
+        frame=frame,
+    )
+    response = HTMLResponse(html)
+    _remember_language(request, response, L)
+    return response
+
+
+@router.get("/schools/{school_id}/report.pdf")
+def school_report_pdf(
+    request: Request,
+    school_id: str,
+    store: StoreDep,
+    settings: SettingsDep,
+    index: IndexDep,
+    definition: DefinitionDep,
+) -> Response:
+    """The report as a PDF (WeasyPrint; nothing is fetched from the network)."""
+    L, profile, params, presets = _school(request, school_id, store, settings, index, definition)
+    pdf = reports.school_report_pdf(
+        profile,
+        lang=L.code,
+        base=maps.cached_base_map(store),
+        presets=presets,
+        params=params,
+        site_url=str(request.base_url),
+    )
+    name = re.sub(r"[^A-Za-z0-9_-]+", "-", school_id)
+    response = Response(
+        pdf,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="school-{name}-{L.code}.pdf"'},
+    )
+    _remember_language(request, response, L)
+    return response
+
+
+# ---------------------------------------------------------------------- definitions
+@router.get("/definitions", response_class=HTMLResponse)
+def definitions(
+    request: Request, store: StoreDep, settings: SettingsDep, index: IndexDep
+) -> HTMLResponse:
+    """Every published definition side by side on the same data."""
+    L = _lang(request)
+    presets = load_presets(settings.presets_file)
+    empty = index.n_schools == 0
+    compare = None if empty else service.compare_definitions(store, settings=settings, index=index)
+    context = views.definitions_context(compare, presets, L)
+    context["empty"] = empty
+    vintage = context["vintage"] or _vintage(index)
+    return _page(request, "definitions.html", context, L, page="definitions", vintage=vintage)
+
+
+# ---------------------------------------------------------------------- methodology
+@functools.cache
+def methodology_html(code: str) -> tuple[str, str]:
+    """The methodology in a language (falling back to English) as HTML, and that language."""
+    path = CONTENT / f"methodology.{code}.md"
+    if not path.is_file():
+        code, path = "en", CONTENT / "methodology.en.md"
+    md = MarkdownIt("commonmark", {"html": False, "typographer": False}).enable("table")
+    html = md.render(path.read_text(encoding="utf-8"))
+    return _accessible_tables(html), code
+
+
+def _accessible_tables(html: str) -> str:
+    """Give each Markdown table a caption (its section's heading), header scopes and a
+    scrolling box of its own."""
+    out: list[str] = []
+    heading = ""
+    for piece in re.split(r"(<h[1-6][^>]*>.*?</h[1-6]>|<table>|</table>)", html, flags=re.S):
+        match = re.match(r"<h[1-6][^>]*>(.*?)</h[1-6]>", piece, flags=re.S)
+        if match:
+            heading = re.sub(r"<[^>]+>", "", match.group(1))
+            out.append(piece)
+        elif piece == "<table>":
+            name = escape(Markup(heading).unescape())
+            out.append(
+                f'<div class="table-wrap" role="region" tabindex="0" aria-label="{name}">'
+                f"<table><caption>{name}</caption>"
+            )
+        elif piece == "</table>":
+            out.append("</table></div>")
+        else:
+            out.append(piece.replace("<th>", '<th scope="col">'))
+    return "".join(out)
+
+
+@router.get("/methodology", response_class=HTMLResponse)
+def methodology(request: Request, index: IndexDep) -> HTMLResponse:
+    """What is counted, from which data, with which caveats."""
+    L = _lang(request)
+    html, code = methodology_html(L.code)
+    context = {"content": Markup(html), "content_lang": code}
+    return _page(
+        request, "methodology.html", context, L, page="methodology", vintage=_vintage(index)
+    )
+
+
+# ---------------------------------------------------------------------- search
+@router.get("/search", response_class=HTMLResponse)
+def search(request: Request, store: StoreDep, index: IndexDep, q: str = "") -> HTMLResponse:
+    """Schools by name, id or address."""
+    L = _lang(request)
+    results = service.search_schools(store, q) if q.strip() else []
+    context = {"q": q, "results": results, "empty": index.n_schools == 0}
+    return _page(request, "search.html", context, L, page="search", vintage=_vintage(index))

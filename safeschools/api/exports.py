@@ -1,0 +1,342 @@
+"""Downloads: every table the service gives, as CSV or GeoJSON, with a file name.
+
+``GET /api/export/{table}.{format}`` for the tables in :data:`EXPORTS`:
+
+- ``schools``: the schools of one school year (``school_year``: ``latest`` by default, ``all``,
+  or ``2024-25``); points at the school.
+- ``exposure``: every school considered under the definition in the query, with its victims,
+  fatal victims, nearest distance and victims per calendar year (the CLI's ``exposure --format
+  csv|geojson``); the GeoJSON carries the definition, the data vintage and the caveats.
+- ``victimizations``: the stored victimizations (``since``, ``until``, ``source`` filter them),
+  with an explicit list of columns: time, place, type, fatal, gunshot, age band, sex and race;
+  never a name (the store holds none either).
+- ``imports``: every import (CSV only: an import has no place).
+- ``boundaries``: community areas, police districts and wards; GeoJSON polygons, or CSV with
+  the geometry as WKT (lat-lon degrees, EPSG:4326).
+- ``compare``: every preset side by side (CSV only).
+
+The rows come from the service; this module only picks columns and writes the format.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import shapely
+from shapely.geometry import mapping
+
+from safeschools import service
+from safeschools.errors import NotFoundError
+from safeschools.proximity import Definition
+from safeschools.settings import Settings
+from safeschools.storage import Store
+
+__all__ = ["EXPORTS", "EXPORT_FORMATS", "ExportFile", "ExportTable", "export_file"]
+
+#: Formats an export can be written in, with their media types.
+EXPORT_FORMATS = {
+    "csv": "text/csv; charset=utf-8",
+    "geojson": "application/geo+json",
+}
+
+#: The columns of the victimizations export, one by one: no name can slip in.
+VICTIMIZATION_COLUMNS = (
+    "source",
+    "source_row_id",
+    "case_number",
+    "occurred_at",
+    "lat",
+    "lon",
+    "location_precision",
+    "victimization_type",
+    "incident_type",
+    "iucr",
+    "gunshot_injury",
+    "fatal",
+    "age_band",
+    "sex",
+    "race",
+    "location_description",
+    "block",
+    "district",
+    "beat",
+    "community_area",
+    "ward",
+    "source_updated_at",
+)
+
+SCHOOL_COLUMNS = (
+    "school_id",
+    "school_year",
+    "name",
+    "long_name",
+    "address",
+    "zip_code",
+    "lat",
+    "lon",
+    "governance",
+    "grade_category",
+    "grades",
+    "network",
+    "community_area",
+    "enrollment",
+    "school_hours",
+)
+
+IMPORT_COLUMNS = (
+    "id",
+    "source",
+    "kind",
+    "location",
+    "format",
+    "school_year",
+    "vintage",
+    "checksum",
+    "rows_read",
+    "accepted",
+    "rejected",
+    "inserted",
+    "updated",
+    "unchanged",
+    "started_at",
+    "finished_at",
+    "note",
+)
+
+EXPOSURE_COLUMNS = (
+    "rank",
+    "school_id",
+    "school_year",
+    "name",
+    "governance",
+    "grade_category",
+    "lat",
+    "lon",
+    "victims",
+    "fatal",
+    "nearest_m",
+)
+
+Geometry = Callable[[dict[str, Any]], dict[str, Any] | None]
+
+
+@dataclass
+class ExportTable:
+    """Rows to write: columns in order, and how to place a row on a map (None: no GeoJSON)."""
+
+    columns: list[str]
+    rows: list[dict[str, Any]]
+    geometry: Geometry | None = None
+    geometry_columns: tuple[str, ...] = ("lat", "lon")
+    meta: dict[str, Any] = field(default_factory=dict)
+    name_part: str | None = None
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    """A file to send: its bytes, media type and the name to save it under."""
+
+    content: bytes
+    media_type: str
+    filename: str
+
+    @property
+    def content_disposition(self) -> str:
+        """The Content-Disposition header value."""
+        return f'attachment; filename="{self.filename}"'
+
+
+@dataclass(frozen=True)
+class _Export:
+    description: str
+    formats: tuple[str, ...]
+    build: Callable[[Store, Settings, Definition, service.IndexCache], ExportTable]
+
+
+def _point(row: dict[str, Any]) -> dict[str, Any] | None:
+    lat, lon = row.get("lat"), row.get("lon")
+    if lat is None or lon is None:
+        return None
+    return {"type": "Point", "coordinates": [lon, lat]}
+
+
+def _text(value: Any) -> Any:
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def _schools(
+    store: Store, settings: Settings, d: Definition, cache: service.IndexCache
+) -> ExportTable:
+    year = service.resolve_school_year(store, d.school_year)
+    rows = [
+        {c: getattr(s, c) for c in SCHOOL_COLUMNS}
+        for s in service.list_schools(store, school_year=year)
+    ]
+    return ExportTable(list(SCHOOL_COLUMNS), rows, _point, name_part=year or "all-years")
+
+
+def _exposure(
+    store: Store, settings: Settings, d: Definition, cache: service.IndexCache
+) -> ExportTable:
+    result = service.exposure(store, d, settings=settings, index=cache.get())
+    years = sorted({y for row in result.all_schools for y in row["by_year"]})
+    rows = [
+        {
+            **{c: row.get(c) for c in EXPOSURE_COLUMNS},
+            **{y: row["by_year"].get(y, 0) for y in years},
+        }
+        for row in result.all_schools
+    ]
+    return ExportTable(
+        [*EXPOSURE_COLUMNS, *years],
+        rows,
+        _point,
+        meta={
+            "definition": result.definition,
+            "data_vintage": result.data_vintage,
+            "caveats": result.caveats,
+        },
+        name_part="-".join(p for p in (d.name or "custom", result.school_year) if p),
+    )
+
+
+def _victimizations(
+    store: Store, settings: Settings, d: Definition, cache: service.IndexCache
+) -> ExportTable:
+    since, until = d.since, d.until
+    rows = [
+        {c: _text(getattr(v, c)) for c in VICTIMIZATION_COLUMNS}
+        for v in service.list_victimizations(store, since=since, until=until, sources=d.sources)
+    ]
+    span = f"{since or 'start'}-to-{until or 'end'}" if (since or until) else None
+    return ExportTable(list(VICTIMIZATION_COLUMNS), rows, _point, name_part=span)
+
+
+def _imports(
+    store: Store, settings: Settings, d: Definition, cache: service.IndexCache
+) -> ExportTable:
+    rows = [
+        {c: _text(v) for c, v in asdict(r).items() if c in IMPORT_COLUMNS}
+        for r in service.list_imports(store)
+    ]
+    return ExportTable(list(IMPORT_COLUMNS), rows)
+
+
+def _boundaries(
+    store: Store, settings: Settings, d: Definition, cache: service.IndexCache
+) -> ExportTable:
+    rows = [
+        {"kind": kind, "code": b["code"], "name": b["name"], "wkt": b["wkt"]}
+        for kind, items in service.map_layers(store).items()
+        for b in items
+    ]
+
+    def shape(row: dict[str, Any]) -> dict[str, Any]:
+        geometry: dict[str, Any] = mapping(shapely.from_wkt(row["wkt"]))
+        return geometry
+
+    return ExportTable(["kind", "code", "name", "wkt"], rows, shape, geometry_columns=("wkt",))
+
+
+def _compare(
+    store: Store, settings: Settings, d: Definition, cache: service.IndexCache
+) -> ExportTable:
+    year = None if d.school_year == "latest" else d.school_year
+    report = service.compare_definitions(
+        store, settings=settings, index=cache.get(), school_year=year
+    )
+    rows = [
+        {
+            **{k: v for k, v in row.items() if k not in ("notes", "caveats")},
+            "notes": " | ".join(row["notes"]),
+            "caveats": " | ".join(row["caveats"]),
+        }
+        for row in report["definitions"]
+    ]
+    columns = list(rows[0]) if rows else ["preset"]
+    return ExportTable(columns, rows, name_part=report["school_year"])
+
+
+#: Every export: what it holds, its formats, and how its rows are built.
+EXPORTS: dict[str, _Export] = {
+    "schools": _Export("Schools of one school year (school_year).", ("csv", "geojson"), _schools),
+    "exposure": _Export(
+        "Every school under the definition in the query, with its counts.",
+        ("csv", "geojson"),
+        _exposure,
+    ),
+    "victimizations": _Export(
+        "Stored victimizations (since, until, source); never a name.",
+        ("csv", "geojson"),
+        _victimizations,
+    ),
+    "imports": _Export("Every import and what it read.", ("csv",), _imports),
+    "boundaries": _Export(
+        "Community areas, police districts, wards (CSV gives WKT).", ("csv", "geojson"), _boundaries
+    ),
+    "compare": _Export("Every preset side by side.", ("csv",), _compare),
+}
+
+
+def _csv(table: ExportTable) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=table.columns, extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows(table.rows)
+    return buffer.getvalue().encode("utf-8")
+
+
+def _geojson(table: ExportTable) -> bytes:
+    assert table.geometry is not None
+    geometry = table.geometry
+    features = [
+        {
+            "type": "Feature",
+            "geometry": geometry(row),
+            "properties": {k: v for k, v in row.items() if k not in table.geometry_columns},
+        }
+        for row in table.rows
+    ]
+    collection = {"type": "FeatureCollection", **table.meta, "features": features}
+    return json.dumps(collection, ensure_ascii=False, allow_nan=False).encode("utf-8")
+
+
+def export_file(
+    table: str,
+    fmt: str,
+    *,
+    store: Store,
+    settings: Settings,
+    definition: Definition,
+    cache: service.IndexCache,
+) -> ExportFile:
+    """One export as a file to send.
+
+    Raises
+    ------
+    NotFoundError
+        The table or the format is unknown, or the table has no such format.
+    """
+    export = EXPORTS.get(table)
+    if export is None:
+        msg = f"No export named {table!r}; choose one of: {', '.join(EXPORTS)}."
+        raise NotFoundError(msg)
+    if fmt not in EXPORT_FORMATS:
+        msg = f"No export format {fmt!r}; ask for {table}.csv or {table}.geojson."
+        raise NotFoundError(msg)
+    if fmt not in export.formats:
+        msg = f"The {table} export has no places to map; ask for {table}.csv."
+        raise NotFoundError(msg)
+    built = export.build(store, settings, definition, cache)
+    content = _csv(built) if fmt == "csv" else _geojson(built)
+    name = "-".join(p for p in ("safeschools", table, built.name_part) if p)
+    return ExportFile(content, EXPORT_FORMATS[fmt], f"{_safe(name)}.{fmt}")
+
+
+def _safe(name: str) -> str:
+    return "".join(c if c.isalnum() or c in "-_." else "-" for c in name)

@@ -1,0 +1,95 @@
+"""The `report` command: one school's printable report, as PDF and/or HTML, in English or
+Spanish. The definition flags are those of `exposure`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from safeschools import service
+from safeschools.cli._app import Context, UserError, _console, cli, pass_ctx, translate_errors
+from safeschools.cli.exposure import _definition, _definition_options
+from safeschools.proximity.presets import load_presets
+
+__all__: list[str] = []
+
+
+@cli.command()
+@click.argument("school_id")
+@_definition_options
+@click.option(
+    "--pdf",
+    "pdf_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the report as PDF to this file (needs the pdf extra: WeasyPrint).",
+)
+@click.option(
+    "--html",
+    "html_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the report as one HTML page to this file.",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["en", "es"]),
+    default="en",
+    show_default=True,
+    help="Language of the report: English or Spanish.",
+)
+@click.option(
+    "--site-url",
+    default=None,
+    help="Public address of the safeschools site, for the links in the PDF "
+    "(e.g. https://safeschools.example.org/).",
+)
+@pass_ctx
+@translate_errors
+def report(
+    ctx: Context,
+    /,
+    school_id: str,
+    pdf_path: Path | None,
+    html_path: Path | None,
+    lang: str,
+    site_url: str | None,
+    **kw: Any,
+) -> None:
+    """Write one school's report for a council meeting: the map, the victims near the school,
+    the same school under every published definition, the definition used, the data vintage
+    and the caveats.
+
+    Without --preset or --radius, the definition is the site's default (trace-500yd).
+
+    Example: safeschools report 609966 --preset abc7-2024 --pdf report.pdf --lang es
+    """
+    if pdf_path is None and html_path is None:
+        raise UserError("Give --pdf FILE and/or --html FILE to say where the report goes.")
+    from safeschools import reports
+
+    presets_file = kw["presets_file"]
+    if kw["preset_name"] is None and kw["radius"] is None:
+        kw["preset_name"] = service.DEFAULT_PRESET  # as on the school's page
+    definition = _definition(ctx, kw)
+    store = ctx.store
+    settings = ctx.settings
+    index = service.exposure_index(store, settings=settings)
+    profile = service.school_profile(store, school_id, definition, settings=settings, index=index)
+    layers = service.map_layers(store)
+    presets = load_presets(presets_file or settings.presets_file)
+    out = _console()
+    if html_path is not None:
+        html = reports.school_report_html(
+            profile, lang=lang, layers=layers, presets=presets, standalone=True
+        )
+        html_path.write_text(html, encoding="utf-8")
+        out.print(f"Wrote {html_path} ({len(html.encode()) // 1024} KB, HTML).")
+    if pdf_path is not None:
+        pdf = reports.school_report_pdf(
+            profile, lang=lang, layers=layers, presets=presets, site_url=site_url
+        )
+        pdf_path.write_bytes(pdf)
+        out.print(f"Wrote {pdf_path} ({len(pdf) // 1024} KB, PDF).")
