@@ -4,6 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 DEMO_DB ?= demo.db
+PORT ?= 8000
 
 .PHONY: install demo test lint bench docs clean
 
@@ -22,11 +23,14 @@ $(NODE_STAMP): $(wildcard package.json package-lock.json)
 
 install: $(STAMP) $(NODE_STAMP)
 
-## Build the synthetic demo city in $(DEMO_DB) (SQLite, offline) and run the main job on it.
+## Build the synthetic demo city in $(DEMO_DB) (SQLite, offline), run the main job on it, then
+## serve the dashboard on http://127.0.0.1:$(PORT)/.
 demo: $(STAMP)
 	$(BIN)/safeschools --database-url sqlite:///$(DEMO_DB) demo
 	$(BIN)/safeschools --database-url sqlite:///$(DEMO_DB) compare-definitions
 	$(BIN)/safeschools --database-url sqlite:///$(DEMO_DB) exposure --preset abc7-2024 --top 10
+	@echo "Serving the synthetic demo city: open http://127.0.0.1:$(PORT)/ (Ctrl-C to stop)"
+	$(BIN)/safeschools --database-url sqlite:///$(DEMO_DB) serve --port $(PORT)
 
 ## Run every test (store tests also on PostgreSQL when SAFESCHOOLS_TEST_POSTGRES_URL is set).
 test: install

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI
+from starlette.middleware.gzip import GZipMiddleware
 
 from safeschools import __version__, service
 from safeschools.api.errors import install_error_handlers
@@ -28,6 +30,8 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Load the pairs before the first visitor, not during their request.
+        await asyncio.to_thread(app.state.index_cache.get)
         yield
         if store is None:
             opened.dispose()
@@ -45,6 +49,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     app.state.settings = settings
     app.state.store = opened
     app.state.index_cache = service.IndexCache(opened, settings)
+    app.add_middleware(GZipMiddleware, minimum_size=1000, compresslevel=3)
     install_error_handlers(app)
     app.include_router(api_router)
     _include_web(app)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -65,6 +66,22 @@ def _page(
     vintage: dict[str, Any] | None,
     status: int = 200,
 ) -> HTMLResponse:
+    response = HTMLResponse(
+        _html(request, template, context, L, page=page, vintage=vintage), status_code=status
+    )
+    _remember_language(request, response, L)
+    return response
+
+
+def _html(
+    request: Request,
+    template: str,
+    context: dict[str, Any],
+    L: Lang,
+    *,
+    page: str,
+    vintage: dict[str, Any] | None,
+) -> str:
     frame = views.chrome(
         L,
         path=request.url.path,
@@ -72,7 +89,23 @@ def _page(
         vintage=vintage,
         page=page,
     )
-    response = HTMLResponse(render(template, {**frame, **context}, L), status_code=status)
+    return render(template, {**frame, **context}, L)
+
+
+def _cached_page(request: Request, L: Lang, build: Callable[[], str]) -> HTMLResponse:
+    """A page rendered once per data version, address and language, then served from memory.
+
+    Parents, council members and reporters mostly ask for the same pages (a school under the
+    default or a published definition); a new import empties the cache with the index.
+    """
+    cache: service.IndexCache = request.app.state.index_cache
+    key = (
+        "page",
+        request.url.path,
+        tuple(sorted(request.query_params.multi_items())),
+        L.code,
+    )
+    response = HTMLResponse(cache.memo(key, lambda _index: build()))
     _remember_language(request, response, L)
     return response
 
@@ -114,6 +147,12 @@ def overview(
 ) -> HTMLResponse:
     """The district overview: every school under one definition."""
     L = _lang(request)
+    return _cached_page(request, L, lambda: _overview_html(request, store, settings, index, L))
+
+
+def _overview_html(
+    request: Request, store: Store, settings: Settings, index: ExposureIndex, L: Lang
+) -> str:
     params = _params(request)
     presets = load_presets(settings.presets_file)
     error = None
@@ -158,7 +197,7 @@ def overview(
             ),
         }
     )
-    return _page(request, "overview.html", context, L, page="overview", vintage=vintage)
+    return _html(request, "overview.html", context, L, page="overview", vintage=vintage)
 
 
 # ---------------------------------------------------------------------- one school
@@ -186,6 +225,21 @@ def school(
     definition: DefinitionDep,
 ) -> HTMLResponse:
     """One school: its map, its victims, the same school under every definition."""
+    return _cached_page(
+        request,
+        _lang(request),
+        lambda: _school_html(request, school_id, store, settings, index, definition),
+    )
+
+
+def _school_html(
+    request: Request,
+    school_id: str,
+    store: Store,
+    settings: Settings,
+    index: ExposureIndex,
+    definition: Definition,
+) -> str:
     L, profile, params, presets = _school(request, school_id, store, settings, index, definition)
     context = views.school_context(
         profile, L, base=maps.cached_base_map(store), presets=presets, params=params
@@ -204,7 +258,7 @@ def school(
             ),
         }
     )
-    return _page(request, "school.html", context, L, page="school", vintage=profile["data_vintage"])
+    return _html(request, "school.html", context, L, page="school", vintage=profile["data_vintage"])
 
 
 @router.get("/schools/{school_id}/report", response_class=HTMLResponse)
