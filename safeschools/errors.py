@@ -7,7 +7,10 @@
       │   └ SourceSchemaError  columns or format are not what the publisher writes
       ├ DataValidationError    a record failed model checks
       ├ NotFoundError          unknown school_id, import or source
-      └ ConfigError            bad or missing settings
+      ├ ConfigError            bad or missing settings
+      ├ AuthenticationError    no account, or a wrong password or token
+      ├ PermissionDeniedError  the account's role does not allow this write
+      └ ConflictError          someone else changed the record first (version numbers)
 
 Every message says what to do next. Interfaces translate these once, at the edge: the CLI
 into exit code 2 with a one-line message, the API into one JSON error body.
@@ -16,9 +19,12 @@ into exit code 2 with a one-line message, the API into one JSON error body.
 from __future__ import annotations
 
 __all__ = [
+    "AuthenticationError",
     "ConfigError",
+    "ConflictError",
     "DataValidationError",
     "NotFoundError",
+    "PermissionDeniedError",
     "SafeSchoolsError",
     "SourceError",
     "SourceSchemaError",
@@ -47,3 +53,15 @@ class NotFoundError(SafeSchoolsError):
 
 class ConfigError(SafeSchoolsError):
     """A bad or missing setting."""
+
+
+class AuthenticationError(SafeSchoolsError):
+    """No account, or a wrong password or token."""
+
+
+class PermissionDeniedError(SafeSchoolsError):
+    """The account's role (or its schools) does not allow this."""
+
+
+class ConflictError(SafeSchoolsError):
+    """The record changed since it was read: reload it and apply the change again."""

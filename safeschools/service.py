@@ -20,7 +20,13 @@ from zoneinfo import ZoneInfo
 import numpy as np
 
 from safeschools.demo import DEFAULT_SEED, DEMO_SOURCE, build_demo_city, demo_imports
-from safeschools.errors import ConfigError, NotFoundError, SourceError
+from safeschools.errors import (
+    AuthenticationError,
+    ConfigError,
+    DataValidationError,
+    NotFoundError,
+    SourceError,
+)
 from safeschools.ingest.base import ParseResult, file_checksum
 from safeschools.ingest.boundaries import boundaries_from_file
 from safeschools.ingest.chicago_crimes import crimes_from_file
@@ -33,8 +39,17 @@ from safeschools.model import (
     ImportRecord,
     RejectedRow,
     School,
+    User,
     Victimization,
     school_year_label,
+)
+from safeschools.policy.accounts import (
+    check_role,
+    hash_password,
+    hash_token,
+    needs_rehash,
+    new_token,
+    verify_password,
 )
 from safeschools.proximity.calendar import SchoolCalendar
 from safeschools.proximity.definition import Definition, parse_hours, parse_radius, parse_season
@@ -1013,3 +1028,103 @@ def definition_from_params(params: Mapping[str, Any], *, settings: Settings) -> 
 
 #: The definition pages and the API use when none is asked for.
 DEFAULT_PRESET = "trace-500yd"
+
+
+# ---------------------------------------------------------------------- accounts and audit
+def create_user(
+    store: Store,
+    *,
+    email: str,
+    password: str,
+    role: str,
+    display_name: str | None = None,
+    school_ids: Sequence[str] = (),
+    settings: Settings,
+    now: Clock | None = None,
+) -> User:
+    """Create an account; editors name the schools they may edit."""
+    email = email.strip().lower()
+    if "@" not in email:
+        msg = f"{email!r} is not an email address."
+        raise DataValidationError(msg)
+    check_role(role)
+    if role == "editor" and not school_ids:
+        msg = "An editor needs at least one school (--school ID)."
+        raise DataValidationError(msg)
+    clock = now or (lambda: _local_now(settings))
+    with store.transaction() as conn:
+        user = store.add_user(
+            conn,
+            email=email,
+            display_name=display_name or email,
+            role=role,
+            password_hash=hash_password(password),
+            school_ids=tuple(sorted(set(school_ids))),
+            created_at=clock(),
+        )
+        store.add_audit(
+            conn,
+            at=clock(),
+            user=None,
+            action="create",
+            entity="user",
+            entity_key=email,
+            school_id=None,
+            before=None,
+            after={"email": email, "role": role, "school_ids": list(user.school_ids)},
+        )
+    return user
+
+
+def authenticate(store: Store, email: str, password: str) -> User:
+    """The account for an email and password, or AuthenticationError (the same for both
+    mistakes, so an attacker learns nothing)."""
+    found = store.user_by_email(email)
+    if found is None or not found[0].active or not verify_password(found[1], password):
+        msg = "Wrong email or password."
+        raise AuthenticationError(msg)
+    user, password_hash = found
+    if needs_rehash(password_hash):
+        with store.transaction() as conn:
+            store.set_password_hash(conn, user.id, hash_password(password))
+    return user
+
+
+def create_api_token(
+    store: Store, user: User, *, label: str, settings: Settings, now: Clock | None = None
+) -> str:
+    """A new API token for ``user``; the token is returned once and only its hash is kept."""
+    clock = now or (lambda: _local_now(settings))
+    token = new_token()
+    with store.transaction() as conn:
+        store.add_token(
+            conn, user_id=user.id, token_hash=hash_token(token), label=label, created_at=clock()
+        )
+        store.add_audit(
+            conn,
+            at=clock(),
+            user=user,
+            action="create",
+            entity="api_token",
+            entity_key=label,
+            school_id=None,
+            before=None,
+            after={"label": label},
+        )
+    return token
+
+
+def user_for_token(store: Store, token: str) -> User:
+    """The account an API token belongs to."""
+    user = store.user_by_token_hash(hash_token(token.strip()))
+    if user is None or not user.active:
+        msg = "Unknown or revoked API token."
+        raise AuthenticationError(msg)
+    return user
+
+
+def audit_log(
+    store: Store, *, school_id: str | None = None, limit: int = 200
+) -> list[dict[str, Any]]:
+    """Every recorded write (of one school), newest first."""
+    return [asdict(e) for e in store.audit_entries(school_id=school_id, limit=limit)]

@@ -15,6 +15,8 @@ from typing import Annotated
 from fastapi import Depends, Query, Request
 
 from safeschools import service
+from safeschools.errors import AuthenticationError
+from safeschools.model import User
 from safeschools.proximity import Definition, ExposureIndex
 from safeschools.settings import Settings
 from safeschools.storage import Store
@@ -32,6 +34,8 @@ __all__ = [
     "get_index_cache",
     "get_settings",
     "get_store",
+    "get_user",
+    "require_user",
 ]
 
 
@@ -154,3 +158,30 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 IndexDep = Annotated[ExposureIndex, Depends(get_index)]
 IndexCacheDep = Annotated[service.IndexCache, Depends(get_index_cache)]
 ApiDefinitionDep = Annotated[Definition, Depends(definition_query)]
+
+
+def get_user(request: Request) -> User | None:
+    """The account behind ``Authorization: Bearer TOKEN``, or None for the public.
+
+    A wrong or revoked token is an error (401), never silently the public.
+    """
+    header = request.headers.get("authorization", "")
+    if not header:
+        return None
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        msg = "Send the API token as 'Authorization: Bearer TOKEN'."
+        raise AuthenticationError(msg)
+    store: Store = request.app.state.store
+    return service.user_for_token(store, token)
+
+
+def require_user(request: Request) -> User:
+    """The signed-in account; every write route depends on it (401 without one)."""
+    user = get_user(request)
+    if user is None:
+        msg = (
+            "This needs an account: send 'Authorization: Bearer TOKEN' (safeschools tokens create)."
+        )
+        raise AuthenticationError(msg)
+    return user

@@ -16,7 +16,13 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from safeschools.errors import NotFoundError, SafeSchoolsError
+from safeschools.errors import (
+    AuthenticationError,
+    ConflictError,
+    NotFoundError,
+    PermissionDeniedError,
+    SafeSchoolsError,
+)
 
 __all__ = ["error_body", "install_error_handlers", "status_for"]
 
@@ -29,8 +35,16 @@ def error_body(status: int, message: str, errors: list[Any] | None = None) -> di
 
 
 def status_for(exc: SafeSchoolsError) -> int:
-    """404 for something unknown, 400 for every other mistake in the request."""
-    return 404 if isinstance(exc, NotFoundError) else 400
+    """404 unknown, 401 not signed in, 403 not allowed, 409 conflict, 400 any other mistake."""
+    for kind, status in (
+        (NotFoundError, 404),
+        (AuthenticationError, 401),
+        (PermissionDeniedError, 403),
+        (ConflictError, 409),
+    ):
+        if isinstance(exc, kind):
+            return status
+    return 400
 
 
 def _wants_html(request: Request) -> bool:

@@ -13,7 +13,7 @@ from dataclasses import asdict
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 from pydantic_core import to_json
@@ -24,8 +24,10 @@ from safeschools.api.deps import (
     IndexCacheDep,
     SettingsDep,
     StoreDep,
+    require_user,
 )
 from safeschools.api.exports import EXPORT_FORMATS, EXPORTS, export_file
+from safeschools.model import User
 
 __all__ = ["ERROR_RESPONSES", "ErrorBody", "Exposure", "Health", "router"]
 
@@ -326,3 +328,20 @@ def export(
         media_type=file.media_type,
         headers={"Content-Disposition": file.content_disposition},
     )
+
+
+@router.get("/me", summary="The account behind the API token")
+def me(user: Annotated[User, Depends(require_user)]) -> dict[str, Any]:
+    """Who the token belongs to and what it may edit (401 without a valid token)."""
+    return {
+        "id": user.id,
+        "email": user.email,
+        "role": user.role,
+        "school_ids": list(user.school_ids),
+    }
+
+
+@router.get("/audit", summary="Every recorded write, newest first")
+def audit(store: StoreDep, school_id: str | None = None, limit: int = 200) -> list[dict[str, Any]]:
+    """Who changed what and when, with the record before and after (public, like the records)."""
+    return service.audit_log(store, school_id=school_id, limit=max(1, min(limit, 1000)))

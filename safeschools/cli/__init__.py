@@ -5,6 +5,7 @@ work, and errors are translated once (exit code 2 for a user's mistake, 1 for an
 commands of one area when imported here.
 """
 
+from safeschools.cli import accounts as _accounts  # noqa: F401  (registers its commands)
 from safeschools.cli import exposure as _exposure  # noqa: F401  (registers its commands)
 from safeschools.cli import report as _report  # noqa: F401  (registers `report`)
 from safeschools.cli import serve as _serve  # noqa: F401  (registers `serve`)

@@ -3,6 +3,7 @@
 Nothing here talks to a database, a file or the network.
 """
 
+from safeschools.model.accounts import ROLES, AuditEntry, User
 from safeschools.model.boundaries import BOUNDARY_KINDS, Boundary
 from safeschools.model.calendars import (
     CALENDAR_CONFIDENCES,
@@ -25,11 +26,14 @@ __all__ = [
     "GOVERNANCES",
     "GRADE_CATEGORIES",
     "LOCATION_PRECISIONS",
+    "ROLES",
+    "AuditEntry",
     "Boundary",
     "CalendarDay",
     "ImportRecord",
     "RejectedRow",
     "School",
+    "User",
     "Victimization",
     "school_year_bounds",
     "school_year_label",

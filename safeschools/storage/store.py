@@ -54,6 +54,7 @@ from safeschools.model import (
     Victimization,
 )
 from safeschools.storage import tables as t
+from safeschools.storage.accounts import AccountStore
 
 __all__ = ["Store", "UpsertCounts", "open_store", "victimization_hash"]
 
@@ -163,7 +164,7 @@ def _import_from_row(row: Any) -> ImportRecord:
     return ImportRecord(**{f.name: getattr(row, f.name) for f in fields(ImportRecord)})
 
 
-class Store:
+class Store(AccountStore):
     """Reads and writes of the safeschools database."""
 
     def __init__(self, engine: Engine) -> None:
@@ -182,7 +183,7 @@ class Store:
         try:
             with self.engine.begin() as conn:
                 cfg.attributes["connection"] = conn
-                command.upgrade(cfg, "head")
+                command.upgrade(cfg, "heads")
         except OperationalError as exc:
             msg = (
                 f"Cannot open the database at {self.engine.url.render_as_string()}: "

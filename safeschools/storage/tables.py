@@ -20,6 +20,8 @@ from sqlalchemy import (
 )
 
 __all__ = [
+    "api_tokens",
+    "audit_log",
     "boundaries",
     "calendar_days",
     "fetch_cursors",
@@ -29,6 +31,8 @@ __all__ = [
     "school_pairs",
     "schools",
     "store_state",
+    "user_schools",
+    "users",
     "victimizations",
 ]
 
@@ -180,4 +184,51 @@ store_state = Table(
     metadata,
     Column("key", String(64), primary_key=True),
     Column("value", Text, nullable=False),
+)
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("email", String(254), nullable=False, unique=True),
+    Column("display_name", Text, nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("password_hash", Text, nullable=False),
+    Column("active", Boolean, nullable=False),
+    Column("created_at", DateTime(timezone=False), nullable=False),
+)
+
+user_schools = Table(
+    "user_schools",
+    metadata,
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("school_id", String(32), primary_key=True),
+)
+
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("label", Text, nullable=False),
+    Column("created_at", DateTime(timezone=False), nullable=False),
+    Column("revoked_at", DateTime(timezone=False)),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime(timezone=False), nullable=False),
+    Column("user_id", Integer, ForeignKey("users.id")),
+    Column("user_email", String(254)),
+    Column("action", String(16), nullable=False),
+    Column("entity", String(64), nullable=False),
+    Column("entity_key", Text, nullable=False),
+    Column("school_id", String(32)),
+    Column("before", Text),
+    Column("after", Text),
+    Index(None, "school_id"),
+    Index(None, "entity", "entity_key"),
 )

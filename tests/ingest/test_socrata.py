@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import json
 import shutil
+import time
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -313,7 +314,12 @@ def test_timeout_is_retried(
 
     report = _fetch(sqlite_only_store, settings, http, sleep=sleeps)
 
-    offsets = sorted(r.offset for r in portal.page_requests())  # the late answer is logged late
+    # The late answer is logged when the server finishes sleeping, which may be after the fetch
+    # is done: wait (boundedly) for it rather than race it.
+    deadline = time.monotonic() + 5
+    while len(portal.page_requests()) < len(OFFSETS) + 1 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    offsets = sorted(r.offset for r in portal.page_requests())
     assert offsets == [0, 500, *OFFSETS[1:]]
     assert sleeps == [1.0]
     assert report.rows_fetched == TOTAL_ROWS

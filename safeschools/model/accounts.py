@@ -1,0 +1,49 @@
+"""Accounts, roles and the audit trail."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+__all__ = ["ROLES", "AuditEntry", "User"]
+
+#: ``admin``: the district's staff, every school; ``editor``: a school's council or staff, only
+#: their schools. The public reads without an account and never writes.
+ROLES = ("admin", "editor")
+
+
+@dataclass(frozen=True)
+class User:
+    """An account that may write."""
+
+    id: int
+    email: str
+    role: str
+    display_name: str
+    school_ids: tuple[str, ...] = ()
+    active: bool = True
+
+    def can_edit(self, school_id: str | None) -> bool:
+        """Administrators edit everything; editors only their schools (never district records)."""
+        if not self.active:
+            return False
+        if self.role == "admin":
+            return True
+        return school_id is not None and school_id in self.school_ids
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One write: who, when, what, and the record before and after."""
+
+    id: int
+    at: datetime
+    user_id: int | None
+    user_email: str | None
+    action: str  # create, update, delete, adopt, import
+    entity: str
+    entity_key: str
+    school_id: str | None
+    before: dict[str, Any] | None = field(default=None)
+    after: dict[str, Any] | None = field(default=None)

@@ -1,0 +1,180 @@
+"""Reads and writes of accounts, API tokens and the audit log (mixed into :class:`Store`)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from safeschools.errors import DataValidationError, NotFoundError
+from safeschools.model import AuditEntry, User
+from safeschools.storage import tables as t
+
+__all__ = ["AccountStore"]
+
+
+class AccountStore:
+    """Account and audit methods of the store."""
+
+    engine: Engine
+
+    def _user(self, conn: Connection, row: Any) -> User:
+        schools = conn.execute(
+            select(t.user_schools.c.school_id)
+            .where(t.user_schools.c.user_id == row.id)
+            .order_by(t.user_schools.c.school_id)
+        ).scalars()
+        return User(
+            id=row.id,
+            email=row.email,
+            role=row.role,
+            display_name=row.display_name,
+            school_ids=tuple(schools),
+            active=bool(row.active),
+        )
+
+    def add_user(
+        self,
+        conn: Connection,
+        *,
+        email: str,
+        display_name: str,
+        role: str,
+        password_hash: str,
+        school_ids: tuple[str, ...],
+        created_at: datetime,
+    ) -> User:
+        """Create an account (the email must be new)."""
+        try:
+            result = conn.execute(
+                insert(t.users).values(
+                    email=email,
+                    display_name=display_name,
+                    role=role,
+                    password_hash=password_hash,
+                    active=True,
+                    created_at=created_at,
+                )
+            )
+        except IntegrityError as exc:
+            msg = f"An account for {email} exists already; use another email."
+            raise DataValidationError(msg) from exc
+        key = result.inserted_primary_key
+        assert key is not None
+        user_id = int(key[0])
+        if school_ids:
+            conn.execute(
+                insert(t.user_schools), [{"user_id": user_id, "school_id": s} for s in school_ids]
+            )
+        row = conn.execute(select(t.users).where(t.users.c.id == user_id)).one()
+        return self._user(conn, row)
+
+    def user_by_email(self, email: str) -> tuple[User, str] | None:
+        """An account and its password hash, by email (any case)."""
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(t.users).where(t.users.c.email == email.strip().lower())
+            ).first()
+            return None if row is None else (self._user(conn, row), row.password_hash)
+
+    def user_by_id(self, user_id: int) -> User:
+        """An account by id."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(t.users).where(t.users.c.id == user_id)).first()
+            if row is None:
+                msg = f"No account #{user_id}."
+                raise NotFoundError(msg)
+            return self._user(conn, row)
+
+    def users(self) -> list[User]:
+        """Every account, by email."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(t.users).order_by(t.users.c.email)).all()
+            return [self._user(conn, r) for r in rows]
+
+    def set_password_hash(self, conn: Connection, user_id: int, password_hash: str) -> None:
+        """Replace an account's password hash (after a rehash or a change)."""
+        conn.execute(
+            update(t.users).where(t.users.c.id == user_id).values(password_hash=password_hash)
+        )
+
+    def add_token(
+        self, conn: Connection, *, user_id: int, token_hash: str, label: str, created_at: datetime
+    ) -> int:
+        """Store an API token's hash (the token itself is never stored)."""
+        result = conn.execute(
+            insert(t.api_tokens).values(
+                user_id=user_id, token_hash=token_hash, label=label, created_at=created_at
+            )
+        )
+        key = result.inserted_primary_key
+        assert key is not None
+        return int(key[0])
+
+    def user_by_token_hash(self, token_hash: str) -> User | None:
+        """The active account an unrevoked token belongs to."""
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(t.users)
+                .join(t.api_tokens, t.api_tokens.c.user_id == t.users.c.id)
+                .where(t.api_tokens.c.token_hash == token_hash, t.api_tokens.c.revoked_at.is_(None))
+            ).first()
+            return None if row is None else self._user(conn, row)
+
+    def add_audit(
+        self,
+        conn: Connection,
+        *,
+        at: datetime,
+        user: User | None,
+        action: str,
+        entity: str,
+        entity_key: str,
+        school_id: str | None,
+        before: dict[str, Any] | None,
+        after: dict[str, Any] | None,
+    ) -> None:
+        """Record one write in the caller's transaction: it lands with the write or not at all."""
+        conn.execute(
+            insert(t.audit_log).values(
+                at=at,
+                user_id=None if user is None else user.id,
+                user_email=None if user is None else user.email,
+                action=action,
+                entity=entity,
+                entity_key=entity_key,
+                school_id=school_id,
+                before=None if before is None else json.dumps(before, default=str, sort_keys=True),
+                after=None if after is None else json.dumps(after, default=str, sort_keys=True),
+            )
+        )
+
+    def audit_entries(
+        self, *, school_id: str | None = None, entity: str | None = None, limit: int = 200
+    ) -> list[AuditEntry]:
+        """The newest audit entries first (of one school, or one kind of record)."""
+        query = select(t.audit_log).order_by(t.audit_log.c.id.desc()).limit(limit)
+        if school_id is not None:
+            query = query.where(t.audit_log.c.school_id == school_id)
+        if entity is not None:
+            query = query.where(t.audit_log.c.entity == entity)
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        return [
+            AuditEntry(
+                id=r.id,
+                at=r.at,
+                user_id=r.user_id,
+                user_email=r.user_email,
+                action=r.action,
+                entity=r.entity,
+                entity_key=r.entity_key,
+                school_id=r.school_id,
+                before=None if r.before is None else json.loads(r.before),
+                after=None if r.after is None else json.loads(r.after),
+            )
+            for r in rows
+        ]
