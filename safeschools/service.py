@@ -920,6 +920,18 @@ def school_profile(
             }
         )
     result = index.query(d)
+    sections: dict[str, Any] = {name: None for name in SCHOOL_SECTIONS}
+    from safeschools.service_plans import safety_plan_section  # it builds on this module
+
+    sections["safety_plan"] = safety_plan_section(store, school_id)
+    from safeschools.service_funds import school_funds_section  # it builds on this module
+
+    sections["funds"] = school_funds_section(store, school_id)
+    from safeschools.service_council import council_votes_section  # it builds on this module
+    from safeschools.service_officers import officers_section
+
+    sections["officers"] = officers_section(store, school_id)
+    sections["council_votes"] = council_votes_section(store, school_id)
     return {
         "school": asdict(school),
         "history": [asdict(s) for s in history],
@@ -928,7 +940,7 @@ def school_profile(
         "presets": presets,
         "rank": next((r["rank"] for r in result.per_school if r["school_id"] == school_id), None),
         "schools_ranked": len(result.per_school),
-        "sections": {name: None for name in SCHOOL_SECTIONS},
+        "sections": sections,
         "data_vintage": result.data_vintage,
         "caveats": result.caveats,
     }

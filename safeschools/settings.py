@@ -103,6 +103,35 @@ class Settings(BaseSettings):
         description="TOML file of your own exposure presets ([presets.NAME] tables); they join "
         "the built-in ones.",
     )
+    council_quorum_rule: str = Field(
+        "majority_of_seats",
+        description="Quorum of a Local School Council vote: majority_of_seats (default; 7 of "
+        "12 or 13, 8 of 15) or majority_of_serving (vacancies left out). Not confirmed for "
+        "15-member councils, so shown with every vote.",
+    )
+    council_pass_rule: str = Field(
+        "majority_of_present",
+        description="Votes a motion needs to pass: majority_of_present (default), "
+        "majority_of_votes_cast, majority_of_serving or majority_of_seats; shown with every vote.",
+    )
+
+    map_tile_url: str | None = Field(
+        None,
+        description="Optional tile server for the maps' base layer, as a template with {z}, {x} "
+        "and {y} (your own server, e.g. http://127.0.0.1:8080/{z}/{x}/{y}.png). Without it the "
+        "maps are drawn from the city's boundaries only and load nothing.",
+    )
+    map_tile_attribution: str = Field(
+        "", description="Credit line shown under maps drawn on tiles (the tile server's licence)."
+    )
+
+    @field_validator("map_tile_url")
+    @classmethod
+    def _tile_template(cls, value: str | None) -> str | None:
+        if value and not all(part in value for part in ("{z}", "{x}", "{y}")):
+            msg = "map_tile_url must contain {z}, {x} and {y}, e.g. http://127.0.0.1:8080/{z}/{x}/{y}.png"
+            raise ValueError(msg)
+        return value or None
 
     @field_validator("database_url")
     @classmethod

@@ -13,6 +13,11 @@ from starlette.middleware.gzip import GZipMiddleware
 from safeschools import __version__, service
 from safeschools.api.errors import install_error_handlers
 from safeschools.api.routes import router as api_router
+from safeschools.api.routes_funds import router as funds_router
+from safeschools.api.routes_officers import router as officers_router
+from safeschools.api.routes_plans import router as plans_router
+from safeschools.api.sessions import Sessions
+from safeschools.service_plans import session_secret
 from safeschools.settings import Settings
 from safeschools.storage import Store
 
@@ -50,8 +55,12 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     app.state.store = opened
     app.state.index_cache = service.IndexCache(opened, settings)
     app.add_middleware(GZipMiddleware, minimum_size=1000, compresslevel=3)
+    app.add_middleware(Sessions, secret_key=session_secret(opened))
     install_error_handlers(app)
     app.include_router(api_router)
+    app.include_router(funds_router)
+    app.include_router(officers_router)
+    app.include_router(plans_router)
     _include_web(app)
     return app
 

@@ -15,7 +15,8 @@ from typing import Annotated
 from fastapi import Depends, Query, Request
 
 from safeschools import service
-from safeschools.errors import AuthenticationError
+from safeschools.api.sessions import CSRF_HEADER, check_csrf, session_user_id
+from safeschools.errors import AuthenticationError, NotFoundError
 from safeschools.model import User
 from safeschools.proximity import Definition, ExposureIndex
 from safeschools.settings import Settings
@@ -161,19 +162,38 @@ ApiDefinitionDep = Annotated[Definition, Depends(definition_query)]
 
 
 def get_user(request: Request) -> User | None:
-    """The account behind ``Authorization: Bearer TOKEN``, or None for the public.
+    """The account behind ``Authorization: Bearer TOKEN`` or a signed-in web session, or None
+    for the public.
 
     A wrong or revoked token is an error (401), never silently the public.
     """
     header = request.headers.get("authorization", "")
     if not header:
-        return None
+        return _session_user(request)
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         msg = "Send the API token as 'Authorization: Bearer TOKEN'."
         raise AuthenticationError(msg)
     store: Store = request.app.state.store
     return service.user_for_token(store, token)
+
+
+def _session_user(request: Request) -> User | None:
+    """The signed-in person of a web session; an API write with a session (not a token) must
+    also send the session's CSRF token in ``X-CSRF-Token``."""
+    user_id = session_user_id(request)
+    if user_id is None:
+        return None
+    store: Store = request.app.state.store
+    try:
+        user = store.user_by_id(user_id)
+    except NotFoundError:
+        return None
+    if not user.active:
+        return None
+    if request.method not in ("GET", "HEAD", "OPTIONS") and request.url.path.startswith("/api"):
+        check_csrf(request, request.headers.get(CSRF_HEADER))
+    return user
 
 
 def require_user(request: Request) -> User:

@@ -7,6 +7,9 @@ commands of one area when imported here.
 
 from safeschools.cli import accounts as _accounts  # noqa: F401  (registers its commands)
 from safeschools.cli import exposure as _exposure  # noqa: F401  (registers its commands)
+from safeschools.cli import funds as _funds  # noqa: F401  (registers its commands)
+from safeschools.cli import officers as _officers  # noqa: F401  (registers its commands)
+from safeschools.cli import plans as _plans  # noqa: F401  (registers its commands)
 from safeschools.cli import report as _report  # noqa: F401  (registers `report`)
 from safeschools.cli import serve as _serve  # noqa: F401  (registers `serve`)
 from safeschools.cli._app import cli, main

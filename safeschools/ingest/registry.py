@@ -10,6 +10,7 @@ from safeschools.ingest import (
     chicago_victims,
     cps_calendars,
     cps_schools,
+    cps_sro_decisions,
     generic,
 )
 
@@ -21,7 +22,7 @@ class Source:
     """A publisher's dataset: its name, what kind of records it gives, and where it comes from."""
 
     name: str
-    kind: str  # "schools", "victims", "crimes", "boundaries", "calendars"; "schools/victims"
+    kind: str  # "schools", "victims", "crimes", "boundaries", "calendars", "officers"; ...
     title: str
     publisher: str
     url: str
@@ -50,6 +51,7 @@ SOURCES: dict[str, Source] = {
         _source(chicago_crimes.SOURCE, "crimes"),
         _source(boundaries.SOURCE, "boundaries"),
         _source(cps_calendars.SOURCE, "calendars"),
+        _source(cps_sro_decisions.SOURCE, "officers"),
         _source(generic.SOURCE, "schools/victims"),
     )
 }

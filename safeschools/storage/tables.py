@@ -232,3 +232,10 @@ audit_log = Table(
     Index(None, "school_id"),
     Index(None, "entity", "entity_key"),
 )
+
+from safeschools.storage import (  # noqa: E402
+    tables_council,  # noqa: F401
+    tables_funds,  # noqa: F401
+    tables_officers,  # noqa: F401
+    tables_plans,  # noqa: F401
+)

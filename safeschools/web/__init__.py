@@ -21,11 +21,17 @@ def install(app: FastAPI) -> None:
     """Mount the static files and the page routes on ``app``."""
     from fastapi.staticfiles import StaticFiles
 
+    from safeschools.web.funds import router as funds_router
+    from safeschools.web.officers import router as officers_router
     from safeschools.web.pages import router
     from safeschools.web.render import STATIC
+    from safeschools.web.signin import router as signin_router
 
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     app.include_router(router)
+    app.include_router(funds_router)
+    app.include_router(officers_router)
+    app.include_router(signin_router)
 
 
 def error_page(request: Request, status: int, message: str) -> HTMLResponse:

@@ -225,6 +225,7 @@ def school_map(
     L: Lang,
     *,
     width: int = 480,
+    tiles: str | None = None,
 ) -> tuple[str, list[svg.LegendItem]]:
     """``svg#school-map``: the school, ``circle.radius`` and the victimizations inside it.
 
@@ -296,6 +297,7 @@ def school_map(
         title=L.gettext("Map of the victimizations near %(name)s", name=school.get("name") or ""),
         desc=desc,
         areas=areas,
+        tiles=svg.tile_layer(projection, tiles) if tiles else "",
         marks=marks,
         under=svg.radius_circle(projection, lat, lon, radius_m),
         over=svg.scale_bar(projection, label=lambda m: f"{L.num(m)} m"),

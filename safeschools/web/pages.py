@@ -92,7 +92,9 @@ def _html(
     return render(template, {**frame, **context}, L)
 
 
-def _cached_page(request: Request, L: Lang, build: Callable[[], str]) -> HTMLResponse:
+def _cached_page(
+    request: Request, L: Lang, build: Callable[[], str], *, version: int = 0
+) -> HTMLResponse:
     """A page rendered once per data version, address and language, then served from memory.
 
     Parents, council members and reporters mostly ask for the same pages (a school under the
@@ -104,6 +106,7 @@ def _cached_page(request: Request, L: Lang, build: Callable[[], str]) -> HTMLRes
         request.url.path,
         tuple(sorted(request.query_params.multi_items())),
         L.code,
+        version,
     )
     response = HTMLResponse(cache.memo(key, lambda _index: build()))
     _remember_language(request, response, L)
@@ -224,11 +227,24 @@ def school(
     index: IndexDep,
     definition: DefinitionDep,
 ) -> HTMLResponse:
-    """One school: its map, its victims, the same school under every definition."""
+    """One school: its map, its victims, the same school under every definition.
+
+    A signed-in editor of the school also gets its forms (never cached); everyone else gets
+    the page cached until the next import or the next recorded write."""
+    from safeschools.web.signin import editor_plan_form, signed_in_editor
+
+    editor = signed_in_editor(request, school_id)
+    if editor is not None:
+        extra = {"plan_form": editor_plan_form(request, school_id, editor)}
+        html = _school_html(request, school_id, store, settings, index, definition, extra)
+        response = HTMLResponse(html, headers={"Cache-Control": "private, no-store"})
+        _remember_language(request, response, _lang(request))
+        return response
     return _cached_page(
         request,
         _lang(request),
         lambda: _school_html(request, school_id, store, settings, index, definition),
+        version=store.latest_write_id(),
     )
 
 
@@ -239,14 +255,22 @@ def _school_html(
     settings: Settings,
     index: ExposureIndex,
     definition: Definition,
+    extra: dict[str, Any] | None = None,
 ) -> str:
     L, profile, params, presets = _school(request, school_id, store, settings, index, definition)
     context = views.school_context(
-        profile, L, base=maps.cached_base_map(store), presets=presets, params=params
+        profile,
+        L,
+        base=maps.cached_base_map(store),
+        presets=presets,
+        params=params,
+        tiles=settings.map_tile_url,
     )
+    context.update(extra or {})
     context.update(
         {
             "compact": True,
+            "tile_attribution": settings.map_tile_attribution if settings.map_tile_url else "",
             "form_id": "school-definition",
             "form_action": f"/schools/{school_id}",
             "form": views.form_context(

@@ -293,12 +293,61 @@ class MapMark:
     label: str | None = None
 
 
+def tile_layer(projection: Projection, url_template: str, *, max_tiles: int = 64) -> str:
+    """``<image>`` elements for the slippy-map tiles (Web Mercator, 256 px) under the picture.
+
+    The zoom makes a tile pixel about one picture unit. Each tile is placed by projecting its
+    corners, which over a city is indistinguishable from Mercator. Empty when more than
+    ``max_tiles`` would be needed.
+    """
+    metres_per_unit = 1.0 / projection.scale
+    lat_rad = math.radians(projection.lat0)
+    zoom = round(math.log2(156543.03392 * math.cos(lat_rad) / metres_per_unit))
+    zoom = max(0, min(19, zoom))
+    n = 2**zoom
+    per_deg_x = projection.kx * _M_PER_DEG * projection.scale
+    per_deg_y = _M_PER_DEG * projection.scale
+    west = projection.lon0 - projection.x0 / per_deg_x
+    east = projection.lon0 + (projection.width - projection.x0) / per_deg_x
+    north = projection.lat0 + projection.y0 / per_deg_y
+    south = projection.lat0 - (projection.height - projection.y0) / per_deg_y
+
+    def tile_x(lon: float) -> int:
+        return int((lon + 180.0) / 360.0 * n)
+
+    def tile_y(lat: float) -> int:
+        r = math.radians(max(min(lat, 85.0511), -85.0511))
+        return int((1.0 - math.asinh(math.tan(r)) / math.pi) / 2.0 * n)
+
+    def corner(x: int, y: int) -> tuple[float, float]:
+        lon = x / n * 360.0 - 180.0
+        lat = math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * y / n))))
+        return projection(lat, lon)
+
+    xs = range(tile_x(west), tile_x(east) + 1)
+    ys = range(tile_y(north), tile_y(south) + 1)
+    if len(xs) * len(ys) > max_tiles:
+        return ""
+    images = []
+    for ty in ys:
+        for tx in xs:
+            (x1, y1), (x2, y2) = corner(tx, ty), corner(tx + 1, ty + 1)
+            href = url_template.replace("{z}", str(zoom)).replace("{x}", str(tx))
+            href = href.replace("{y}", str(ty))
+            images.append(
+                f'<image href="{esc(href)}" x="{_n(x1)}" y="{_n(y1)}" width="{_n(x2 - x1)}" '
+                f'height="{_n(y2 - y1)}" preserveAspectRatio="none"/>'
+            )
+    return '<g class="tiles" aria-hidden="true">' + "".join(images) + "</g>"
+
+
 def map_svg(
     *,
     svg_id: str,
     projection: Projection,
     title: str,
     desc: str,
+    tiles: str = "",
     areas: Sequence[tuple[str, str]] = (),
     marks: Sequence[MapMark] = (),
     under: str = "",
@@ -320,9 +369,12 @@ def map_svg(
         f'<title id="{esc(svg_id)}-title">{esc(title)}</title>',
         f'<desc id="{esc(svg_id)}-desc">{esc(desc)}</desc>',
         f'<rect class="sea" x="0" y="0" width="{w}" height="{h}" fill="#ffffff"/>',
+        tiles,
     ]
     if areas:
-        parts.append(f'<g class="areas" fill="{LAND}" stroke="#8a8f98" stroke-width="0.8">')
+        # on tiles the boundaries are outlines only, so the tiles show through
+        fill = "none" if tiles else LAND
+        parts.append(f'<g class="areas" fill="{fill}" stroke="#8a8f98" stroke-width="0.8">')
         parts.extend(f'<path d="{d}"><title>{esc(name)}</title></path>' for name, d in areas if d)
         parts.append("</g>")
     parts.append(under)

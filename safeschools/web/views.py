@@ -329,6 +329,7 @@ def school_context(
     params: Mapping[str, str] | None = None,
     victim_limit: int = 300,
     prepared: date | None = None,
+    tiles: str | None = None,
 ) -> dict[str, Any]:
     """A school's page (and report) context (``profile`` is ``service.school_profile()``)."""
     school = profile["school"]
@@ -338,7 +339,9 @@ def school_context(
     query = definition_query(params)
     victims = list(exposure["victimizations"])
     if school.get("lat") is not None and school.get("lon") is not None:
-        picture, legend = maps.school_map(base, school, float(d["radius_m"]), victims, L)
+        picture, legend = maps.school_map(
+            base, school, float(d["radius_m"]), victims, L, tiles=tiles
+        )
     else:
         picture = svg.map_svg(
             svg_id="school-map",

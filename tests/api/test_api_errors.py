@@ -100,5 +100,6 @@ def test_the_error_body_is_documented_in_openapi(client: TestClient) -> None:
     }
     for path, item in schema["paths"].items():
         if path.startswith("/api/"):
-            for status in ("400", "404", "422"):
-                assert status in item["get"]["responses"], (path, status)
+            for method, operation in item.items():  # reads and writes alike
+                for status in ("400", "404", "422"):
+                    assert status in operation["responses"], (path, method, status)

@@ -308,8 +308,9 @@ def test_staged_run_with_a_damaged_page_downloads_that_page_again(
 def test_timeout_is_retried(
     sqlite_only_store: Store, tmp_path: Path, portal: PortalServer, http: httpx.Client
 ) -> None:
-    settings = _settings(tmp_path, portal, http_timeout_s=0.3)
-    portal.delays_s = [0, 1.0]  # the second page answers too late, once
+    # a timeout well above a loaded machine's answer time, and a delay well above the timeout
+    settings = _settings(tmp_path, portal, http_timeout_s=1.0)
+    portal.delays_s = [0, 2.5]  # the second page answers too late, once
     sleeps = Sleeps()
 
     report = _fetch(sqlite_only_store, settings, http, sleep=sleeps)

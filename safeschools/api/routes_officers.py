@@ -1,0 +1,246 @@
+"""JSON API of officers and Local School Councils.
+
+Reads are public; every write needs ``Authorization: Bearer TOKEN`` of an administrator or an
+editor of the school (401 without a token, 403 for another school, 409 when the record changed
+since it was read). Every route only calls :mod:`safeschools.service_officers` and
+:mod:`safeschools.service_council`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends
+from fastapi.responses import Response
+from pydantic import BaseModel, Field
+
+from safeschools import service_council, service_officers
+from safeschools.api.deps import SettingsDep, StoreDep, require_user
+from safeschools.api.routes import ERROR_RESPONSES, ErrorBody
+from safeschools.model import User
+
+__all__ = ["router"]
+
+_WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorBody, "description": "No API token, or an unknown one."},
+    403: {"model": ErrorBody, "description": "The account may not edit this school."},
+    409: {"model": ErrorBody, "description": "Changed since you read it: reload, apply again."},
+}
+
+router = APIRouter(prefix="/api", tags=["officers and councils"], responses=ERROR_RESPONSES)
+UserDep = Annotated[User, Depends(require_user)]
+
+
+class OfficersIn(BaseModel):
+    """A school's officers of one kind for one school year."""
+
+    officers: int = Field(ge=0, description="How many officers (0 for none).")
+    kind: Literal["sro", "mobile", "sergeant"] = Field("sro", description="Kind of officer.")
+    note: str | None = Field(None, max_length=2000, description="Where the number comes from.")
+    version: int = Field(
+        0, ge=0, description="The version you read (0 to create a new assignment)."
+    )
+
+
+class MemberIn(BaseModel):
+    """A council member (a public official) in a seat for a term."""
+
+    name: str = Field(min_length=1, max_length=200)
+    role: Literal["principal", "teacher", "parent", "staff", "community", "student"]
+    term_start: date
+    term_end: date | None = None
+
+
+class MeetingIn(BaseModel):
+    """A council meeting."""
+
+    meeting_date: date
+    note: str | None = Field(None, max_length=2000)
+
+
+class MotionIn(BaseModel):
+    """A motion with every member's ballot."""
+
+    meeting_id: int
+    topic: Literal[
+        "general", "principal", "contract", "staff_allocation", "officers", "safety_plan"
+    ]
+    text: str = Field(min_length=1, max_length=4000)
+    ballots: dict[str, Literal["yes", "no", "abstain", "absent"]] = Field(
+        description="Member id to yes, no, abstain or absent; a serving member left out is absent."
+    )
+    officer_decision: Literal[2, 1, 0] | None = Field(
+        None, description="For topic 'officers': keep 2, 1 or 0 officers."
+    )
+    school_year: str | None = Field(
+        None, description="School year an officer decision applies to (default: the next one)."
+    )
+    school_kind: Literal["elementary", "elementary_7_8", "high"] | None = Field(
+        None, description="Decides the seats (default: from the school's grades)."
+    )
+
+
+# ---------------------------------------------------------------------- officers
+@router.get("/officers", summary="The district's officer series")
+def district_officers(store: StoreDep) -> dict[str, Any]:
+    """Published district figures (values as published) and the counts recorded here."""
+    return service_officers.district_officers(store)
+
+
+@router.get("/officers.csv", summary="Every officer assignment as CSV")
+def officers_csv(store: StoreDep) -> Response:
+    """One row per school, school year and kind of officer."""
+    return Response(
+        service_officers.officers_csv(store),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="officers.csv"'},
+    )
+
+
+@router.get("/schools/{school_id}/officers", summary="A school's officers over the years")
+def school_officers(store: StoreDep, school_id: str) -> dict[str, Any]:
+    """Assignments year by year (with versions) and the decisions behind them."""
+    return service_officers.school_officers(store, school_id)
+
+
+@router.get("/schools/{school_id}/officers.csv", summary="A school's officers as CSV")
+def school_officers_csv(store: StoreDep, school_id: str) -> Response:
+    """One row per school year and kind of officer."""
+    return Response(
+        service_officers.officers_csv(store, school_id=school_id),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="officers-{school_id}.csv"'},
+    )
+
+
+@router.put(
+    "/schools/{school_id}/officers/{school_year}",
+    summary="Set a school's officers for a school year",
+    responses=_WRITE_ERRORS,
+)
+def put_officers(
+    store: StoreDep,
+    settings: SettingsDep,
+    user: UserDep,
+    school_id: str,
+    school_year: str,
+    body: OfficersIn,
+) -> dict[str, Any]:
+    """Create (version 0) or change (the version you read) an assignment; audited."""
+    stored = service_officers.set_officers(
+        store,
+        user,
+        school_id=school_id,
+        school_year=school_year,
+        officers=body.officers,
+        kind=body.kind,
+        note=body.note,
+        read_version=body.version,
+        settings=settings,
+    )
+    return {
+        "school_id": stored.school_id,
+        "school_year": stored.school_year,
+        "kind": stored.kind,
+        "officers": stored.officers,
+        "source": stored.source,
+        "note": stored.note,
+        "version": stored.version,
+    }
+
+
+# ---------------------------------------------------------------------- councils
+@router.get("/schools/{school_id}/council", summary="A school's council, meetings and votes")
+def school_council(store: StoreDep, school_id: str) -> dict[str, Any]:
+    """Members by seat and term, meetings, and motions with ballots and outcomes."""
+    return service_council.school_council(store, school_id)
+
+
+@router.get("/council/summary", summary="Council officer votes by school year")
+def council_summary(store: StoreDep) -> list[dict[str, Any]]:
+    """How many councils voted on officers each year, and what they chose."""
+    return service_council.council_summary(store)
+
+
+@router.post(
+    "/schools/{school_id}/council/members",
+    summary="Seat a council member",
+    status_code=201,
+    responses=_WRITE_ERRORS,
+)
+def add_member(
+    store: StoreDep, settings: SettingsDep, user: UserDep, school_id: str, body: MemberIn
+) -> dict[str, Any]:
+    """Add a member in a seat for a term; audited."""
+    member = service_council.add_council_member(
+        store,
+        user,
+        school_id=school_id,
+        name=body.name,
+        role=body.role,
+        term_start=body.term_start,
+        term_end=body.term_end,
+        settings=settings,
+    )
+    return {
+        "id": member.id,
+        "school_id": member.school_id,
+        "name": member.name,
+        "role": member.role,
+        "term_start": member.term_start.isoformat(),
+        "term_end": None if member.term_end is None else member.term_end.isoformat(),
+        "version": member.version,
+    }
+
+
+@router.post(
+    "/schools/{school_id}/council/meetings",
+    summary="Record a council meeting",
+    status_code=201,
+    responses=_WRITE_ERRORS,
+)
+def add_meeting(
+    store: StoreDep, settings: SettingsDep, user: UserDep, school_id: str, body: MeetingIn
+) -> dict[str, Any]:
+    """Add a meeting on a date; audited."""
+    meeting = service_council.add_council_meeting(
+        store,
+        user,
+        school_id=school_id,
+        meeting_date=body.meeting_date,
+        note=body.note,
+        settings=settings,
+    )
+    return {
+        "id": meeting.id,
+        "school_id": meeting.school_id,
+        "meeting_date": meeting.meeting_date.isoformat(),
+        "note": meeting.note,
+    }
+
+
+@router.post(
+    "/schools/{school_id}/council/motions",
+    summary="Record a motion and its ballots",
+    status_code=201,
+    responses=_WRITE_ERRORS,
+)
+def add_motion(
+    store: StoreDep, settings: SettingsDep, user: UserDep, school_id: str, body: MotionIn
+) -> dict[str, Any]:
+    """Record the vote; the outcome (valid, passed, rules applied) comes back. An officer
+    decision that passes sets the next school year's assignment."""
+    return service_council.record_motion(
+        store,
+        user,
+        school_id=school_id,
+        meeting_id=body.meeting_id,
+        topic=body.topic,
+        text=body.text,
+        ballots=dict(body.ballots),
+        officer_decision=body.officer_decision,
+        school_year=body.school_year,
+        school_kind=body.school_kind,
+        settings=settings,
+    )

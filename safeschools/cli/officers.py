@@ -1,0 +1,93 @@
+"""Officer commands: `ingest officers FILE` and `officers [SCHOOL_ID] [--district]`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+from rich.table import Table
+
+from safeschools import service_officers
+from safeschools.cli._app import (
+    Context,
+    UserError,
+    _console,
+    _print_report,
+    cli,
+    ingest,
+    pass_ctx,
+    translate_errors,
+)
+
+__all__: list[str] = []
+
+
+@ingest.command("officers")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True, help="Read the file even if it was imported before.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@pass_ctx
+@translate_errors
+def ingest_officers(ctx: Context, file: Path, force: bool, as_json: bool) -> None:
+    """Import School Resource Officer decisions (sro_decisions.csv) or the district figures
+    (sro_aggregates.csv); the layout is recognised from the columns."""
+    report = service_officers.ingest_officers_file(
+        ctx.store, file, settings=ctx.settings, force=force
+    )
+    _print_report(report, as_json)
+
+
+@cli.command()
+@click.argument("school_id", required=False)
+@click.option("--district", is_flag=True, help="The district series instead of one school.")
+@click.option("--csv", "as_csv", is_flag=True, help="Print the assignments as CSV.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_ctx
+@translate_errors
+def officers(
+    ctx: Context, school_id: str | None, district: bool, as_csv: bool, as_json: bool
+) -> None:
+    """School Resource Officers: one school's history, or the district series (--district)."""
+    if as_csv:
+        click.echo(service_officers.officers_csv(ctx.store, school_id=school_id), nl=False)
+        return
+    if district or school_id is None:
+        series = service_officers.district_officers(ctx.store)
+        if as_json:
+            click.echo(json.dumps(series, indent=2, default=str))
+            return
+        table = Table(title="Published district figures (as published)", title_justify="left")
+        for column in ("school year", "figure", "value", "sources"):
+            table.add_column(column)
+        for row in series["published"]:
+            table.add_row(row["school_year"], row["metric"], row["value"], row["sources"] or "")
+        _console().print(table)
+        recorded = Table(title="Recorded here", title_justify="left", caption=series["caveat"])
+        for column in ("school year", "officers", "schools with officers"):
+            recorded.add_column(column, justify="right")
+        for row in series["recorded"]:
+            recorded.add_row(
+                row["school_year"], str(row["officers"]), str(row["schools_with_officers"])
+            )
+        _console().print(recorded)
+        return
+    history = service_officers.school_officers(ctx.store, school_id)
+    if as_json:
+        click.echo(json.dumps(history, indent=2, default=str))
+        return
+    if not history["assignments"] and not history["decisions"]:
+        raise UserError(f"No officers recorded for school {school_id}.")
+    table = Table(title=f"Officers of school {school_id}", title_justify="left")
+    for column in ("school year", "kind", "officers", "source", "version", "note"):
+        table.add_column(column)
+    for a in history["assignments"]:
+        table.add_row(
+            a["school_year"],
+            a["kind"],
+            str(a["officers"]),
+            a["source"],
+            str(a["version"]),
+            a["note"] or "",
+        )
+    _console().print(table)

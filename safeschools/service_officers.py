@@ -1,0 +1,309 @@
+"""Use cases of School Resource Officer assignments: import the compiled decisions and district
+figures, each school's history, the district series, edits with version checks, CSV export.
+
+Every write checks the account (:func:`~safeschools.policy.accounts.check_can_edit`), names the
+version it read, and records an audit entry in the same transaction.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import asdict
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Connection
+
+from safeschools.errors import ConflictError, DataValidationError, SourceError
+from safeschools.ingest.base import file_checksum
+from safeschools.ingest.cps_sro_decisions import (
+    SOURCE,
+    assignments_from_decisions,
+    sro_file_from_path,
+)
+from safeschools.model import User, school_year_label
+from safeschools.model.officers import OFFICER_KINDS, SroAggregate, SroAssignment, SroDecision
+from safeschools.policy.accounts import check_can_edit
+from safeschools.service import IngestReport, record_parse_result
+from safeschools.settings import Settings
+from safeschools.storage import Store, UpsertCounts
+
+__all__ = [
+    "ASSIGNMENT_CSV_COLUMNS",
+    "district_officers",
+    "ingest_officers_file",
+    "officers_csv",
+    "put_officers",
+    "school_officers",
+    "set_officers",
+]
+
+Clock = Callable[[], datetime]
+#: Columns of the officers CSV export.
+ASSIGNMENT_CSV_COLUMNS = (
+    "school_id",
+    "school_year",
+    "kind",
+    "officers",
+    "source",
+    "note",
+    "version",
+)
+
+
+def _clock(settings: Settings, now: Clock | None) -> Clock:
+    if now is not None:
+        return now
+    zone = ZoneInfo(settings.timezone)
+    return lambda: datetime.now(zone).replace(tzinfo=None, microsecond=0)
+
+
+# ---------------------------------------------------------------------- import
+def ingest_officers_file(
+    store: Store,
+    path: Path | str,
+    *,
+    settings: Settings,
+    force: bool = False,
+    now: Clock | None = None,
+) -> IngestReport:
+    """Import ``sro_decisions.csv`` or ``sro_aggregates.csv`` (recognised from the columns).
+
+    Decisions are kept as records; those with a school id and an ``officers_after`` count set
+    the school's SRO assignment for that school year, unless someone edited it in the app (an
+    edit wins over a file; the import never overwrites it). Changed assignments are audited.
+    """
+    path = Path(path)
+    clock = _clock(settings, now)
+    if not path.is_file():
+        msg = f"{path} does not exist or is not a file; check the path."
+        raise SourceError(msg)
+    checksum = file_checksum(path)
+    if not force:
+        previous = store.find_import(source=SOURCE["name"], checksum=checksum, school_year=None)
+        if previous is not None:
+            return IngestReport(
+                kind="officers",
+                location=str(path),
+                format=previous.format,
+                record=None,
+                duplicate_of=previous,
+                notes=[
+                    f"same file as import #{previous.id}; nothing to do (use --force to re-read)"
+                ],
+            )
+    result = sro_file_from_path(path)
+
+    def writer(conn: Connection, records: list[Any], import_id: int) -> UpsertCounts:
+        decisions = [r for r in records if isinstance(r, SroDecision)]
+        aggregates = [r for r in records if isinstance(r, SroAggregate)]
+        counts = UpsertCounts(*store.upsert_sro_decisions(conn, decisions, import_id))
+        counts += UpsertCounts(*store.upsert_sro_aggregates(conn, aggregates, import_id))
+        for assignment in assignments_from_decisions(decisions):
+            current = store.sro_assignment(
+                conn, assignment.school_id, assignment.school_year, assignment.kind
+            )
+            if current is not None and (
+                current.source != SOURCE["name"]
+                or (current.officers, current.note) == (assignment.officers, assignment.note)
+            ):
+                continue
+            _write(store, conn, assignment, None, user=None, at=clock(), action="import")
+        return counts
+
+    return record_parse_result(
+        store,
+        result,
+        kind="officers",
+        location=str(path),
+        checksum=checksum,
+        writer=writer,
+        now=clock,
+    )
+
+
+# ---------------------------------------------------------------------- reads
+def school_officers(store: Store, school_id: str) -> dict[str, Any]:
+    """One school's officers year by year, and the decisions behind them."""
+    assignments = store.sro_assignments(school_id=school_id)
+    decisions = store.sro_decisions(school_id=school_id)
+    return {
+        "school_id": school_id,
+        "assignments": [asdict(a) for a in assignments],
+        "decisions": [asdict(d) for d in decisions],
+    }
+
+
+def district_officers(store: Store) -> dict[str, Any]:
+    """The district series: the published figures (values as published) and, per school
+    year, the officers and schools recorded here (only what the records give; incomplete)."""
+    by_year: dict[str, dict[str, int]] = defaultdict(lambda: {"officers": 0, "schools": 0})
+    schools_seen: dict[str, set[str]] = defaultdict(set)
+    for a in store.sro_assignments():
+        row = by_year[a.school_year]
+        row["officers"] += a.officers if a.kind == "sro" else 0
+        if a.kind == "sro" and a.officers > 0:
+            schools_seen[a.school_year].add(a.school_id)
+    recorded = [
+        {
+            "school_year": year,
+            "officers": by_year[year]["officers"],
+            "schools_with_officers": len(schools_seen[year]),
+        }
+        for year in sorted(by_year)
+    ]
+    return {
+        "published": [asdict(a) for a in store.sro_aggregates()],
+        "recorded": recorded,
+        "caveat": "Recorded counts cover only the schools whose counts were published or "
+        "entered here; the published figures are the district's own, as printed.",
+    }
+
+
+def officers_csv(store: Store, *, school_id: str | None = None) -> str:
+    """The assignments (of one school, or all) as CSV text."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(ASSIGNMENT_CSV_COLUMNS)
+    for a in store.sro_assignments(school_id=school_id):
+        writer.writerow(
+            ["" if v is None else v for v in (asdict(a)[c] for c in ASSIGNMENT_CSV_COLUMNS)]
+        )
+    return out.getvalue()
+
+
+# ---------------------------------------------------------------------- writes
+def _write(
+    store: Store,
+    conn: Connection,
+    assignment: SroAssignment,
+    read_version: int | None,
+    *,
+    user: User | None,
+    at: datetime,
+    action: str,
+    reason: str | None = None,
+) -> SroAssignment:
+    before = store.sro_assignment(
+        conn, assignment.school_id, assignment.school_year, assignment.kind
+    )
+    stored = store.put_sro_assignment(conn, assignment, read_version=read_version, at=at)
+    after = asdict(stored)
+    if reason:
+        after["reason"] = reason
+    store.add_audit(
+        conn,
+        at=at,
+        user=user,
+        action=action if before is not None or action == "import" else "create",
+        entity="sro_assignment",
+        entity_key=f"{stored.school_id} {stored.school_year} {stored.kind}",
+        school_id=stored.school_id,
+        before=None if before is None else asdict(before),
+        after=after,
+    )
+    return stored
+
+
+def _check(officers: int, kind: str, school_year: str) -> str:
+    if kind not in OFFICER_KINDS:
+        msg = f"Unknown kind of officer {kind!r}; use one of {', '.join(OFFICER_KINDS)}."
+        raise DataValidationError(msg)
+    if officers < 0:
+        msg = f"An officer count cannot be negative ({officers}); use 0 for none."
+        raise DataValidationError(msg)
+    try:
+        return school_year_label(school_year)
+    except DataValidationError as exc:
+        msg = f"{exc} Write the school year like 2024-25."
+        raise DataValidationError(msg) from None
+
+
+def put_officers(
+    store: Store,
+    conn: Connection,
+    user: User | None,
+    *,
+    school_id: str,
+    school_year: str,
+    officers: int,
+    kind: str = "sro",
+    note: str | None = None,
+    read_version: int | None,
+    source: str = "edit",
+    at: datetime,
+    reason: str | None = None,
+) -> SroAssignment:
+    """Set an assignment inside the caller's transaction (for other services: a council's
+    officer decision). ``read_version`` None overwrites whatever version is stored."""
+    year = _check(officers, kind, school_year)
+    assignment = SroAssignment(school_id, year, kind, officers, source, note)
+    return _write(
+        store, conn, assignment, read_version, user=user, at=at, action="update", reason=reason
+    )
+
+
+def set_officers(
+    store: Store,
+    user: User | None,
+    *,
+    school_id: str,
+    school_year: str,
+    officers: int,
+    read_version: int | None,
+    kind: str = "sro",
+    note: str | None = None,
+    settings: Settings,
+    now: Clock | None = None,
+) -> SroAssignment:
+    """Set a school's officers for a school year, as ``user`` (an editor of the school or an
+    administrator).
+
+    ``read_version`` is the version the change was based on: 0 (or None) to create a new
+    assignment; a stored one changed by someone else since is a :class:`ConflictError`.
+    """
+    check_can_edit(user, school_id, what="officer assignments")
+    clock = _clock(settings, now)
+    with store.transaction() as conn:
+        if not read_version:
+            year = _check(officers, kind, school_year)
+            current = store.sro_assignment(conn, school_id, year, kind)
+            if current is not None:
+                msg = (
+                    f"School {school_id} has a {kind} assignment for {year} already (version "
+                    f"{current.version}); send the version you read to change it."
+                )
+                raise ConflictError(msg)
+            read_version = 0
+        return put_officers(
+            store,
+            conn,
+            user,
+            school_id=school_id,
+            school_year=school_year,
+            officers=officers,
+            kind=kind,
+            note=note,
+            read_version=read_version,
+            at=clock(),
+        )
+
+
+def officers_section(store: Store, school_id: str) -> dict[str, Any] | None:
+    """The school page's "officers" section: assignments newest first and the decisions
+    behind them; None when nothing is recorded for the school."""
+    history = school_officers(store, school_id)
+    if not history["assignments"] and not history["decisions"]:
+        return None
+    history["assignments"] = sorted(
+        history["assignments"], key=lambda a: (a["school_year"], a["kind"]), reverse=True
+    )
+    history["decisions"] = sorted(
+        history["decisions"], key=lambda d: d["school_year"], reverse=True
+    )
+    return history

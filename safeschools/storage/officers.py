@@ -1,0 +1,200 @@
+"""Reads and writes of officer assignments, decisions and district figures (mixed into
+:class:`Store`)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, fields
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Engine, insert, select, update
+
+from safeschools.errors import ConflictError, NotFoundError
+from safeschools.model.officers import SroAggregate, SroAssignment, SroDecision
+from safeschools.storage import tables_officers as o
+
+__all__ = ["OfficerStore"]
+
+_DECISION_FIELDS = [f.name for f in fields(SroDecision)]
+_AGGREGATE_FIELDS = [f.name for f in fields(SroAggregate)]
+
+
+def _assignment(row: Any) -> SroAssignment:
+    return SroAssignment(
+        school_id=row.school_id,
+        school_year=row.school_year,
+        kind=row.kind,
+        officers=row.officers,
+        source=row.source,
+        note=row.note,
+        version=row.version,
+    )
+
+
+class OfficerStore:
+    """Officer methods of the store."""
+
+    engine: Engine
+
+    def sro_assignment(
+        self, conn: Connection, school_id: str, school_year: str, kind: str
+    ) -> SroAssignment | None:
+        """One assignment, read inside the caller's transaction."""
+        c = o.sro_assignments.c
+        row = conn.execute(
+            select(o.sro_assignments).where(
+                c.school_id == school_id, c.school_year == school_year, c.kind == kind
+            )
+        ).first()
+        return None if row is None else _assignment(row)
+
+    def put_sro_assignment(
+        self,
+        conn: Connection,
+        assignment: SroAssignment,
+        *,
+        read_version: int | None,
+        at: datetime,
+    ) -> SroAssignment:
+        """Create (``read_version`` None or 0) or update an assignment.
+
+        An update changes the row only if its version is still ``read_version``; otherwise
+        someone else changed it first and :class:`ConflictError` says so.
+        """
+        c = o.sro_assignments.c
+        values = {
+            "officers": assignment.officers,
+            "source": assignment.source,
+            "note": assignment.note,
+            "updated_at": at,
+        }
+        current = self.sro_assignment(
+            conn, assignment.school_id, assignment.school_year, assignment.kind
+        )
+        if current is None and not read_version:
+            conn.execute(
+                insert(o.sro_assignments).values(
+                    school_id=assignment.school_id,
+                    school_year=assignment.school_year,
+                    kind=assignment.kind,
+                    version=1,
+                    **values,
+                )
+            )
+        else:
+            if current is None:
+                msg = (
+                    f"No {assignment.kind} assignment for school {assignment.school_id} in "
+                    f"{assignment.school_year}; create it without a version."
+                )
+                raise NotFoundError(msg)
+            read = current.version if read_version is None else read_version
+            result = conn.execute(
+                update(o.sro_assignments)
+                .where(
+                    c.school_id == assignment.school_id,
+                    c.school_year == assignment.school_year,
+                    c.kind == assignment.kind,
+                    c.version == read,
+                )
+                .values(version=c.version + 1, **values)
+            )
+            if result.rowcount != 1:
+                msg = (
+                    f"The {assignment.kind} assignment of school {assignment.school_id} for "
+                    f"{assignment.school_year} changed since you read it (version {read}, now "
+                    f"{current.version}); reload and apply again."
+                )
+                raise ConflictError(msg)
+        stored = self.sro_assignment(
+            conn, assignment.school_id, assignment.school_year, assignment.kind
+        )
+        assert stored is not None
+        return stored
+
+    def sro_assignments(
+        self, *, school_id: str | None = None, school_year: str | None = None
+    ) -> list[SroAssignment]:
+        """Assignments by school, school year and kind."""
+        c = o.sro_assignments.c
+        query = select(o.sro_assignments).order_by(c.school_id, c.school_year, c.kind)
+        if school_id is not None:
+            query = query.where(c.school_id == school_id)
+        if school_year is not None:
+            query = query.where(c.school_year == school_year)
+        with self.engine.connect() as conn:
+            return [_assignment(r) for r in conn.execute(query).all()]
+
+    def upsert_sro_decisions(
+        self, conn: Connection, decisions: Sequence[SroDecision], import_id: int
+    ) -> tuple[int, int, int]:
+        """Insert or update decisions by (round, school name): (inserted, updated, unchanged)."""
+        c = o.sro_decisions.c
+        inserted = updated = unchanged = 0
+        for d in decisions:
+            values = asdict(d)
+            row = conn.execute(
+                select(o.sro_decisions).where(
+                    c.decision_round == d.decision_round, c.school_name == d.school_name
+                )
+            ).first()
+            if row is None:
+                conn.execute(insert(o.sro_decisions).values(import_id=import_id, **values))
+                inserted += 1
+            elif any(getattr(row, k) != v for k, v in values.items()):
+                conn.execute(
+                    update(o.sro_decisions)
+                    .where(c.id == row.id)
+                    .values(import_id=import_id, **values)
+                )
+                updated += 1
+            else:
+                unchanged += 1
+        return inserted, updated, unchanged
+
+    def sro_decisions(
+        self, *, school_id: str | None = None, decision_round: str | None = None
+    ) -> list[SroDecision]:
+        """Decisions by school year, round and school name."""
+        c = o.sro_decisions.c
+        query = select(o.sro_decisions).order_by(c.school_year, c.decision_round, c.school_name)
+        if school_id is not None:
+            query = query.where(c.school_id == school_id)
+        if decision_round is not None:
+            query = query.where(c.decision_round == decision_round)
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        return [SroDecision(**{k: getattr(r, k) for k in _DECISION_FIELDS}) for r in rows]
+
+    def upsert_sro_aggregates(
+        self, conn: Connection, aggregates: Sequence[SroAggregate], import_id: int
+    ) -> tuple[int, int, int]:
+        """Insert or update district figures by (school year, metric)."""
+        c = o.sro_aggregates.c
+        inserted = updated = unchanged = 0
+        for a in aggregates:
+            values = asdict(a)
+            row = conn.execute(
+                select(o.sro_aggregates).where(c.school_year == a.school_year, c.metric == a.metric)
+            ).first()
+            if row is None:
+                conn.execute(insert(o.sro_aggregates).values(import_id=import_id, **values))
+                inserted += 1
+            elif any(getattr(row, k) != v for k, v in values.items()):
+                conn.execute(
+                    update(o.sro_aggregates)
+                    .where(c.id == row.id)
+                    .values(import_id=import_id, **values)
+                )
+                updated += 1
+            else:
+                unchanged += 1
+        return inserted, updated, unchanged
+
+    def sro_aggregates(self) -> list[SroAggregate]:
+        """District figures by school year and metric, values as published."""
+        c = o.sro_aggregates.c
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(o.sro_aggregates).order_by(c.school_year, c.id)).all()
+        return [SroAggregate(**{k: getattr(r, k) for k in _AGGREGATE_FIELDS}) for r in rows]

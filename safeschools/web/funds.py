@@ -1,0 +1,46 @@
+"""The district's funds page, ``/funds``: the what-if table of a pool (every formula, school by
+school), its adopted versions, and what the money bought (the roll-up)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse
+
+from safeschools import service_funds
+from safeschools.api.deps import get_index, get_settings, get_store
+from safeschools.proximity import ExposureIndex
+from safeschools.settings import Settings
+from safeschools.storage import Store
+from safeschools.web.pages import _lang, _page, _vintage
+
+__all__ = ["router"]
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/funds", response_class=HTMLResponse)
+def funds(
+    request: Request,
+    store: Annotated[Store, Depends(get_store)],
+    settings: Annotated[Settings, Depends(get_settings)],
+    index: Annotated[ExposureIndex, Depends(get_index)],
+    pool: int | None = None,
+) -> HTMLResponse:
+    """Trade-in funds: a pool's formulas side by side, its adopted versions, the roll-up."""
+    L = _lang(request)
+    pools = service_funds.list_pools(store)
+    chosen = pool if pool is not None else (pools[0]["id"] if pools else None)
+    view: dict[str, Any] | None = None
+    versions: list[dict[str, Any]] = []
+    if chosen is not None:
+        view = service_funds.what_if(store, chosen, settings=settings, index=index)
+        versions = service_funds.get_pool(store, chosen)["allocations"]
+    context = {
+        "pools": pools,
+        "view": view,
+        "versions": versions,
+        "rollup": service_funds.funds_rollup(store),
+    }
+    return _page(request, "funds.html", context, L, page="funds", vintage=_vintage(index))

@@ -1,0 +1,56 @@
+"""The district's officers page, ``/officers``: officers recorded per school year (a table and a
+bar chart), the district's published figures as published, and the council votes by year."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse
+from markupsafe import Markup
+
+from safeschools import service_council, service_officers
+from safeschools.api.deps import get_index, get_store
+from safeschools.proximity import ExposureIndex
+from safeschools.storage import Store
+from safeschools.web import svg
+from safeschools.web.pages import _lang, _page, _vintage
+
+__all__ = ["router"]
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/officers", response_class=HTMLResponse)
+def officers(
+    request: Request,
+    store: Annotated[Store, Depends(get_store)],
+    index: Annotated[ExposureIndex, Depends(get_index)],
+) -> HTMLResponse:
+    """School resource officers in the district, year by year."""
+    L = _lang(request)
+    series = service_officers.district_officers(store)
+    bars = [
+        svg.Bar(
+            label=r["school_year"],
+            value=r["officers"],
+            title=L.gettext("%(year)s: %(n)s officer(s) at %(s)s school(s)")
+            % {"year": r["school_year"], "n": r["officers"], "s": r["schools_with_officers"]},
+        )
+        for r in series["recorded"]
+    ]
+    chart = svg.bar_chart(
+        bars,
+        chart_id="officers-chart",
+        title=L.gettext("Officers recorded here, by school year"),
+        desc=L.gettext("One bar per school year; the table below gives the same numbers."),
+        x_label=L.gettext("School year"),
+        y_label=L.gettext("Officers"),
+        fmt=lambda v: L.num(v),
+    )
+    context = {
+        "series": series,
+        "summary": service_council.council_summary(store),
+        "chart": Markup(chart),  # drawn by svg.bar_chart, every text escaped
+    }
+    return _page(request, "officers.html", context, L, page="officers", vintage=_vintage(index))
