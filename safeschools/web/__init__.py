@@ -21,6 +21,7 @@ def install(app: FastAPI) -> None:
     """Mount the static files and the page routes on ``app``."""
     from fastapi.staticfiles import StaticFiles
 
+    from safeschools.web.council_forms import router as council_forms_router
     from safeschools.web.funds import router as funds_router
     from safeschools.web.officers import router as officers_router
     from safeschools.web.pages import router
@@ -32,6 +33,7 @@ def install(app: FastAPI) -> None:
     app.include_router(funds_router)
     app.include_router(officers_router)
     app.include_router(signin_router)
+    app.include_router(council_forms_router)
 
 
 def error_page(request: Request, status: int, message: str) -> HTMLResponse:

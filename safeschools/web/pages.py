@@ -231,11 +231,15 @@ def school(
 
     A signed-in editor of the school also gets its forms (never cached); everyone else gets
     the page cached until the next import or the next recorded write."""
+    from safeschools.web.council_forms import editor_council_form
     from safeschools.web.signin import editor_plan_form, signed_in_editor
 
     editor = signed_in_editor(request, school_id)
     if editor is not None:
-        extra = {"plan_form": editor_plan_form(request, school_id, editor)}
+        extra = {
+            "plan_form": editor_plan_form(request, school_id, editor),
+            "council_form": editor_council_form(request, store, school_id, editor),
+        }
         html = _school_html(request, school_id, store, settings, index, definition, extra)
         response = HTMLResponse(html, headers={"Cache-Control": "private, no-store"})
         _remember_language(request, response, _lang(request))
@@ -269,6 +273,7 @@ def _school_html(
     context.update(extra or {})
     context.update(
         {
+            "audit": service.audit_log(store, school_id=school_id, limit=20),
             "compact": True,
             "tile_attribution": settings.map_tile_attribution if settings.map_tile_url else "",
             "form_id": "school-definition",

@@ -1,0 +1,116 @@
+"""Sign in as a school's editor in real Chromium, seat council members and record a motion
+vote on the school page (CSRF-checked forms), sign out, and see the vote with its outcome
+and the rule applied on the public page."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+import pytest
+
+from browser.support import AxeAudit, LiveServer, OpenPage, Shot, goto
+from browser.test_signin_plan import PASSWORD, Editor
+from safeschools import service
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
+
+pytestmark = pytest.mark.browser
+
+MEMBERS = [
+    ("P. Okafor", "principal"),
+    ("T. Alvarez", "teacher"),
+    ("T. Brooks", "teacher"),
+    ("A. Rivera", "parent"),
+    ("B. Nguyen", "parent"),
+    ("C. Walker", "parent"),
+    ("D. Kowalski", "parent"),
+    ("K. Johnson", "community"),
+]
+MOTION = "Ask the district for a restorative-justice coordinator"
+
+
+@pytest.fixture(scope="module")
+def council_editor(live_server: LiveServer) -> Iterator[Editor]:
+    """An editor of a school that neither the page tests nor the plan test look at."""
+    store = service.open_store_from_settings(live_server.settings)
+    try:
+        schools = service.list_schools(store)
+        latest = max(s.school_year for s in schools)
+        school = [
+            s for s in schools if s.school_year == latest and s.school_id != live_server.school_id
+        ][1]
+        email = f"council-{school.school_id}@example.org"
+        if store.user_by_email(email) is None:
+            service.create_user(
+                store,
+                email=email,
+                password=PASSWORD,
+                role="editor",
+                school_ids=[school.school_id],
+                settings=live_server.settings,
+            )
+    finally:
+        store.dispose()
+    yield Editor(email=email, school_id=school.school_id)
+
+
+def _sign_in(page: Page, email: str) -> None:
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def test_editor_records_a_vote_and_public_sees_its_outcome(
+    open_page: OpenPage, council_editor: Editor, shot: Shot, axe_audit: AxeAudit
+) -> None:
+    school_path = f"/schools/{council_editor.school_id}"
+    page = open_page(f"/signin?next={school_path}")
+    _sign_in(page, council_editor.email)
+    page.wait_for_url(f"**{school_path}")
+    page.locator("#council-member-form").wait_for()
+    assert page.locator("#council-no-members").count() == 1
+    shot(page, "no-members-yet")
+
+    for name, role in MEMBERS:
+        form = page.locator("#council-member-form")
+        form.get_by_label("Name").fill(name)
+        form.get_by_label("Seat").select_option(role)
+        form.get_by_label("Term start").fill("2024-07-01")
+        form.get_by_role("button", name="Add the member").click()
+        page.wait_for_url(f"**{school_path}#council-votes")
+    vote = page.locator("#council-motion-form")
+    vote.wait_for()
+    shot(page, "members-added")
+    violations = axe_audit(page)
+    assert not violations, "\n".join(v.describe() for v in violations)
+
+    vote.get_by_label("Date of a new meeting").fill("2025-03-04")
+    vote.get_by_label("Topic").select_option("general")
+    vote.get_by_label("Motion text").fill(MOTION)
+    for name, _role in MEMBERS[:7]:
+        vote.get_by_label(name, exact=False).select_option("yes")
+    vote.get_by_label(MEMBERS[7][0], exact=False).select_option("no")
+    vote.get_by_role("button", name="Record the vote").click()
+    page.wait_for_url(f"**{school_path}#council-votes")
+    assert MOTION in page.locator("section#council-votes").inner_text()
+    shot(page, "vote-recorded")
+
+    goto(page, "/signout")
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url("**/")
+
+    public = open_page(school_path)  # a visitor who never signed in
+    section = public.locator("section#council-votes")
+    text = section.inner_text()
+    assert MOTION in text and "Passed" in text and "yes 7, no 1" in text
+    assert "Rule applied:" in text
+    assert public.locator("#council-motion-form").count() == 0
+    assert public.locator("#council-member-form").count() == 0
+    section.scroll_into_view_if_needed()
+    shot(public, "public-school-page")
+    audit = public.locator("section#audit")
+    audit.locator("summary").click()
+    assert council_editor.email in audit.inner_text()
+    shot(public, "public-audit")
