@@ -41,7 +41,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import httpx
 
@@ -186,10 +185,6 @@ class FetchReport:
             "rows_fetched": self.rows_fetched,
             "import": self.ingest.as_dict() if self.ingest else None,
         }
-
-
-def _local_now(settings: Settings) -> datetime:
-    return datetime.now(ZoneInfo(settings.timezone)).replace(tzinfo=None, microsecond=0)
 
 
 def _normalise_since(text: str) -> str:
@@ -409,7 +404,7 @@ def fetch_chicago(
         Unknown dataset or an unreadable ``since``.
     """
     spec = _dataset(dataset)
-    clock = now or (lambda: _local_now(settings))
+    clock = service.clock_of(settings, now)
     dataset_id = str(getattr(settings, spec.dataset_id_setting))
     portal = SocrataClient(
         client,

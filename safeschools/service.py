@@ -86,6 +86,14 @@ def _local_now(settings: Settings) -> datetime:
     return datetime.now(ZoneInfo(settings.timezone)).replace(tzinfo=None, microsecond=0)
 
 
+def clock_of(settings: Settings, now: Clock | None = None) -> Clock:
+    """``now`` when given (tests pin it), else the local wall clock of ``settings.timezone``.
+
+    Every write records its time with this, so one place decides what "now" means.
+    """
+    return now if now is not None else (lambda: _local_now(settings))
+
+
 def open_store_from_settings(settings: Settings) -> Store:
     """Open (and migrate) the store the settings name."""
     return open_store(settings.database_url)
@@ -353,7 +361,7 @@ def ingest_file(
     ``force`` is set; importing the same rows again changes nothing either way.
     """
     path = Path(path)
-    clock = now or (lambda: _local_now(settings))
+    clock = clock_of(settings, now)
     if not path.is_file():
         msg = f"{path} does not exist or is not a file; check the path."
         raise SourceError(msg)
@@ -539,7 +547,7 @@ def load_demo_city(
         )
         raise ConfigError(msg)
     city = build_demo_city(seed=seed, bbox=settings.area_bbox)
-    clock = now or (lambda: _local_now(settings))
+    clock = clock_of(settings, now)
 
     def write_boundaries(conn: Any, items: list[Any], import_id: int) -> UpsertCounts:
         counts = UpsertCounts()
@@ -1063,7 +1071,7 @@ def create_user(
     if role == "editor" and not school_ids:
         msg = "An editor needs at least one school (--school ID)."
         raise DataValidationError(msg)
-    clock = now or (lambda: _local_now(settings))
+    clock = clock_of(settings, now)
     with store.transaction() as conn:
         user = store.add_user(
             conn,
@@ -1106,7 +1114,7 @@ def create_api_token(
     store: Store, user: User, *, label: str, settings: Settings, now: Clock | None = None
 ) -> str:
     """A new API token for ``user``; the token is returned once and only its hash is kept."""
-    clock = now or (lambda: _local_now(settings))
+    clock = clock_of(settings, now)
     token = new_token()
     with store.transaction() as conn:
         store.add_token(

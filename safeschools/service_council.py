@@ -19,7 +19,8 @@ from safeschools.model import User
 from safeschools.model.council import MOTION_TOPICS, SEAT_ROLES, CouncilMeeting, CouncilMember
 from safeschools.policy.accounts import check_can_edit
 from safeschools.policy.council import Member, VoteRules, council_seats, tally
-from safeschools.service_officers import _clock, put_officers
+from safeschools.service import clock_of
+from safeschools.service_officers import put_officers
 from safeschools.settings import Settings
 from safeschools.storage import Store
 
@@ -82,7 +83,7 @@ def add_council_member(
     if term_end is not None and term_end < term_start:
         msg = f"The term ends ({term_end}) before it starts ({term_start}); check the dates."
         raise DataValidationError(msg)
-    clock = _clock(settings, now)
+    clock = clock_of(settings, now)
     with store.transaction() as conn:
         member = store.add_council_member(
             conn,
@@ -118,7 +119,7 @@ def add_council_meeting(
 ) -> CouncilMeeting:
     """Record a council meeting."""
     check_can_edit(user, school_id, what="council meetings")
-    clock = _clock(settings, now)
+    clock = clock_of(settings, now)
     with store.transaction() as conn:
         meeting = store.add_council_meeting(
             conn, school_id=school_id, meeting_date=meeting_date, note=note
@@ -185,7 +186,7 @@ def record_motion(
         raise DataValidationError(msg)
     rules = vote_rules(settings)
     seats = council_seats(school_kind or _school_kind(store, school_id))
-    clock = _clock(settings, now)
+    clock = clock_of(settings, now)
     with store.transaction() as conn:
         meeting = store.council_meeting(conn, meeting_id)
         if meeting.school_id != school_id:

@@ -66,10 +66,6 @@ FORMULA_FACTS = {
 }
 
 
-def _clock(settings: Settings, now: Clock | None) -> datetime:
-    return now() if now is not None else service._local_now(settings)
-
-
 def _cents(value: Any, what: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         msg = (
@@ -142,7 +138,7 @@ def create_pool(
     if unknown:
         msg = f"Not schools of {school_year}: {', '.join(unknown)}; check the ids."
         raise NotFoundError(msg)
-    at = _clock(settings, now)
+    at = service.clock_of(settings, now)()
     with store.transaction() as conn:
         pool_id = store.add_pool(
             conn,
@@ -217,7 +213,7 @@ def update_pool(
         changes["source_note"] = source_note
     if exposure_preset is not None:
         changes["exposure_preset"] = exposure_preset or None
-    at = _clock(settings, now)
+    at = service.clock_of(settings, now)()
     with store.transaction() as conn:
         before = store.fund_pool(pool_id, conn)
         if "amount_cents" in changes and changes["amount_cents"] != before["amount_cents"]:
@@ -259,7 +255,7 @@ def set_school_facts(
 ) -> dict[str, Any]:
     """Enter a school's officers given up and need score for a pool (administrators)."""
     actor = check_can_edit(user, None, what="the facts of a fund pool")
-    at = _clock(settings, now)
+    at = service.clock_of(settings, now)()
     values = {"officers_removed": _officers(officers_removed), "need": _need(need)}
     with store.transaction() as conn:
         rows = {r["school_id"]: r for r in store.pool_schools(pool_id, conn)}
@@ -442,7 +438,7 @@ def adopt(
         }
         for s in sorted(shares)
     ]
-    at = _clock(settings, now)
+    at = service.clock_of(settings, now)()
     with store.transaction() as conn:
         current = store.fund_pool(pool_id, conn)
         if current["version"] != pool["version"]:
@@ -530,7 +526,7 @@ def update_catalog_item(
         values["label"] = label
     if note is not None:
         values["note"] = note
-    at = _clock(settings, now)
+    at = service.clock_of(settings, now)()
     with store.transaction() as conn:
         items = {i["code"]: i for i in store.spending_items(conn)}
         if code not in items:
@@ -612,7 +608,7 @@ def add_plan_line(
     if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity < 1:
         msg = f"The quantity must be a whole number, 1 or more, not {quantity!r}."
         raise DataValidationError(msg)
-    at = _clock(settings, now)
+    at = service.clock_of(settings, now)()
     with store.transaction() as conn:
         items = {i["code"]: i for i in store.spending_items(conn)}
         if item not in items:
@@ -667,7 +663,7 @@ def update_plan_line(
     now: Clock | None = None,
 ) -> dict[str, Any]:
     """Change or remove (kept, marked inactive) a plan line read at ``version``."""
-    at = _clock(settings, now)
+    at = service.clock_of(settings, now)()
     with store.transaction() as conn:
         before = store.spending_line(line_id, conn)
         school_id = before["school_id"]

@@ -15,7 +15,6 @@ from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection
 
@@ -29,7 +28,7 @@ from safeschools.ingest.cps_sro_decisions import (
 from safeschools.model import User, school_year_label
 from safeschools.model.officers import OFFICER_KINDS, SroAggregate, SroAssignment, SroDecision
 from safeschools.policy.accounts import check_can_edit
-from safeschools.service import IngestReport, record_parse_result
+from safeschools.service import IngestReport, clock_of, record_parse_result
 from safeschools.settings import Settings
 from safeschools.storage import Store, UpsertCounts
 
@@ -56,13 +55,6 @@ ASSIGNMENT_CSV_COLUMNS = (
 )
 
 
-def _clock(settings: Settings, now: Clock | None) -> Clock:
-    if now is not None:
-        return now
-    zone = ZoneInfo(settings.timezone)
-    return lambda: datetime.now(zone).replace(tzinfo=None, microsecond=0)
-
-
 # ---------------------------------------------------------------------- import
 def ingest_officers_file(
     store: Store,
@@ -79,7 +71,7 @@ def ingest_officers_file(
     edit wins over a file; the import never overwrites it). Changed assignments are audited.
     """
     path = Path(path)
-    clock = _clock(settings, now)
+    clock = clock_of(settings, now)
     if not path.is_file():
         msg = f"{path} does not exist or is not a file; check the path."
         raise SourceError(msg)
@@ -268,7 +260,7 @@ def set_officers(
     assignment; a stored one changed by someone else since is a :class:`ConflictError`.
     """
     check_can_edit(user, school_id, what="officer assignments")
-    clock = _clock(settings, now)
+    clock = clock_of(settings, now)
     with store.transaction() as conn:
         if not read_version:
             year = _check(officers, kind, school_year)

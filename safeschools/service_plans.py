@@ -26,7 +26,7 @@ from safeschools.model.plans import (
     plan_content_from_dict,
 )
 from safeschools.policy.accounts import check_can_edit
-from safeschools.service import Clock, _local_now
+from safeschools.service import Clock, clock_of
 from safeschools.settings import Settings
 from safeschools.storage import Store
 from safeschools.storage.plans import plan_to_dict
@@ -89,7 +89,7 @@ def _save(
 ) -> dict[str, Any]:
     check_can_edit(user, plan.school_id, what="the safety plan")
     assert user is not None
-    clock = now or (lambda: _local_now(settings))
+    clock = clock_of(settings, now)
     at = clock()
     with store.transaction() as conn:
         before = store.safety_plan(conn, plan.school_id, plan.school_year)

@@ -108,19 +108,6 @@ IMPORT_COLUMNS = (
     "note",
 )
 
-EXPOSURE_COLUMNS = (
-    "rank",
-    "school_id",
-    "school_year",
-    "name",
-    "governance",
-    "grade_category",
-    "lat",
-    "lon",
-    "victims",
-    "fatal",
-    "nearest_m",
-)
 
 Geometry = Callable[[dict[str, Any]], dict[str, Any] | None]
 
@@ -184,16 +171,9 @@ def _exposure(
     store: Store, settings: Settings, d: Definition, cache: service.IndexCache
 ) -> ExportTable:
     result = service.exposure(store, d, settings=settings, index=cache.get())
-    years = sorted({y for row in result.all_schools for y in row["by_year"]})
-    rows = [
-        {
-            **{c: row.get(c) for c in EXPOSURE_COLUMNS},
-            **{y: row["by_year"].get(y, 0) for y in years},
-        }
-        for row in result.all_schools
-    ]
+    columns, rows = result.school_table()
     return ExportTable(
-        [*EXPOSURE_COLUMNS, *years],
+        columns,
         rows,
         _point,
         meta={

@@ -203,26 +203,11 @@ def exposure(ctx: Context, /, split_date: str | None, top: int, fmt: str, **kw: 
 
 
 def _print_csv(result: ExposureResult) -> None:
+    columns, rows = result.school_table()
     buffer = io.StringIO()
-    years = sorted({y for row in result.all_schools for y in row["by_year"]})
-    columns = [
-        "rank",
-        "school_id",
-        "school_year",
-        "name",
-        "governance",
-        "grade_category",
-        "lat",
-        "lon",
-        "victims",
-        "fatal",
-        "nearest_m",
-        *years,
-    ]
-    writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore")
+    writer = csv.DictWriter(buffer, fieldnames=columns)
     writer.writeheader()
-    for row in result.all_schools:
-        writer.writerow({**row, **{y: row["by_year"].get(y, 0) for y in years}})
+    writer.writerows(rows)
     click.echo(buffer.getvalue(), nl=False)
 
 

@@ -110,6 +110,22 @@ class ExposureData:
     victim_type: npt.NDArray[np.object_] | None = None
 
 
+#: The per-school columns of an exposure table, before the counts by year.
+SCHOOL_TABLE_COLUMNS = (
+    "rank",
+    "school_id",
+    "school_year",
+    "name",
+    "governance",
+    "grade_category",
+    "lat",
+    "lon",
+    "victims",
+    "fatal",
+    "nearest_m",
+)
+
+
 @dataclass
 class ExposureResult:
     """What a definition gives on the data: totals, per school, trends, and its caveats."""
@@ -127,6 +143,19 @@ class ExposureResult:
     caveats: list[str]
     before_after: dict[str, Any] | None = None
     all_schools: list[dict[str, Any]] = field(default_factory=list, repr=False)
+
+    def school_table(self) -> tuple[list[str], list[dict[str, Any]]]:
+        """Every school as a flat row (for CSV): the columns, then one count per year."""
+        years = sorted({y for row in self.all_schools for y in row["by_year"]})
+        columns = [*SCHOOL_TABLE_COLUMNS, *years]
+        rows = [
+            {
+                **{c: row.get(c) for c in SCHOOL_TABLE_COLUMNS},
+                **{y: row["by_year"].get(y, 0) for y in years},
+            }
+            for row in self.all_schools
+        ]
+        return columns, rows
 
     def to_dict(self, *, include_all_schools: bool = False) -> dict[str, Any]:
         """JSON-ready."""

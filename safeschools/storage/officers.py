@@ -8,7 +8,7 @@ from dataclasses import asdict, fields
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy import Connection, Engine, Table, insert, select, update
 
 from safeschools.errors import ConflictError, NotFoundError
 from safeschools.model.officers import SroAggregate, SroAssignment, SroDecision
@@ -130,28 +130,13 @@ class OfficerStore:
         self, conn: Connection, decisions: Sequence[SroDecision], import_id: int
     ) -> tuple[int, int, int]:
         """Insert or update decisions by (round, school name): (inserted, updated, unchanged)."""
-        c = o.sro_decisions.c
-        inserted = updated = unchanged = 0
-        for d in decisions:
-            values = asdict(d)
-            row = conn.execute(
-                select(o.sro_decisions).where(
-                    c.decision_round == d.decision_round, c.school_name == d.school_name
-                )
-            ).first()
-            if row is None:
-                conn.execute(insert(o.sro_decisions).values(import_id=import_id, **values))
-                inserted += 1
-            elif any(getattr(row, k) != v for k, v in values.items()):
-                conn.execute(
-                    update(o.sro_decisions)
-                    .where(c.id == row.id)
-                    .values(import_id=import_id, **values)
-                )
-                updated += 1
-            else:
-                unchanged += 1
-        return inserted, updated, unchanged
+        return _upsert_by_key(
+            conn,
+            o.sro_decisions,
+            [asdict(d) for d in decisions],
+            ("decision_round", "school_name"),
+            import_id,
+        )
 
     def sro_decisions(
         self, *, school_id: str | None = None, decision_round: str | None = None
@@ -171,26 +156,13 @@ class OfficerStore:
         self, conn: Connection, aggregates: Sequence[SroAggregate], import_id: int
     ) -> tuple[int, int, int]:
         """Insert or update district figures by (school year, metric)."""
-        c = o.sro_aggregates.c
-        inserted = updated = unchanged = 0
-        for a in aggregates:
-            values = asdict(a)
-            row = conn.execute(
-                select(o.sro_aggregates).where(c.school_year == a.school_year, c.metric == a.metric)
-            ).first()
-            if row is None:
-                conn.execute(insert(o.sro_aggregates).values(import_id=import_id, **values))
-                inserted += 1
-            elif any(getattr(row, k) != v for k, v in values.items()):
-                conn.execute(
-                    update(o.sro_aggregates)
-                    .where(c.id == row.id)
-                    .values(import_id=import_id, **values)
-                )
-                updated += 1
-            else:
-                unchanged += 1
-        return inserted, updated, unchanged
+        return _upsert_by_key(
+            conn,
+            o.sro_aggregates,
+            [asdict(a) for a in aggregates],
+            ("school_year", "metric"),
+            import_id,
+        )
 
     def sro_aggregates(self) -> list[SroAggregate]:
         """District figures by school year and metric, values as published."""
@@ -198,3 +170,27 @@ class OfficerStore:
         with self.engine.connect() as conn:
             rows = conn.execute(select(o.sro_aggregates).order_by(c.school_year, c.id)).all()
         return [SroAggregate(**{k: getattr(r, k) for k in _AGGREGATE_FIELDS}) for r in rows]
+
+
+def _upsert_by_key(
+    conn: Connection,
+    table: Table,
+    records: Sequence[dict[str, Any]],
+    key: tuple[str, ...],
+    import_id: int,
+) -> tuple[int, int, int]:
+    """Insert records new by ``key``, update those that changed; (inserted, updated, unchanged)."""
+    inserted = updated = unchanged = 0
+    for values in records:
+        row = conn.execute(select(table).where(*(table.c[k] == values[k] for k in key))).first()
+        if row is None:
+            conn.execute(insert(table).values(import_id=import_id, **values))
+            inserted += 1
+        elif any(getattr(row, k) != v for k, v in values.items()):
+            conn.execute(
+                update(table).where(table.c.id == row.id).values(import_id=import_id, **values)
+            )
+            updated += 1
+        else:
+            unchanged += 1
+    return inserted, updated, unchanged
