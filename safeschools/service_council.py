@@ -14,7 +14,9 @@ from dataclasses import asdict
 from datetime import date, datetime
 from typing import Any, Literal
 
-from safeschools.errors import DataValidationError, NotFoundError
+from sqlalchemy import Connection
+
+from safeschools.errors import ConflictError, DataValidationError, NotFoundError
 from safeschools.model import User
 from safeschools.model.council import MOTION_TOPICS, SEAT_ROLES, CouncilMeeting, CouncilMember
 from safeschools.policy.accounts import check_can_edit
@@ -29,9 +31,11 @@ __all__ = [
     "add_council_meeting",
     "add_council_member",
     "council_summary",
+    "end_council_member_term",
     "next_school_year",
     "record_motion",
     "school_council",
+    "update_council_member",
     "vote_rules",
 ]
 
@@ -80,9 +84,7 @@ def add_council_member(
     if not name.strip():
         msg = "A council member needs a name."
         raise DataValidationError(msg)
-    if term_end is not None and term_end < term_start:
-        msg = f"The term ends ({term_end}) before it starts ({term_start}); check the dates."
-        raise DataValidationError(msg)
+    _check_term(term_start, term_end)
     clock = clock_of(settings, now)
     with store.transaction() as conn:
         member = store.add_council_member(
@@ -105,6 +107,162 @@ def add_council_member(
             after=asdict(member),
         )
     return member
+
+
+def _check_term(term_start: date, term_end: date | None) -> None:
+    if term_end is not None and term_end < term_start:
+        msg = f"The term ends ({term_end}) before it starts ({term_start}); check the dates."
+        raise DataValidationError(msg)
+
+
+def _member_to_change(
+    store: Store,
+    conn: Connection,
+    user: User | None,
+    *,
+    member_id: int,
+    read_version: int,
+    school_id: str | None,
+) -> CouncilMember:
+    """The member as stored, once the user may edit their school and read the latest version."""
+    member = store.council_member(conn, member_id)
+    if school_id is not None and member.school_id != school_id:
+        msg = f"Council member #{member_id} does not sit on the council of school {school_id}."
+        raise NotFoundError(msg)
+    check_can_edit(user, member.school_id, what="council members")
+    if member.version != read_version:
+        msg = (
+            f"Council member #{member_id} changed since you read it (version {read_version}, "
+            f"now {member.version}); reload and apply again."
+        )
+        raise ConflictError(msg)
+    return member
+
+
+def update_council_member(
+    store: Store,
+    user: User | None,
+    *,
+    member_id: int,
+    read_version: int,
+    name: str | None = None,
+    role: str | None = None,
+    term_start: date | None = None,
+    term_end: date | None = None,
+    clear_term_end: bool = False,
+    school_id: str | None = None,
+    settings: Settings,
+    now: Clock | None = None,
+) -> CouncilMember:
+    """Correct a member's name, seat or term dates; ``None`` keeps a field as it is, and
+    ``clear_term_end`` removes the end date (the term runs on).
+
+    ``read_version`` is the version the caller read: when someone changed the member since,
+    :class:`~safeschools.errors.ConflictError` (409) and nothing is written. With
+    ``school_id``, the member must sit on that school's council. Audited (before and after)
+    in the same transaction.
+    """
+    clock = clock_of(settings, now)
+    with store.transaction() as conn:
+        before = _member_to_change(
+            store, conn, user, member_id=member_id, read_version=read_version, school_id=school_id
+        )
+        if role is not None and role not in SEAT_ROLES:
+            msg = f"Unknown seat {role!r}; use one of {', '.join(SEAT_ROLES)}."
+            raise DataValidationError(msg)
+        if name is not None and not name.strip():
+            msg = "A council member needs a name."
+            raise DataValidationError(msg)
+        if clear_term_end and term_end is not None:
+            msg = "Either give a new term end or clear it, not both."
+            raise DataValidationError(msg)
+        new_start = before.term_start if term_start is None else term_start
+        new_end = None if clear_term_end else (before.term_end if term_end is None else term_end)
+        _check_term(new_start, new_end)
+        after = store.update_council_member(
+            conn,
+            member_id,
+            read_version=read_version,
+            name=before.name if name is None else name.strip(),
+            role=before.role if role is None else role,
+            term_start=new_start,
+            term_end=new_end,
+        )
+        store.add_audit(
+            conn,
+            at=clock(),
+            user=user,
+            action="update",
+            entity="council_member",
+            entity_key=str(member_id),
+            school_id=after.school_id,
+            before=asdict(before),
+            after=asdict(after),
+        )
+    return after
+
+
+def end_council_member_term(
+    store: Store,
+    user: User | None,
+    *,
+    member_id: int,
+    read_version: int,
+    end_date: date,
+    reason: str,
+    school_id: str | None = None,
+    settings: Settings,
+    now: Clock | None = None,
+) -> CouncilMember:
+    """End a member's term on ``end_date`` (their last day in the seat) for ``reason``.
+
+    Nothing is deleted: the member stays in the council's history with the end date, and
+    from the next day on is not serving, so later votes count the seat as vacant. A term can
+    only be shortened here (edit the term to lengthen it). Versions and audit as in
+    :func:`update_council_member`; the reason is kept in the audit entry.
+    """
+    reason = reason.strip()
+    clock = clock_of(settings, now)
+    with store.transaction() as conn:
+        before = _member_to_change(
+            store, conn, user, member_id=member_id, read_version=read_version, school_id=school_id
+        )
+        if not reason:
+            msg = "Say why the term ends (for example: resigned, moved away, term over)."
+            raise DataValidationError(msg)
+        if end_date < before.term_start:
+            msg = (
+                f"The term of {before.name} cannot end ({end_date}) before it starts "
+                f"({before.term_start}); check the date."
+            )
+            raise DataValidationError(msg)
+        if before.term_end is not None and before.term_end < end_date:
+            msg = (
+                f"The term of {before.name} already ends on {before.term_end}, before "
+                f"{end_date}; edit the term dates to change it."
+            )
+            raise DataValidationError(msg)
+        after = store.update_council_member(
+            conn,
+            member_id,
+            read_version=read_version,
+            name=before.name,
+            role=before.role,
+            term_start=before.term_start,
+            term_end=end_date,
+        )
+        store.add_audit(
+            conn,
+            at=clock(),
+            user=user,
+            action="end_term",
+            entity="council_member",
+            entity_key=str(member_id),
+            school_id=after.school_id,
+            before=asdict(before),
+            after={**asdict(after), "reason": reason},
+        )
+    return after
 
 
 def add_council_meeting(

@@ -41,6 +41,7 @@ __all__ = [
     "allocations_csv",
     "catalog",
     "create_pool",
+    "funds_overview",
     "funds_rollup",
     "get_pool",
     "list_pools",
@@ -805,6 +806,18 @@ def funds_rollup(store: Store, *, pool_id: int | None = None) -> dict[str, Any]:
         "spent_cents": sum(e["cents"] for e in by_item.values()),
         "by_item": sorted(by_item.values(), key=lambda e: (-e["cents"], e["item"])),
         "by_school": sorted(by_school.values(), key=lambda r: r["school_id"]),
+    }
+
+
+def funds_overview(store: Store) -> dict[str, Any]:
+    """The district overview's funds summary: every pool (with its newest adopted version),
+    the money adopted and planned, and what it bought by item (the roll-up)."""
+    rollup = funds_rollup(store)
+    return {
+        "pools": list_pools(store),
+        "allocated_cents": rollup["allocated_cents"],
+        "spent_cents": rollup["spent_cents"],
+        "by_item": rollup["by_item"],
     }
 
 

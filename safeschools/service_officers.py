@@ -34,9 +34,11 @@ from safeschools.storage import Store, UpsertCounts
 
 __all__ = [
     "ASSIGNMENT_CSV_COLUMNS",
+    "add_published_figure",
     "district_officers",
     "ingest_officers_file",
     "officers_csv",
+    "officers_overview",
     "put_officers",
     "school_officers",
     "set_officers",
@@ -209,6 +211,10 @@ def _check(officers: int, kind: str, school_year: str) -> str:
     if officers < 0:
         msg = f"An officer count cannot be negative ({officers}); use 0 for none."
         raise DataValidationError(msg)
+    return _year(school_year)
+
+
+def _year(school_year: str) -> str:
     try:
         return school_year_label(school_year)
     except DataValidationError as exc:
@@ -284,6 +290,77 @@ def set_officers(
             read_version=read_version,
             at=clock(),
         )
+
+
+def add_published_figure(
+    store: Store,
+    user: User | None,
+    *,
+    school_year: str,
+    metric: str,
+    value: str,
+    sources: str,
+    detail: str | None = None,
+    note: str | None = None,
+    replace: bool = False,
+    settings: Settings,
+    now: Clock | None = None,
+) -> dict[str, Any]:
+    """Record a district figure as published (administrators), e.g. metric ``officers``,
+    value ``166``, detail ``at 74 schools``, with the source that printed it.
+
+    The value stays text, exactly as published ("about 70"). One figure per school year and
+    metric: an existing one is replaced only with ``replace`` (else :class:`ConflictError`
+    shows the value stored). Audited with the value before and after.
+    """
+    actor = check_can_edit(user, None, what="the district's published figures")
+    year = _year(school_year)
+    metric, value, sources = metric.strip(), value.strip(), sources.strip()
+    if not metric or len(metric) > 64:
+        msg = "Name the figure in 1 to 64 characters, e.g. officers or schools_with_officers."
+        raise DataValidationError(msg)
+    if not value:
+        msg = "Give the value exactly as published, e.g. 166 or about 70."
+        raise DataValidationError(msg)
+    if not sources:
+        msg = "Give the source of the figure (where it was published: a title, a URL)."
+        raise DataValidationError(msg)
+    figure = SroAggregate(year, metric, value, detail or None, sources, note or None)
+    at = clock_of(settings, now)()
+    with store.transaction() as conn:
+        before = store.sro_aggregate(conn, year, metric)
+        if before is not None and not replace:
+            msg = (
+                f"{year} already has a published {metric!r}: {before.value!r} "
+                f"({before.sources or 'no source'}); replace it explicitly to change it."
+            )
+            raise ConflictError(msg)
+        stored = store.put_sro_aggregate(conn, figure)
+        store.add_audit(
+            conn,
+            at=at,
+            user=actor,
+            action="create" if before is None else "update",
+            entity="sro_aggregate",
+            entity_key=f"{year} {metric}",
+            school_id=None,
+            before=None if before is None else asdict(before),
+            after=asdict(stored),
+        )
+    return asdict(stored)
+
+
+def officers_overview(store: Store) -> dict[str, Any]:
+    """The district overview's officers summary: the newest school year's published figures
+    and the newest recorded count (empty lists when nothing is recorded)."""
+    series = district_officers(store)
+    published = series["published"]
+    latest_year = max((f["school_year"] for f in published), default=None)
+    return {
+        "published_year": latest_year,
+        "published": [f for f in published if f["school_year"] == latest_year],
+        "recorded": series["recorded"][-1] if series["recorded"] else None,
+    }
 
 
 def officers_section(store: Store, school_id: str) -> dict[str, Any] | None:

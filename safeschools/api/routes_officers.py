@@ -19,6 +19,7 @@ from safeschools import service_council, service_officers
 from safeschools.api.deps import SettingsDep, StoreDep, require_user
 from safeschools.api.routes import ERROR_RESPONSES, ErrorBody
 from safeschools.model import User
+from safeschools.model.council import CouncilMember
 
 __all__ = ["router"]
 
@@ -43,6 +44,26 @@ class OfficersIn(BaseModel):
     )
 
 
+class FigureIn(BaseModel):
+    """A district figure for one school year, exactly as published, with its source."""
+
+    school_year: str = Field(description="The school year it describes, e.g. 2012-13.")
+    metric: str = Field(
+        min_length=1, max_length=64, description="What it counts, e.g. officers, schools."
+    )
+    value: str = Field(
+        min_length=1, max_length=200, description="The value as published: 166, about 70."
+    )
+    detail: str | None = Field(None, max_length=2000, description="E.g. 'at 74 schools'.")
+    sources: str = Field(
+        min_length=1, max_length=2000, description="Where it was published (title, URL)."
+    )
+    note: str | None = Field(None, max_length=2000)
+    replace: bool = Field(
+        False, description="Replace the figure already recorded for this year and metric."
+    )
+
+
 class MemberIn(BaseModel):
     """A council member (a public official) in a seat for a term."""
 
@@ -50,6 +71,26 @@ class MemberIn(BaseModel):
     role: Literal["principal", "teacher", "parent", "staff", "community", "student"]
     term_start: date
     term_end: date | None = None
+
+
+class MemberPatch(BaseModel):
+    """Changes to a council member; a field left out stays as it is."""
+
+    name: str | None = Field(None, min_length=1, max_length=200)
+    role: Literal["principal", "teacher", "parent", "staff", "community", "student"] | None = None
+    term_start: date | None = None
+    term_end: date | None = Field(
+        None, description="The last day of the term; null removes the end date."
+    )
+    version: int = Field(ge=1, description="The version of the member you read.")
+
+
+class TermEndIn(BaseModel):
+    """The end of a member's term: their last day in the seat, and why."""
+
+    end_date: date
+    reason: str = Field(min_length=1, max_length=2000)
+    version: int = Field(ge=1, description="The version of the member you read.")
 
 
 class MeetingIn(BaseModel):
@@ -150,6 +191,31 @@ def put_officers(
     }
 
 
+@router.post(
+    "/officers/figures",
+    summary="Record a published district figure (administrators)",
+    status_code=201,
+    responses=_WRITE_ERRORS,
+)
+def add_figure(
+    store: StoreDep, settings: SettingsDep, user: UserDep, body: FigureIn
+) -> dict[str, Any]:
+    """One figure per school year and metric, the value kept as text as published; an
+    existing one is replaced only with ``replace`` (else 409). Audited."""
+    return service_officers.add_published_figure(
+        store,
+        user,
+        school_year=body.school_year,
+        metric=body.metric,
+        value=body.value,
+        detail=body.detail,
+        sources=body.sources,
+        note=body.note,
+        replace=body.replace,
+        settings=settings,
+    )
+
+
 # ---------------------------------------------------------------------- councils
 @router.get("/schools/{school_id}/council", summary="A school's council, meetings and votes")
 def school_council(store: StoreDep, school_id: str) -> dict[str, Any]:
@@ -183,6 +249,10 @@ def add_member(
         term_end=body.term_end,
         settings=settings,
     )
+    return _member_out(member)
+
+
+def _member_out(member: CouncilMember) -> dict[str, Any]:
     return {
         "id": member.id,
         "school_id": member.school_id,
@@ -192,6 +262,66 @@ def add_member(
         "term_end": None if member.term_end is None else member.term_end.isoformat(),
         "version": member.version,
     }
+
+
+@router.patch(
+    "/schools/{school_id}/council/members/{member_id}",
+    summary="Correct a council member's name, seat or term",
+    responses=_WRITE_ERRORS,
+)
+def update_member(
+    store: StoreDep,
+    settings: SettingsDep,
+    user: UserDep,
+    school_id: str,
+    member_id: int,
+    body: MemberPatch,
+) -> dict[str, Any]:
+    """Change the fields sent (``term_end: null`` removes the end date); ``version`` is the
+    version read (409 when stale); audited."""
+    member = service_council.update_council_member(
+        store,
+        user,
+        member_id=member_id,
+        read_version=body.version,
+        name=body.name,
+        role=body.role,
+        term_start=body.term_start,
+        term_end=body.term_end,
+        clear_term_end="term_end" in body.model_fields_set and body.term_end is None,
+        school_id=school_id,
+        settings=settings,
+    )
+    return _member_out(member)
+
+
+@router.post(
+    "/schools/{school_id}/council/members/{member_id}/end",
+    summary="End a council member's term",
+    responses=_WRITE_ERRORS,
+)
+def end_member_term(
+    store: StoreDep,
+    settings: SettingsDep,
+    user: UserDep,
+    school_id: str,
+    member_id: int,
+    body: TermEndIn,
+) -> dict[str, Any]:
+    """The member stays in the council's history with the end date, and is not serving after
+    it (later votes count a vacancy); ``version`` is the version read (409 when stale);
+    audited with the reason."""
+    member = service_council.end_council_member_term(
+        store,
+        user,
+        member_id=member_id,
+        read_version=body.version,
+        end_date=body.end_date,
+        reason=body.reason,
+        school_id=school_id,
+        settings=settings,
+    )
+    return _member_out(member)
 
 
 @router.post(

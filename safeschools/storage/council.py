@@ -8,9 +8,9 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, insert, select
+from sqlalchemy import Connection, Engine, insert, select, update
 
-from safeschools.errors import NotFoundError
+from safeschools.errors import ConflictError, NotFoundError
 from safeschools.model.council import CouncilMeeting, CouncilMember, CouncilMotion
 from safeschools.storage import tables_council as tc
 
@@ -67,6 +67,50 @@ class CouncilStore:
             select(tc.council_members).where(tc.council_members.c.id == int(key[0]))
         ).one()
         return _member(row)
+
+    def council_member(self, conn: Connection, member_id: int) -> CouncilMember:
+        """One member by id, read inside the caller's transaction."""
+        row = conn.execute(
+            select(tc.council_members).where(tc.council_members.c.id == member_id)
+        ).first()
+        if row is None:
+            msg = f"No council member #{member_id}; list the council's members for their ids."
+            raise NotFoundError(msg)
+        return _member(row)
+
+    def update_council_member(
+        self,
+        conn: Connection,
+        member_id: int,
+        *,
+        read_version: int,
+        name: str,
+        role: str,
+        term_start: date,
+        term_end: date | None,
+    ) -> CouncilMember:
+        """Change a member's name, seat or term, only if the row is still at ``read_version``;
+        otherwise someone else changed it first and :class:`ConflictError` says so."""
+        c = tc.council_members.c
+        result = conn.execute(
+            update(tc.council_members)
+            .where(c.id == member_id, c.version == read_version)
+            .values(
+                name=name,
+                role=role,
+                term_start=term_start,
+                term_end=term_end,
+                version=c.version + 1,
+            )
+        )
+        if result.rowcount != 1:
+            current = self.council_member(conn, member_id)
+            msg = (
+                f"Council member #{member_id} changed since you read it (version "
+                f"{read_version}, now {current.version}); reload and apply again."
+            )
+            raise ConflictError(msg)
+        return self.council_member(conn, member_id)
 
     def council_members(
         self, school_id: str, *, conn: Connection | None = None

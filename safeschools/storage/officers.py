@@ -164,6 +164,23 @@ class OfficerStore:
             import_id,
         )
 
+    def sro_aggregate(self, conn: Connection, school_year: str, metric: str) -> SroAggregate | None:
+        """One district figure, read inside the caller's transaction."""
+        c = o.sro_aggregates.c
+        row = conn.execute(
+            select(o.sro_aggregates).where(c.school_year == school_year, c.metric == metric)
+        ).first()
+        return (
+            None if row is None else SroAggregate(**{k: getattr(row, k) for k in _AGGREGATE_FIELDS})
+        )
+
+    def put_sro_aggregate(self, conn: Connection, aggregate: SroAggregate) -> SroAggregate:
+        """Insert or replace the figure of (school year, metric) entered by hand (no import)."""
+        _upsert_by_key(conn, o.sro_aggregates, [asdict(aggregate)], ("school_year", "metric"), None)
+        stored = self.sro_aggregate(conn, aggregate.school_year, aggregate.metric)
+        assert stored is not None
+        return stored
+
     def sro_aggregates(self) -> list[SroAggregate]:
         """District figures by school year and metric, values as published."""
         c = o.sro_aggregates.c
@@ -177,7 +194,7 @@ def _upsert_by_key(
     table: Table,
     records: Sequence[dict[str, Any]],
     key: tuple[str, ...],
-    import_id: int,
+    import_id: int | None,
 ) -> tuple[int, int, int]:
     """Insert records new by ``key``, update those that changed; (inserted, updated, unchanged)."""
     inserted = updated = unchanged = 0

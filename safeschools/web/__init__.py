@@ -23,7 +23,9 @@ def install(app: FastAPI) -> None:
 
     from safeschools.web.council_forms import router as council_forms_router
     from safeschools.web.funds import router as funds_router
+    from safeschools.web.funds_forms import router as funds_forms_router
     from safeschools.web.officers import router as officers_router
+    from safeschools.web.officers_forms import router as officers_forms_router
     from safeschools.web.pages import router
     from safeschools.web.render import STATIC
     from safeschools.web.signin import router as signin_router
@@ -34,6 +36,8 @@ def install(app: FastAPI) -> None:
     app.include_router(officers_router)
     app.include_router(signin_router)
     app.include_router(council_forms_router)
+    app.include_router(officers_forms_router)
+    app.include_router(funds_forms_router)
 
 
 def error_page(request: Request, status: int, message: str) -> HTMLResponse:

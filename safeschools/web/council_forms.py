@@ -1,6 +1,7 @@
-"""The council forms a signed-in editor sends from a school's page: seat a member, record a
-motion vote. Both check the session's CSRF token and call the same service functions as the
-API (:mod:`safeschools.service_council`), then go back to the school page (303)."""
+"""The council forms a signed-in editor sends from a school's page: seat a member, correct a
+member or end their term, record a motion vote. Each checks the session's CSRF token and calls
+the same service functions as the API (:mod:`safeschools.service_council`), then goes back to
+the school page (303)."""
 
 from __future__ import annotations
 
@@ -81,6 +82,60 @@ async def add_member(request: Request, school_id: str) -> Response:
         role=_text(form, "role"),
         term_start=_day(_text(form, "term_start"), "term start"),
         term_end=_day(end, "term end") if end else None,
+        settings=request.app.state.settings,
+    )
+    return RedirectResponse(f"/schools/{school_id}#council-votes", status_code=303)
+
+
+def _version(form: Any) -> int:
+    value = _text(form, "version")
+    if not value.isdigit():
+        msg = "The form lacks the version of the member you read; reload the page and try again."
+        raise DataValidationError(msg)
+    return int(value)
+
+
+@router.post("/schools/{school_id}/council/members/{member_id}")
+async def update_member(request: Request, school_id: str, member_id: int) -> Response:
+    """Correct a serving member's name, seat or term dates (an empty term end: no end)."""
+    form = await request.form()
+    check_csrf(request, _text(form, CSRF_FIELD))
+    user = get_user(request)
+    if user is None:
+        return _to_signin(school_id)
+    start, end = _text(form, "term_start"), _text(form, "term_end")
+    service_council.update_council_member(
+        request.app.state.store,
+        user,
+        member_id=member_id,
+        read_version=_version(form),
+        name=_text(form, "name"),
+        role=_text(form, "role"),
+        term_start=_day(start, "term start") if start else None,
+        term_end=_day(end, "term end") if end else None,
+        clear_term_end=not end,
+        school_id=school_id,
+        settings=request.app.state.settings,
+    )
+    return RedirectResponse(f"/schools/{school_id}#council-votes", status_code=303)
+
+
+@router.post("/schools/{school_id}/council/members/{member_id}/end")
+async def end_member_term(request: Request, school_id: str, member_id: int) -> Response:
+    """End a serving member's term on a date, for a reason; they stay in the history."""
+    form = await request.form()
+    check_csrf(request, _text(form, CSRF_FIELD))
+    user = get_user(request)
+    if user is None:
+        return _to_signin(school_id)
+    service_council.end_council_member_term(
+        request.app.state.store,
+        user,
+        member_id=member_id,
+        read_version=_version(form),
+        end_date=_day(_text(form, "end_date"), "last day of the term"),
+        reason=_text(form, "reason"),
+        school_id=school_id,
         settings=request.app.state.settings,
     )
     return RedirectResponse(f"/schools/{school_id}#council-votes", status_code=303)

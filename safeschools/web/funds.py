@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 
 from safeschools import service_funds
@@ -13,6 +13,7 @@ from safeschools.api.deps import get_index, get_settings, get_store
 from safeschools.proximity import ExposureIndex
 from safeschools.settings import Settings
 from safeschools.storage import Store
+from safeschools.web.funds_forms import admin_funds_form
 from safeschools.web.pages import _lang, _page, _vintage
 
 __all__ = ["router"]
@@ -27,20 +28,31 @@ def funds(
     settings: Annotated[Settings, Depends(get_settings)],
     index: Annotated[ExposureIndex, Depends(get_index)],
     pool: int | None = None,
+    formula: Annotated[list[str] | None, Query()] = None,
 ) -> HTMLResponse:
-    """Trade-in funds: a pool's formulas side by side, its adopted versions, the roll-up."""
+    """Trade-in funds: a pool's formulas side by side (all, or those asked for with
+    ``formula``), its adopted versions, the roll-up; for a signed-in administrator also the
+    what-if and adopt forms."""
     L = _lang(request)
     pools = service_funds.list_pools(store)
     chosen = pool if pool is not None else (pools[0]["id"] if pools else None)
     view: dict[str, Any] | None = None
     versions: list[dict[str, Any]] = []
     if chosen is not None:
-        view = service_funds.what_if(store, chosen, settings=settings, index=index)
+        view = service_funds.what_if(
+            store, chosen, settings=settings, formulas=formula or None, index=index
+        )
         versions = service_funds.get_pool(store, chosen)["allocations"]
+    admin = admin_funds_form(request)
     context = {
         "pools": pools,
         "view": view,
         "versions": versions,
         "rollup": service_funds.funds_rollup(store),
+        "admin_form": admin,
+        "asked_formulas": formula or [],
     }
-    return _page(request, "funds.html", context, L, page="funds", vintage=_vintage(index))
+    response = _page(request, "funds.html", context, L, page="funds", vintage=_vintage(index))
+    if admin is not None:
+        response.headers["Cache-Control"] = "private, no-store"
+    return response

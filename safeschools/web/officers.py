@@ -14,6 +14,7 @@ from safeschools.api.deps import get_index, get_store
 from safeschools.proximity import ExposureIndex
 from safeschools.storage import Store
 from safeschools.web import svg
+from safeschools.web.officers_forms import admin_figure_form
 from safeschools.web.pages import _lang, _page, _vintage
 
 __all__ = ["router"]
@@ -48,9 +49,14 @@ def officers(
         y_label=L.gettext("Officers"),
         fmt=lambda v: L.num(v),
     )
+    figure_form = admin_figure_form(request)
     context = {
         "series": series,
         "summary": service_council.council_summary(store),
         "chart": Markup(chart),  # drawn by svg.bar_chart, every text escaped
+        "figure_form": figure_form,
     }
-    return _page(request, "officers.html", context, L, page="officers", vintage=_vintage(index))
+    response = _page(request, "officers.html", context, L, page="officers", vintage=_vintage(index))
+    if figure_form is not None:
+        response.headers["Cache-Control"] = "private, no-store"
+    return response

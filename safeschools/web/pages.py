@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse, Response
 from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
-from safeschools import reports, service
+from safeschools import reports, service, service_funds, service_officers
 from safeschools.api.deps import get_definition, get_index, get_settings, get_store
 from safeschools.errors import SafeSchoolsError
 from safeschools.proximity import Definition, ExposureIndex
@@ -150,7 +150,12 @@ def overview(
 ) -> HTMLResponse:
     """The district overview: every school under one definition."""
     L = _lang(request)
-    return _cached_page(request, L, lambda: _overview_html(request, store, settings, index, L))
+    return _cached_page(
+        request,
+        L,
+        lambda: _overview_html(request, store, settings, index, L),
+        version=store.latest_write_id(),
+    )
 
 
 def _overview_html(
@@ -184,6 +189,8 @@ def _overview_html(
     )
     context.update(
         {
+            "officers_summary": service_officers.officers_overview(store),
+            "funds_summary": service_funds.funds_overview(store),
             "empty": empty,
             "no_victims": not empty and index.n_victims == 0,
             "form_error": L.gettext("This definition cannot be used: %(error)s", error=error)
@@ -232,6 +239,8 @@ def school(
     A signed-in editor of the school also gets its forms (never cached); everyone else gets
     the page cached until the next import or the next recorded write."""
     from safeschools.web.council_forms import editor_council_form
+    from safeschools.web.funds_forms import editor_funds_form
+    from safeschools.web.officers_forms import editor_officers_form
     from safeschools.web.signin import editor_plan_form, signed_in_editor
 
     editor = signed_in_editor(request, school_id)
@@ -239,6 +248,8 @@ def school(
         extra = {
             "plan_form": editor_plan_form(request, school_id, editor),
             "council_form": editor_council_form(request, store, school_id, editor),
+            "officers_form": editor_officers_form(request, school_id, editor),
+            "funds_form": editor_funds_form(request, store, school_id, editor),
         }
         html = _school_html(request, school_id, store, settings, index, definition, extra)
         response = HTMLResponse(html, headers={"Cache-Control": "private, no-store"})
