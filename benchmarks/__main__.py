@@ -7,7 +7,7 @@ import sys
 
 from benchmarks._harness import Row, print_table
 
-BENCHMARKS = ["bench_ingest", "bench_pairs", "bench_query", "bench_web"]
+BENCHMARKS = ["bench_ingest", "bench_pairs", "bench_query", "bench_web", "bench_discipline"]
 
 
 def main(argv: list[str]) -> int:

@@ -43,6 +43,7 @@ from safeschools.model import (
     Victimization,
     school_year_label,
 )
+from safeschools.model.discipline import DisciplineFigure, Enrollment
 from safeschools.policy.accounts import (
     check_role,
     hash_password,
@@ -530,7 +531,8 @@ def load_demo_city(
 ) -> list[IngestReport]:
     """Build the synthetic demo city and write it through the normal import path.
 
-    One import per school year of schools, one for the victims and one for the boundaries, each
+    One import per school year of schools, one for the victims, one for the boundaries, one for
+    the officers and one for the enrollments and discipline figures, each
     with the source ``demo-synthetic`` and the location ``synthetic demo city (seed N)``. The
     city is deterministic, so loading it again inserts and updates nothing.
 
@@ -556,10 +558,29 @@ def load_demo_city(
             counts = counts + store.replace_boundaries(conn, kind, mine, import_id)
         return counts
 
+    def write_officers(conn: Any, items: list[Any], import_id: int) -> UpsertCounts:
+        counts = UpsertCounts()
+        for a in items:
+            current = store.sro_assignment(conn, a.school_id, a.school_year, a.kind)
+            if current is not None and (current.officers, current.note) == (a.officers, a.note):
+                counts += UpsertCounts(unchanged=1)
+                continue
+            store.put_sro_assignment(conn, a, read_version=None, at=clock())
+            counts += UpsertCounts(inserted=1) if current is None else UpsertCounts(updated=1)
+        return counts
+
+    def write_discipline(conn: Any, items: list[Any], import_id: int) -> UpsertCounts:
+        enrollments = [i for i in items if isinstance(i, Enrollment)]
+        figures = [i for i in items if isinstance(i, DisciplineFigure)]
+        counts = UpsertCounts(*store.upsert_enrollments(conn, enrollments, import_id))
+        return counts + UpsertCounts(*store.upsert_discipline_figures(conn, figures, import_id))
+
     writers: dict[str, Callable[[Any, list[Any], int], UpsertCounts]] = {
         "schools": store.upsert_schools,
         "victims": store.upsert_victimizations,
         "boundaries": write_boundaries,
+        "officers": write_officers,
+        "discipline": write_discipline,
     }
     return [
         record_parse_result(
@@ -874,7 +895,7 @@ def _warm_presets(index: ExposureIndex, settings: Settings) -> None:
 
 
 #: What the decisions features will fill in on a school's page; empty until they land.
-SCHOOL_SECTIONS = ("officers", "council_votes", "funds", "safety_plan")
+SCHOOL_SECTIONS = ("officers", "council_votes", "funds", "safety_plan", "equity")
 
 
 def district_overview(
@@ -940,6 +961,9 @@ def school_profile(
 
     sections["officers"] = officers_section(store, school_id)
     sections["council_votes"] = council_votes_section(store, school_id)
+    from safeschools.service_equity import school_equity_section  # it builds on this module
+
+    sections["equity"] = school_equity_section(store, school_id, settings=settings)
     return {
         "school": asdict(school),
         "history": [asdict(s) for s in history],

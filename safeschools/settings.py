@@ -114,6 +114,37 @@ class Settings(BaseSettings):
         description="Votes a motion needs to pass: majority_of_present (default), "
         "majority_of_votes_cast, majority_of_serving or majority_of_seats; shown with every vote.",
     )
+    min_cell_size: int = Field(
+        10,
+        ge=1,
+        description="Minimum cell size: a discipline count under it is suppressed on every "
+        "public page, export and API response, and no ratio is calculated from it (34 CFR "
+        "300.647 presumes at most 10 reasonable; CPS hides cells under 10).",
+    )
+    min_n_size: int = Field(
+        30,
+        ge=1,
+        description="Minimum n-size: no risk ratio for a group (or comparison group) with "
+        "fewer students enrolled (at most 30 presumed reasonable).",
+    )
+    disparity_threshold: float = Field(
+        3.0,
+        gt=1.0,
+        description="Risk ratio above which a group is flagged; the State sets its own (this "
+        "default is common but not Illinois's confirmed value).",
+    )
+    disparity_years: int = Field(
+        3,
+        ge=1,
+        le=3,
+        description="Consecutive years above the threshold before a school is identified "
+        "(the regulation allows up to 3).",
+    )
+    outcome_preset: str = Field(
+        "trace-500yd",
+        description="Definition of 'near' for the shootings shown among each school's "
+        "outcomes over time (a preset name).",
+    )
 
     map_tile_url: str | None = Field(
         None,

@@ -251,12 +251,21 @@ def test_load_writes_through_the_import_path_and_is_idempotent(
     store: Store, settings: Settings, city: DemoCity
 ) -> None:
     first = service.load_demo_city(store, settings=settings, now=_clock)
-    assert [r.kind for r in first] == ["schools"] * 5 + ["victims", "boundaries"]
-    counts = {t: store.count(t) for t in ("schools", "victimizations", "boundaries")}
+    assert [r.kind for r in first] == ["schools"] * 5 + [
+        "victims",
+        "boundaries",
+        "officers",
+        "discipline",
+    ]
+    tables = ("schools", "victimizations", "boundaries", "sro_assignments", "enrollments")
+    counts = {t: store.count(t) for t in (*tables, "discipline_figures")}
     assert counts == {
         "schools": len(city.schools),
         "victimizations": len(city.victimizations),
         "boundaries": len(city.boundaries),
+        "sro_assignments": len(city.officers),
+        "enrollments": len(city.enrollments),
+        "discipline_figures": len(city.discipline),
     }
     for report in first:
         rec = report.record
@@ -266,7 +275,7 @@ def test_load_writes_through_the_import_path_and_is_idempotent(
         assert rec.inserted == rec.rows_read == rec.accepted > 0
         assert rec.rejected == rec.updated == 0
         assert rec.started_at == FIXED_NOW
-    assert [r.record.school_year for r in first if r.record] == [*DEMO_SCHOOL_YEARS, None, None]
+    assert [r.record.school_year for r in first if r.record] == [*DEMO_SCHOOL_YEARS] + [None] * 4
 
     second = service.load_demo_city(store, settings=settings, now=_clock)
     assert {t: store.count(t) for t in counts} == counts
@@ -275,7 +284,7 @@ def test_load_writes_through_the_import_path_and_is_idempotent(
         assert rec is not None
         assert (rec.inserted, rec.updated) == (0, 0)
         assert rec.unchanged == rec.rows_read
-    assert len(store.imports()) == 14
+    assert len(store.imports()) == 18
 
 
 def test_stored_rows_equal_the_built_city(store: Store, settings: Settings, city: DemoCity) -> None:
@@ -312,7 +321,7 @@ def test_store_summary_counts_what_was_loaded(
     summary = service.store_summary(store)
     json.dumps(summary)  # plain, JSON-ready values
     assert summary["synthetic"] is True
-    assert len(summary["imports"]) == 7
+    assert len(summary["imports"]) == 9
     assert [r["school_year"] for r in summary["schools_by_year"]] == list(DEMO_SCHOOL_YEARS)
     for row in summary["schools_by_year"]:
         assert row["total"] == sum(row[g] for g in GOVERNANCES)
@@ -353,8 +362,8 @@ def test_cli_demo_twice_prints_synthetic_and_adds_nothing(tmp_path: Path) -> Non
     assert "SYNTHETIC" in again.output
     assert {t: store.count(t) for t in counts} == counts
     imports = store.imports()
-    assert len(imports) == 14
-    assert all(r.inserted == 0 and r.updated == 0 for r in imports[7:])
+    assert len(imports) == 18
+    assert all(r.inserted == 0 and r.updated == 0 for r in imports[9:])
     assert {r.source for r in imports} == {"demo-synthetic"}
     store.dispose()
 
@@ -372,7 +381,12 @@ def test_cli_demo_json_and_seed(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert data["synthetic"] is True and data["seed"] == 7
-    assert [r["kind"] for r in data["run"]][-2:] == ["victims", "boundaries"]
+    assert [r["kind"] for r in data["run"]][-4:] == [
+        "victims",
+        "boundaries",
+        "officers",
+        "discipline",
+    ]
     assert data["imports"][0]["location"] == "synthetic demo city (seed 7)"
 
 

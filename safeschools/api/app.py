@@ -13,6 +13,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from safeschools import __version__, service
 from safeschools.api.errors import install_error_handlers
 from safeschools.api.routes import router as api_router
+from safeschools.api.routes_equity import router as equity_router
 from safeschools.api.routes_funds import router as funds_router
 from safeschools.api.routes_officers import router as officers_router
 from safeschools.api.routes_plans import router as plans_router
@@ -61,6 +62,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     app.include_router(funds_router)
     app.include_router(officers_router)
     app.include_router(plans_router)
+    app.include_router(equity_router)
     _include_web(app)
     return app
 

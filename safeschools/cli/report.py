@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from safeschools import service
+from safeschools import service, service_evaluation
 from safeschools.cli._app import Context, UserError, _console, cli, pass_ctx, translate_errors
 from safeschools.cli.exposure import _definition, _definition_options
 from safeschools.proximity.presets import load_presets
@@ -60,7 +60,8 @@ def report(
 ) -> None:
     """Write one school's report for a council meeting: the map, the victims near the school,
     the same school under every published definition, the definition used, the data vintage
-    and the caveats.
+    and the caveats; with discipline figures, also its disparities, outcomes over time and the
+    evaluation of officer removal.
 
     Without --preset or --radius, the definition is the site's default (trace-500yd).
 
@@ -80,16 +81,19 @@ def report(
     profile = service.school_profile(store, school_id, definition, settings=settings, index=index)
     layers = service.map_layers(store)
     presets = load_presets(presets_file or settings.presets_file)
+    equity = service_evaluation.school_equity_report(
+        store, school_id, settings=settings, index=index
+    )
     out = _console()
     if html_path is not None:
         html = reports.school_report_html(
-            profile, lang=lang, layers=layers, presets=presets, standalone=True
+            profile, lang=lang, layers=layers, presets=presets, standalone=True, equity=equity
         )
         html_path.write_text(html, encoding="utf-8")
         out.print(f"Wrote {html_path} ({len(html.encode()) // 1024} KB, HTML).")
     if pdf_path is not None:
         pdf = reports.school_report_pdf(
-            profile, lang=lang, layers=layers, presets=presets, site_url=site_url
+            profile, lang=lang, layers=layers, presets=presets, site_url=site_url, equity=equity
         )
         pdf_path.write_bytes(pdf)
         out.print(f"Wrote {pdf_path} ({len(pdf) // 1024} KB, PDF).")

@@ -21,6 +21,9 @@ How the city is made
   (14:00-17:00), more on weekends and in summer. Places come from a mixture of hot spots and a
   uniform background, snapped to the centres of a 100 m grid to mimic block addresses. About
   15 % of victims are fatal (HOMICIDE, IUCR 0110); the rest are BATTERY with IUCR 041A.
+- **Officers and discipline.** School resource officers at the district high schools, removed in
+  staggered years; enrollments and discipline by student group for 2016-17 to 2023-24, with a
+  known effect of officers on police notifications (:mod:`safeschools.demo._discipline`).
 """
 
 from __future__ import annotations
@@ -30,10 +33,13 @@ from dataclasses import dataclass
 import numpy as np
 from shapely.geometry import box
 
+from safeschools.demo._discipline import make_discipline
 from safeschools.demo._geometry import make_boundaries, make_frame
 from safeschools.demo._schools import DEMO_SCHOOL_YEARS, make_schools
 from safeschools.demo._victims import DEMO_SOURCE, make_victimizations
 from safeschools.model import Boundary, School, Victimization
+from safeschools.model.discipline import DisciplineFigure, Enrollment
+from safeschools.model.officers import SroAssignment
 from safeschools.settings import CHICAGO_BBOX
 
 __all__ = [
@@ -67,6 +73,9 @@ class DemoCity:
     schools: tuple[School, ...]
     victimizations: tuple[Victimization, ...]
     shared_building: tuple[str, str]
+    officers: tuple[SroAssignment, ...] = ()
+    enrollments: tuple[Enrollment, ...] = ()
+    discipline: tuple[DisciplineFigure, ...] = ()
 
     @property
     def location(self) -> str:
@@ -108,6 +117,7 @@ def build_demo_city(
     layout, boundaries = make_boundaries(rng, frame)
     schools, shared = make_schools(rng, frame, layout)
     victimizations = make_victimizations(rng, frame, layout)
+    officers, enrollments, discipline = make_discipline(seed, schools)
     return DemoCity(
         name=CITY_NAME,
         seed=seed,
@@ -117,4 +127,7 @@ def build_demo_city(
         schools=tuple(schools),
         victimizations=tuple(victimizations),
         shared_building=shared,
+        officers=tuple(officers),
+        enrollments=tuple(enrollments),
+        discipline=tuple(discipline),
     )

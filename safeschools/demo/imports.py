@@ -21,7 +21,8 @@ __all__ = ["DemoImport", "demo_imports"]
 
 @dataclass(frozen=True, slots=True)
 class DemoImport:
-    """One import of the demo city: its kind (``schools``, ``victims``, ``boundaries``)."""
+    """One import of the demo city: its kind (``schools``, ``victims``, ``boundaries``,
+    ``officers``, ``discipline``)."""
 
     kind: str
     result: ParseResult[Any]
@@ -53,13 +54,14 @@ def _result(
 
 
 def demo_imports(city: DemoCity) -> list[DemoImport]:
-    """The imports that load ``city``: schools per school year, victims, then boundaries.
+    """The imports that load ``city``: schools per school year, victims, boundaries, then
+    officers and discipline.
 
     Examples
     --------
     >>> from safeschools.demo import build_demo_city
-    >>> [i.kind for i in demo_imports(build_demo_city())][-2:]
-    ['victims', 'boundaries']
+    >>> [i.kind for i in demo_imports(build_demo_city())][-4:]
+    ['victims', 'boundaries', 'officers', 'discipline']
     """
     out: list[DemoImport] = []
     for year in DEMO_SCHOOL_YEARS:
@@ -80,4 +82,12 @@ def demo_imports(city: DemoCity) -> list[DemoImport]:
         for kind in BOUNDARY_KINDS
     )
     out.append(DemoImport("boundaries", _result(city, boundaries, counts), _checksum(boundaries)))
+    officers = list(city.officers)
+    if officers:
+        what = f"{len(officers)} officer assignments"
+        out.append(DemoImport("officers", _result(city, officers, what), _checksum(officers)))
+    discipline = [*city.enrollments, *city.discipline]
+    if discipline:
+        what = f"{len(city.enrollments)} enrollments, {len(city.discipline)} discipline figures"
+        out.append(DemoImport("discipline", _result(city, discipline, what), _checksum(discipline)))
     return out

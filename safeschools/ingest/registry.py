@@ -9,9 +9,13 @@ from safeschools.ingest import (
     chicago_crimes,
     chicago_victims,
     cps_calendars,
+    cps_demographics,
+    cps_misconduct,
     cps_schools,
     cps_sro_decisions,
+    crdc,
     generic,
+    isbe_eoy,
 )
 
 __all__ = ["SOURCES", "Source"]
@@ -52,6 +56,10 @@ SOURCES: dict[str, Source] = {
         _source(boundaries.SOURCE, "boundaries"),
         _source(cps_calendars.SOURCE, "calendars"),
         _source(cps_sro_decisions.SOURCE, "officers"),
+        _source(cps_misconduct.SOURCE, "discipline"),
+        _source(cps_demographics.SOURCE, "enrollments"),
+        _source(isbe_eoy.SOURCE, "discipline"),
+        _source(crdc.SOURCE, "discipline/enrollments"),
         _source(generic.SOURCE, "schools/victims"),
     )
 }

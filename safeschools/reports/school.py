@@ -11,7 +11,7 @@ from markupsafe import Markup
 from safeschools.errors import ConfigError
 from safeschools.proximity import Definition
 from safeschools.proximity.presets import PRESETS
-from safeschools.web import maps, views
+from safeschools.web import equity_views, maps, views
 from safeschools.web.i18n import language
 from safeschools.web.render import STATIC, render
 
@@ -33,6 +33,7 @@ def school_report_html(
     frame: Mapping[str, Any] | None = None,
     static: str = "/static/",
     standalone: bool = False,
+    equity: Mapping[str, Any] | None = None,
 ) -> str:
     """The report as a whole HTML page (``article#report``) in ``lang`` (``en`` or ``es``).
 
@@ -54,6 +55,10 @@ def school_report_html(
         stylesheet is.
     standalone
         Put the stylesheet inside the page, for a file to share.
+    equity
+        ``service_evaluation.school_equity_report(...)``: the section "Equity and outcomes"
+        (disparities, outcomes over time, the evaluation of police notifications); left out
+        when None.
 
     Examples
     --------
@@ -82,6 +87,8 @@ def school_report_html(
         )
     )
     surroundings["static"] = static
+    if equity:
+        context.update(equity_views.report_context(equity, L))
     if standalone:
         surroundings["inline_css"] = Markup((STATIC / "site.css").read_text(encoding="utf-8"))
     return render("report.html", {**surroundings, **context}, L)
@@ -97,6 +104,7 @@ def school_report_pdf(
     params: Mapping[str, str] | None = None,
     prepared: date | None = None,
     site_url: str | None = None,
+    equity: Mapping[str, Any] | None = None,
 ) -> bytes:
     """The report as PDF bytes (see :func:`school_report_html` for the parameters).
 
@@ -112,6 +120,7 @@ def school_report_pdf(
         params=params,
         prepared=prepared,
         static=STATIC.as_uri() + "/",
+        equity=equity,
     )
     return pdf_from_html(html, base_url=site_url)
 

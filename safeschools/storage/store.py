@@ -56,6 +56,7 @@ from safeschools.model import (
 from safeschools.storage import tables as t
 from safeschools.storage.accounts import AccountStore
 from safeschools.storage.council import CouncilStore
+from safeschools.storage.discipline import DisciplineStore
 from safeschools.storage.funds import FundStore
 from safeschools.storage.officers import OfficerStore
 from safeschools.storage.plans import PlanStore
@@ -168,7 +169,7 @@ def _import_from_row(row: Any) -> ImportRecord:
     return ImportRecord(**{f.name: getattr(row, f.name) for f in fields(ImportRecord)})
 
 
-class Store(AccountStore, OfficerStore, CouncilStore, PlanStore, FundStore):
+class Store(AccountStore, OfficerStore, CouncilStore, PlanStore, FundStore, DisciplineStore):
     """Reads and writes of the safeschools database."""
 
     def __init__(self, engine: Engine) -> None:

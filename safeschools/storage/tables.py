@@ -235,6 +235,7 @@ audit_log = Table(
 
 from safeschools.storage import (  # noqa: E402
     tables_council,  # noqa: F401
+    tables_discipline,  # noqa: F401
     tables_funds,  # noqa: F401
     tables_officers,  # noqa: F401
     tables_plans,  # noqa: F401

@@ -22,6 +22,7 @@ def install(app: FastAPI) -> None:
     from fastapi.staticfiles import StaticFiles
 
     from safeschools.web.council_forms import router as council_forms_router
+    from safeschools.web.equity import router as equity_router
     from safeschools.web.funds import router as funds_router
     from safeschools.web.funds_forms import router as funds_forms_router
     from safeschools.web.officers import router as officers_router
@@ -38,6 +39,7 @@ def install(app: FastAPI) -> None:
     app.include_router(council_forms_router)
     app.include_router(officers_forms_router)
     app.include_router(funds_forms_router)
+    app.include_router(equity_router)
 
 
 def error_page(request: Request, status: int, message: str) -> HTMLResponse:

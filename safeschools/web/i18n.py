@@ -121,6 +121,50 @@ KNOWN_TEXTS: tuple[str, ...] = (
     N_("4:49 p.m. is included: the window ends at 16:50."),
     N_("Victims 18 and under cannot be told apart in the Chicago data: the band 0-19 is used."),
     N_("'School hours' were not defined; 08:00-15:00 is assumed."),
+    # service_evaluation.LIMITS
+    N_(
+        "The 2020-21 school year was taught remotely for most of the year; discipline counts fell "
+        "everywhere, and a school that removed its officer that year is compared with schools in "
+        "the same remote year."
+    ),
+    N_(
+        "Schools chose to remove officers (by council vote), so schools that removed them early "
+        "may differ in ways that also change their trends."
+    ),
+    N_(
+        "Counts come from the district's published reports; reporting rules changed over the "
+        "years, and charter schools report only expulsions."
+    ),
+    N_(
+        "Shootings near a school depend on the definition of 'near' (the outcome preset) and are "
+        "not caused by the school; they are shown to check that removal did not coincide with "
+        "more violence nearby."
+    ),
+    # metrics.did.ASSUMPTIONS
+    N_(
+        "Parallel trends: had they kept their officers, schools that removed them would have "
+        "followed the same trend as schools that had not removed them yet."
+    ),
+    N_(
+        "No anticipation: outcomes did not change before the officer left (the event-study rows "
+        "before removal check this; estimates near zero are reassuring, not proof)."
+    ),
+    N_("Staggered and irreversible: a school that removed its officer did not get one back."),
+    N_(
+        "Every school was without an officer from 2024-25, so there is no untreated comparison "
+        "after that: the last group's effect cannot be estimated and is shown as not estimable."
+    ),
+    N_(
+        "Other changes at the same time (new programmes, the pandemic years, reporting rules) are "
+        "attributed to officer removal if they hit these schools and not the comparison schools."
+    ),
+    # service_equity and metrics.disparity: why a ratio is not shown
+    N_("Hidden: computed from a suppressed count."),
+    N_("Not calculated: the count or the enrollment is not reported."),
+    N_("Not calculated: this is the reference group."),
+    N_("Not calculated: the comparison group is not reported."),
+    N_("All students of the school: the comparison for the groups above."),
+    N_("No treated school in this cohort."),
 )
 
 #: Sentences with numbers or names in them: the msgid's ``%(name)s`` placeholders match the
@@ -140,6 +184,23 @@ PATTERNS: tuple[str, ...] = (
         "`safeschools ingest calendar`."
     ),
     N_("%(missing)s school-year record(s) have no coordinates and are not counted."),
+    # metrics.disparity: why a ratio is not calculated
+    N_(
+        "Not calculated: %(a)s students in the group had the outcome, below the minimum cell "
+        "size of %(min)s."
+    ),
+    N_(
+        "Not calculated: %(n)s students in the group are enrolled, below the minimum n-size of "
+        "%(min)s."
+    ),
+    N_(
+        "Not calculated: %(a)s of %(other)s had the outcome, below the minimum cell size of "
+        "%(min)s."
+    ),
+    N_("Not calculated: %(n)s of %(other)s are enrolled, below the minimum n-size of %(min)s."),
+    N_("Not calculated: none of %(other)s had the outcome, so the comparison risk is zero."),
+    # metrics.did
+    N_("No school was still untreated in %(year)s to compare with."),
 )
 
 _PLACEHOLDER = re.compile(r"%\((\w+)\)s")

@@ -4,6 +4,7 @@ Accept-Language). The URLs and element ids are the contract in ``docs/web.md``."
 
 from __future__ import annotations
 
+import copy
 import functools
 import re
 from collections.abc import Callable
@@ -15,7 +16,7 @@ from fastapi.responses import HTMLResponse, Response
 from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
-from safeschools import reports, service, service_funds, service_officers
+from safeschools import reports, service, service_evaluation, service_funds, service_officers
 from safeschools.api.deps import get_definition, get_index, get_settings, get_store
 from safeschools.errors import SafeSchoolsError
 from safeschools.proximity import Definition, ExposureIndex
@@ -301,6 +302,21 @@ def _school_html(
     return _html(request, "school.html", context, L, page="school", vintage=profile["data_vintage"])
 
 
+def _report_equity(
+    request: Request, store: Store, school_id: str, settings: Settings
+) -> dict[str, Any] | None:
+    """The report's section "Equity and outcomes", computed once per data version and school
+    (the evaluation behind it takes a while); a copy, so the cached one stays as it was."""
+    cache: service.IndexCache = request.app.state.index_cache
+    section = cache.memo(
+        ("report/equity", school_id, store.latest_write_id()),
+        lambda index: service_evaluation.school_equity_report(
+            store, school_id, settings=settings, index=index
+        ),
+    )
+    return copy.deepcopy(section)
+
+
 @router.get("/schools/{school_id}/report", response_class=HTMLResponse)
 def school_report(
     request: Request,
@@ -326,6 +342,7 @@ def school_report(
         presets=presets,
         params=params,
         frame=frame,
+        equity=_report_equity(request, store, school_id, settings),
     )
     response = HTMLResponse(html)
     _remember_language(request, response, L)
@@ -350,6 +367,7 @@ def school_report_pdf(
         presets=presets,
         params=params,
         site_url=str(request.base_url),
+        equity=_report_equity(request, store, school_id, settings),
     )
     name = re.sub(r"[^A-Za-z0-9_-]+", "-", school_id)
     response = Response(

@@ -17,7 +17,7 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 
 from safeschools import __version__
-from safeschools.web import svg
+from safeschools.web import equity_views, svg
 from safeschools.web.i18n import LANGUAGES, Lang
 
 __all__ = ["STATIC", "TEMPLATES", "environment", "render"]
@@ -63,6 +63,7 @@ def environment() -> Environment:
             "version": __version__,
             "swatch": lambda item: Markup(svg.swatch(item)),
             "query": _query,
+            "equity_helpers": equity_views.helpers,
         }
     )
     return env

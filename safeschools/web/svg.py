@@ -34,6 +34,7 @@ __all__ = [
     "bar_chart",
     "class_breaks",
     "colour_for",
+    "coord",
     "fit_projection",
     "geometry_path",
     "legend_items",
@@ -64,7 +65,7 @@ def esc(text: Any) -> str:
     return escape(str(text), quote=True)
 
 
-def _n(value: float) -> str:
+def coord(value: float) -> str:
     """A coordinate with one decimal, no trailing zeros (keeps the markup small)."""
     text = f"{value:.1f}"
     return text[:-2] if text.endswith(".0") else text
@@ -157,8 +158,8 @@ def geometry_path(geometry: BaseGeometry, projection: Projection) -> str:
         points = [projection(c[1], c[0]) for c in coords]
         if len(points) < 2:
             continue
-        head = f"M{_n(points[0][0])} {_n(points[0][1])}"
-        body = "".join(f"L{_n(x)} {_n(y)}" for x, y in points[1:])
+        head = f"M{coord(points[0][0])} {coord(points[0][1])}"
+        body = "".join(f"L{coord(x)} {coord(y)}" for x, y in points[1:])
         out.append(head + body + ("Z" if closed else ""))
     return "".join(out)
 
@@ -239,19 +240,23 @@ def symbol(
     line = "" if stroke is None else f' stroke="{stroke}" stroke-width="1"'
     if shape == "triangle":
         h = size * 1.15
-        points = f"{_n(x)},{_n(y - h)} {_n(x - h)},{_n(y + h * 0.8)} {_n(x + h)},{_n(y + h * 0.8)}"
+        points = (
+            f"{coord(x)},{coord(y - h)} {coord(x - h)},{coord(y + h * 0.8)} "
+            f"{coord(x + h)},{coord(y + h * 0.8)}"
+        )
         return f'<polygon points="{points}" fill="{fill}"{line}/>'
     if shape == "square":
         return (
-            f'<rect x="{_n(x - size)}" y="{_n(y - size)}" width="{_n(2 * size)}" '
-            f'height="{_n(2 * size)}" fill="{fill}" stroke="{stroke or INK}" stroke-width="1.5"/>'
+            f'<rect x="{coord(x - size)}" y="{coord(y - size)}" width="{coord(2 * size)}" '
+            f'height="{coord(2 * size)}" fill="{fill}" stroke="{stroke or INK}" '
+            'stroke-width="1.5"/>'
         )
     if shape == "ring":
         return (
-            f'<circle cx="{_n(x)}" cy="{_n(y)}" r="{_n(size)}" fill="{fill}" '
+            f'<circle cx="{coord(x)}" cy="{coord(y)}" r="{coord(size)}" fill="{fill}" '
             f'stroke="{stroke or INK}" stroke-width="2" stroke-dasharray="5 3"/>'
         )
-    return f'<circle cx="{_n(x)}" cy="{_n(y)}" r="{_n(size)}" fill="{fill}"{line}/>'
+    return f'<circle cx="{coord(x)}" cy="{coord(y)}" r="{coord(size)}" fill="{fill}"{line}/>'
 
 
 def swatch(item: LegendItem, *, size: int = 16) -> str:
@@ -335,8 +340,8 @@ def tile_layer(projection: Projection, url_template: str, *, max_tiles: int = 64
             href = url_template.replace("{z}", str(zoom)).replace("{x}", str(tx))
             href = href.replace("{y}", str(ty))
             images.append(
-                f'<image href="{esc(href)}" x="{_n(x1)}" y="{_n(y1)}" width="{_n(x2 - x1)}" '
-                f'height="{_n(y2 - y1)}" preserveAspectRatio="none"/>'
+                f'<image href="{esc(href)}" x="{coord(x1)}" y="{coord(y1)}" '
+                f'width="{coord(x2 - x1)}" height="{coord(y2 - y1)}" preserveAspectRatio="none"/>'
             )
     return '<g class="tiles" aria-hidden="true">' + "".join(images) + "</g>"
 
@@ -356,7 +361,7 @@ def map_svg(
 ) -> str:
     """A map: boundary paths (name, path data), then ``under`` (extra SVG, e.g. the radius),
     the marks, area labels (lat, lon, text) and ``over`` (e.g. a scale bar)."""
-    w, h = _n(projection.width), _n(projection.height)
+    w, h = coord(projection.width), coord(projection.height)
     # A picture with links inside cannot be role=img (its children would be presentational):
     # such a map is a labelled group whose marks are a mouse shortcut, hidden from assistive
     # technology and out of the tab order; the table that goes with the map has the same links.
@@ -390,7 +395,7 @@ def map_svg(
                 x = min(max(x, half), projection.width - half)
                 y = min(max(y, 14.0), projection.height - 6)
                 parts.append(
-                    f'<text x="{_n(x)}" y="{_n(y)}" text-anchor="middle">{esc(text)}</text>'
+                    f'<text x="{coord(x)}" y="{coord(y)}" text-anchor="middle">{esc(text)}</text>'
                 )
         parts.append("</g>")
     hidden = ' aria-hidden="true"' if linked else ""
@@ -401,8 +406,8 @@ def map_svg(
         body = body[:-2] + f"><title>{esc(mark.title)}</title>" + _closing(body)
         if mark.label:
             body += (
-                f'<text class="mark-label" x="{_n(x + mark.size + 2)}" '
-                f'y="{_n(y - mark.size)}" aria-hidden="true" font-size="12" font-weight="bold" '
+                f'<text class="mark-label" x="{coord(x + mark.size + 2)}" '
+                f'y="{coord(y - mark.size)}" aria-hidden="true" font-size="12" font-weight="bold" '
                 f'stroke="none" fill="{INK}">{esc(mark.label)}</text>'
             )
         if mark.href:
@@ -424,7 +429,8 @@ def radius_circle(projection: Projection, lat: float, lon: float, radius_m: floa
     """The radius around a school: ``circle.radius``."""
     x, y = projection(lat, lon)
     return (
-        f'<circle class="radius" cx="{_n(x)}" cy="{_n(y)}" r="{_n(projection.units(radius_m))}" '
+        f'<circle class="radius" cx="{coord(x)}" cy="{coord(y)}" '
+        f'r="{coord(projection.units(radius_m))}" '
         'fill="#1d4ed8" fill-opacity="0.07" stroke="#1d4ed8" stroke-width="2" '
         'stroke-dasharray="6 4"/>'
     )
@@ -438,11 +444,12 @@ def scale_bar(projection: Projection, *, label: Callable[[float], str]) -> str:
     x, y = 12.0, projection.height - 14
     return (
         '<g class="scale-bar">'
-        f'<rect x="{_n(x - 4)}" y="{_n(y - 20)}" width="{_n(length + 8)}" height="28" '
+        f'<rect x="{coord(x - 4)}" y="{coord(y - 20)}" width="{coord(length + 8)}" height="28" '
         'fill="#ffffff" fill-opacity="0.85"/>'
-        f'<path d="M{_n(x)} {_n(y - 4)}V{_n(y)}H{_n(x + length)}V{_n(y - 4)}" fill="none" '
+        f'<path d="M{coord(x)} {coord(y - 4)}V{coord(y)}H{coord(x + length)}V{coord(y - 4)}" '
+        'fill="none" '
         f'stroke="{INK}" stroke-width="2"/>'
-        f'<text x="{_n(x)}" y="{_n(y - 8)}" font-size="12" fill="{INK}">'
+        f'<text x="{coord(x)}" y="{coord(y - 8)}" font-size="12" fill="{INK}">'
         f"{esc(label(metres))}</text></g>"
     )
 
@@ -533,9 +540,12 @@ def bar_chart(
     labels = []
     for tick in ticks:
         y = y_of(float(tick))
-        parts.append(f'<line x1="{_n(left)}" x2="{_n(width - right)}" y1="{_n(y)}" y2="{_n(y)}"/>')
+        parts.append(
+            f'<line x1="{coord(left)}" x2="{coord(width - right)}" '
+            f'y1="{coord(y)}" y2="{coord(y)}"/>'
+        )
         labels.append(
-            f'<text x="{_n(left - 6)}" y="{_n(y + 4)}" text-anchor="end">'
+            f'<text x="{coord(left - 6)}" y="{coord(y + 4)}" text-anchor="end">'
             f"{esc(fmt(int(tick)))}</text>"
         )
     parts.append("</g>")
@@ -553,34 +563,35 @@ def bar_chart(
         group = [f"<g><title>{esc(tip)}</title>"]
         if bar.value > 0:
             group.append(
-                f'<rect class="bar" x="{_n(x)}" y="{_n(y)}" width="{_n(bar_w)}" height="{_n(h)}" '
+                f'<rect class="bar" x="{coord(x)}" y="{coord(y)}" width="{coord(bar_w)}" '
+                f'height="{coord(h)}" '
                 f'fill="{BAR_FILL}"/>'
             )
         if bar.part > 0:
             ph = bar.part / y_max * plot_h
             group.append(
-                f'<rect x="{_n(x)}" y="{_n(top + plot_h - ph)}" width="{_n(bar_w)}" '
-                f'height="{_n(ph)}" fill="url(#{esc(hatch)})"/>'
+                f'<rect x="{coord(x)}" y="{coord(top + plot_h - ph)}" width="{coord(bar_w)}" '
+                f'height="{coord(ph)}" fill="url(#{esc(hatch)})"/>'
             )
         if show_values and bar.value > 0:
             group.append(
-                f'<text class="value" x="{_n(cx)}" y="{_n(y - 4)}" text-anchor="middle">'
+                f'<text class="value" x="{coord(cx)}" y="{coord(y - 4)}" text-anchor="middle">'
                 f"{esc(fmt(bar.value))}</text>"
             )
         if i % max(label_every, 1) == 0:
             group.append(
-                f'<text class="tick" x="{_n(cx)}" y="{_n(top + plot_h + 16)}" '
+                f'<text class="tick" x="{coord(cx)}" y="{coord(top + plot_h + 16)}" '
                 f'text-anchor="middle">{esc(bar.label)}</text>'
             )
         group.append("</g>")
         parts.append("".join(group))
     parts.append("</g>")
     parts.append(
-        f'<line class="axis" x1="{_n(left)}" x2="{_n(width - right)}" '
-        f'y1="{_n(top + plot_h)}" y2="{_n(top + plot_h)}" stroke="{INK}" stroke-width="1.5"/>'
-        f'<text class="axis-label" x="{_n(left + plot_w / 2)}" y="{_n(height - 8)}" '
+        f'<line class="axis" x1="{coord(left)}" x2="{coord(width - right)}" '
+        f'y1="{coord(top + plot_h)}" y2="{coord(top + plot_h)}" stroke="{INK}" stroke-width="1.5"/>'
+        f'<text class="axis-label" x="{coord(left + plot_w / 2)}" y="{coord(height - 8)}" '
         f'text-anchor="middle">{esc(x_label)}</text>'
-        f'<text class="axis-label" x="{_n(left - 40)}" y="14" text-anchor="start">'
+        f'<text class="axis-label" x="{coord(left - 40)}" y="14" text-anchor="start">'
         f"{esc(y_label)}</text>"
     )
     parts.append("</svg>")

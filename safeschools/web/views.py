@@ -47,6 +47,8 @@ SECTIONS = (
      N_("Money the school received for alternatives to officers, and how it was spent.")),
     ("safety_plan", "safety-plan", N_("Safety plan"),
      N_("The school's Whole School Safety plan, and who approved it.")),
+    ("equity", "equity", N_("Discipline and equity"),
+     N_("Suspensions, expulsions and police notifications by student group, and over time.")),
 )  # fmt: skip
 ROW_LIMIT = 200
 

@@ -73,6 +73,9 @@ class LiveServer:
             "school": f"/schools/{self.school_id}",
             "definitions": "/definitions",
             "methodology": "/methodology",
+            "equity": "/equity",
+            "school-equity": f"/schools/{self.school_id}/equity",
+            "evaluation": "/evaluation",
         }
 
 

@@ -211,8 +211,46 @@ def test_printable_report_page(open_page: OpenPage, live_server: LiveServer, sho
     assert live_server.school_name in page.inner_text("article#report")
 
 
+# ---------------------------------------------------------------------- equity
+@pytest.mark.parametrize(("lang", "hidden_word"), [("en", "suppressed"), ("es", "suprimido")])
+def test_equity_pages_have_their_parts(
+    open_page: OpenPage, live_server: LiveServer, shot: Shot, lang: str, hidden_word: str
+) -> None:
+    page = open_page(f"/equity?lang={lang}")
+    shot(page, "district-disparity")
+    assert_has(page, "form#equity-form", "table#disparity-table", "a#equity-csv")
+    assert page.get_attribute("html", "lang") == lang
+    hidden = page.locator("table#disparity-table td[data-status=suppressed]")
+    assert hidden.count() > 0, "the demo city's district table shows no suppressed cell"
+    assert hidden.first.inner_text().strip() == hidden_word
+    api = _api_json(page, "/api/equity")
+    assert int(page.inner_text("#equity-flagged").split()[0]) == api["flagged"]
+
+    page = open_page(f"{live_server.pages()['school-equity']}?lang={lang}")
+    shot(page, "school-equity")
+    assert_has(page, "table#equity-table", "table#outcomes-table", "svg.chart[role=img] > title")
+    assert live_server.school_name in page.inner_text("h1")
+
+    page = open_page(f"/evaluation?lang={lang}")
+    shot(page, "evaluation")
+    assert_has(
+        page,
+        "#effect",
+        "svg#event-study[role=img] > title",
+        "table#event-study-table",
+        "table#cohorts-table",
+        "#evaluation-assumptions li",
+        "#evaluation-limits li",
+    )
+    evaluation = _api_json(page, "/api/evaluation")
+    assert page.locator("table#cohorts-table tbody tr").count() == len(evaluation["cohorts"])
+
+
 # ---------------------------------------------------------------------- phone
-@pytest.mark.parametrize("which", ["overview", "school", "definitions", "methodology"])
+@pytest.mark.parametrize(
+    "which",
+    ["overview", "school", "definitions", "methodology", "equity", "school-equity", "evaluation"],
+)
 def test_phone_width_has_no_horizontal_scroll(
     open_page: OpenPage, live_server: LiveServer, shot: Shot, which: str
 ) -> None:
@@ -241,7 +279,10 @@ def test_phone_width_has_no_horizontal_scroll(
 
 # ---------------------------------------------------------------------- accessibility
 @pytest.mark.parametrize("lang", ["en", "es"])
-@pytest.mark.parametrize("which", ["overview", "school", "definitions", "methodology"])
+@pytest.mark.parametrize(
+    "which",
+    ["overview", "school", "definitions", "methodology", "equity", "school-equity", "evaluation"],
+)
 def test_no_serious_accessibility_violations(
     open_page: OpenPage,
     live_server: LiveServer,

@@ -1,0 +1,149 @@
+"""JSON API and CSV exports of discipline equity, outcomes over time and the evaluation of
+officer removal. Every route calls :mod:`safeschools.service_equity` or
+:mod:`safeschools.service_evaluation` and returns what they return; a hidden count is
+``{"value": null, "status": "suppressed"}`` in JSON and the word ``suppressed`` in CSV.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from fastapi.responses import Response
+from pydantic_core import to_json
+
+from safeschools import service_equity, service_evaluation
+from safeschools.api.deps import IndexCacheDep, IndexDep, SettingsDep, StoreDep
+from safeschools.api.routes import ERROR_RESPONSES, JSONBytes
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/api", tags=["equity"], responses=ERROR_RESPONSES)
+
+MeasureQ = Annotated[
+    str, Query(description="A discipline measure, e.g. students_oss, students_expelled.")
+]
+YearQ = Annotated[str | None, Query(description="School year, e.g. 2023-24 (default: newest).")]
+ReferenceQ = Annotated[
+    str,
+    Query(description="Comparison group: 'others' (all other students) or a group, e.g. white."),
+]
+
+
+@router.get("/schools/{school_id}/equity", summary="A school's discipline disparities")
+def school_equity(
+    school_id: str,
+    store: StoreDep,
+    settings: SettingsDep,
+    measure: MeasureQ = "students_oss",
+    year: YearQ = None,
+    reference: ReferenceQ = "others",
+) -> dict[str, Any]:
+    """Per group: the count as published (`{"value", "status"}`), enrollment, risk, risk ratio
+    with its Katz 95% interval or the reason it is not calculated, the flag and identification;
+    the reference group, threshold, minimum cell size and n-size."""
+    return service_equity.school_equity(
+        store,
+        school_id,
+        settings=settings,
+        measure=measure,
+        school_year=year or None,
+        reference=reference,
+    )
+
+
+@router.get("/schools/{school_id}/outcomes", summary="A school's outcomes over time")
+def school_outcomes(
+    school_id: str, store: StoreDep, settings: SettingsDep, index: IndexDep
+) -> dict[str, Any]:
+    """Per school year: each outcome's count (`{"value", "status", "per_100"}`), enrollment,
+    shootings near the school under the outcome preset; the officers year by year and the
+    removal year."""
+    return service_evaluation.school_outcomes(
+        store, school_id, settings=settings, index=index, require_figures=True
+    )
+
+
+@router.get(
+    "/schools/{school_id}/outcomes.csv",
+    summary="A school's outcomes over time as CSV",
+    response_class=Response,
+)
+def school_outcomes_csv(
+    school_id: str, store: StoreDep, settings: SettingsDep, index: IndexDep
+) -> Response:
+    """The outcomes of `/api/schools/{school_id}/outcomes`, one row per school year and
+    measure (hidden counts are `suppressed`)."""
+    data = service_evaluation.school_outcomes(
+        store, school_id, settings=settings, index=index, require_figures=True
+    )
+    body = service_equity.outcomes_csv(data)
+    return Response(
+        body,
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="outcomes-{school_id}.csv"'},
+    )
+
+
+@router.get("/equity", summary="The district's disparity table")
+def district_equity(
+    store: StoreDep,
+    settings: SettingsDep,
+    measure: MeasureQ = "students_oss",
+    year: YearQ = None,
+    reference: ReferenceQ = "others",
+    dimension: Annotated[str, Query(description="race, sex or program.")] = "race",
+) -> dict[str, Any]:
+    """Per school (and the district): each group's count, risk ratio and interval (hidden with
+    the count), flags and identification; the counts of flagged and identified schools."""
+    return service_equity.district_disparity(
+        store,
+        settings=settings,
+        measure=measure,
+        school_year=year or None,
+        reference=reference,
+        dimension=dimension,
+    )
+
+
+@router.get("/equity.csv", summary="The district's disparity table as CSV", response_class=Response)
+def district_equity_csv(
+    store: StoreDep,
+    settings: SettingsDep,
+    measure: MeasureQ = "students_oss",
+    year: YearQ = None,
+    reference: ReferenceQ = "others",
+    dimension: Annotated[str, Query(description="race, sex or program.")] = "race",
+) -> Response:
+    """One row per school and group; hidden counts and what is computed from them are the word
+    `suppressed`."""
+    table = district_equity(store, settings, measure, year, reference, dimension)
+    name = f"{table['measure']}-{table['school_year']}"
+    return Response(
+        service_equity.disparity_csv(table),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="equity-{name}.csv"'},
+    )
+
+
+@router.get(
+    "/evaluation", summary="Did removing officers change an outcome?", response_class=JSONBytes
+)
+def evaluation(
+    store: StoreDep,
+    settings: SettingsDep,
+    cache: IndexCacheDep,
+    outcome: Annotated[
+        str, Query(description="police_notifications, suspensions, ..., shootings_near.")
+    ] = "police_notifications",
+) -> JSONBytes:
+    """The staggered difference-in-differences: cohorts, the overall effect with its interval
+    (`overall`, null when not estimable), the event study, each group-time effect, the
+    assumptions and the limits."""
+    body = cache.memo(
+        ("api/evaluation", outcome, store.latest_write_id()),
+        lambda index: to_json(
+            service_evaluation.evaluation(store, settings=settings, outcome=outcome, index=index)
+        ),
+    )
+    return JSONBytes(body)

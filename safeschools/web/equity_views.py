@@ -1,0 +1,336 @@
+"""What the equity and evaluation pages show, as template contexts built from the service's dicts
+(:mod:`safeschools.service_equity`, :mod:`safeschools.service_evaluation`).
+
+Nothing is computed or hidden here: a count the service marks ``suppressed`` is written as the
+word, never as a number, and so are the risk and ratio computed from it. Every count, risk and
+ratio cell gets ``data-cell="{school_id or 'district'}|{school_year}|{measure}|{group}"`` and
+``data-status`` (``shown``, ``suppressed``, ``not reported``) from :func:`cell_attrs`.
+Shared by the page routes (:mod:`safeschools.web.equity`) and the printable report; nothing here
+needs FastAPI.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from markupsafe import Markup, escape
+
+from safeschools.web import svg_lines
+from safeschools.web.i18n import N_, Lang
+
+__all__ = [
+    "GROUP_LABELS",
+    "MEASURE_LABELS",
+    "cell_attrs",
+    "effect_sentence",
+    "evaluation_context",
+    "outcomes_context",
+    "report_context",
+    "status_word",
+]
+
+#: Student groups in words.
+GROUP_LABELS = {
+    "all": N_("All students"),
+    "hispanic": N_("Hispanic or Latino"),
+    "american_indian": N_("American Indian or Alaska Native"),
+    "asian": N_("Asian"),
+    "pacific_islander": N_("Native Hawaiian or Pacific Islander"),
+    "asian_pacific_islander": N_("Asian or Pacific Islander"),
+    "black": N_("Black"),
+    "white": N_("White"),
+    "multiracial": N_("Two or more races"),
+    "race_not_available": N_("Race not available"),
+    "female": N_("Female"),
+    "male": N_("Male"),
+    "el": N_("English learners"),
+    "disability": N_("Students with disabilities"),
+    "low_income": N_("Low income"),
+    "grades_k_8": N_("Grades K-8"),
+    "grades_9_12": N_("Grades 9-12"),
+}
+#: Measures and outcomes in words.
+MEASURE_LABELS = {
+    "students_oss": N_("students suspended out of school"),
+    "students_iss": N_("students suspended in school"),
+    "students_suspended": N_("students suspended"),
+    "students_expelled": N_("students expelled"),
+    "students_police_notification": N_("students with a police notification"),
+    "students_referred_law_enforcement": N_("students referred to law enforcement"),
+    "students_arrested": N_("students arrested"),
+    "misconducts": N_("misconducts"),
+    "suspensions": N_("suspensions"),
+    "oss": N_("out-of-school suspensions"),
+    "iss": N_("in-school suspensions"),
+    "police_notifications": N_("police notifications"),
+    "expulsions": N_("expulsions"),
+    "shootings_near": N_("shootings near the school"),
+}
+_DIMENSIONS = {"race": N_("race and ethnicity"), "sex": N_("sex"), "program": N_("programs")}
+_STATUS = {"suppressed": N_("suppressed"), "not reported": N_("not reported")}
+
+
+def group_label(L: Lang, group: str) -> str:
+    """A student group in words."""
+    known = GROUP_LABELS.get(group)
+    return L.gettext(known) if known else group
+
+
+def measure_label(L: Lang, measure: str) -> str:
+    """A measure in words."""
+    known = MEASURE_LABELS.get(measure)
+    return L.gettext(known) if known else measure.replace("_", " ")
+
+
+def dimension_label(L: Lang, dimension: str) -> str:
+    """race, sex or program in words."""
+    known = _DIMENSIONS.get(dimension)
+    return L.gettext(known) if known else dimension
+
+
+def status_word(L: Lang, status: str) -> str:
+    """``suppressed`` / ``not reported`` in the reader's language."""
+    known = _STATUS.get(status)
+    return L.gettext(known) if known else status
+
+
+def cell_attrs(
+    school_id: str | None, school_year: str, measure: str, group: str, status: str
+) -> Markup:
+    """The ``data-cell`` and ``data-status`` attributes of a published cell."""
+    key = f"{school_id or 'district'}|{school_year}|{measure}|{group}"
+    return Markup(f' data-cell="{escape(key)}" data-status="{escape(status)}"')
+
+
+def reference_words(L: Lang, reference: str) -> str:
+    """The reference group the service recorded ("all other students", "white students")."""
+    if reference == "all other students":
+        return L.gettext("all other students of the school")
+    group = reference.removesuffix(" students")
+    return L.gettext("%(group)s students", group=group_label(L, group))
+
+
+def _num(L: Lang, value: float | None, digits: int = 2) -> str:
+    return "—" if value is None else L.num(round(float(value), digits), digits)
+
+
+def helpers(L: Lang) -> dict[str, Any]:
+    """The functions the equity templates call."""
+    return {
+        "group_label": lambda g: group_label(L, g),
+        "measure_label": lambda m: measure_label(L, m),
+        "status_word": lambda s: status_word(L, s),
+        "cell_attrs": cell_attrs,
+        "fnum": lambda v, digits=2: _num(L, v, digits),
+        "pct": lambda v: "—" if v is None else f"{_num(L, 100 * float(v), 1)} %",
+    }
+
+
+# ---------------------------------------------------------------------- outcomes over time
+def outcomes_context(data: Mapping[str, Any], L: Lang) -> dict[str, Any]:
+    """The outcomes table and one line chart per outcome, the officer years shaded and the
+    removal year marked."""
+    series = data["series"]
+    years = [s["school_year"] for s in series]
+    with_officers = {o["school_year"] for o in data["officers"] if o["officers"] > 0}
+    removal = data.get("removal_year")
+    mark = years.index(removal) if removal in years else None
+    charts = []
+    measures = list(data["measures"])
+    if any(s.get("shootings_near") is not None for s in series):
+        measures.append("shootings_near")
+    for measure in measures:
+        points = []
+        for s in series:
+            if measure == "shootings_near":
+                value = s.get("shootings_near")
+                title = L.gettext(
+                    "%(year)s: %(n)s victims near the school",
+                    year=s["school_year"],
+                    n=L.num(value),
+                )
+            else:
+                cell = s["values"].get(measure) or {"status": "not reported", "per_100": None}
+                value = cell.get("per_100")
+                title = (
+                    L.gettext(
+                        "%(year)s: %(value)s per 100 students",
+                        year=s["school_year"],
+                        value=_num(L, value),
+                    )
+                    if value is not None
+                    else f"{s['school_year']}: {status_word(L, cell['status'])}"
+                )
+            points.append(
+                svg_lines.Point(
+                    label=s["school_year"],
+                    value=value,
+                    title=title,
+                    shaded=s["school_year"] in with_officers,
+                )
+            )
+        name = measure_label(L, measure)
+        y_label = (
+            L.gettext("Victims") if measure == "shootings_near" else L.gettext("Per 100 students")
+        )
+        chart = svg_lines.line_chart(
+            points,
+            chart_id=f"outcome-{measure.replace('_', '-')}",
+            title=L.gettext("%(outcome)s by school year", outcome=name.capitalize()),
+            desc=L.gettext(
+                "One point per school year; gaps are hidden or not reported values. Shaded "
+                "years had a school resource officer; the dashed line marks the first year "
+                "without one. The table gives the same numbers."
+            ),
+            x_label=L.gettext("School year"),
+            y_label=y_label,
+            fmt=lambda v: _num(L, v, 1) if not float(v).is_integer() else L.num(int(v)),
+            shade_label=L.gettext("with an officer") if with_officers else "",
+            mark_index=mark,
+            mark_label=L.gettext("officer removed") if mark is not None else "",
+        )
+        charts.append({"measure": measure, "title": name, "svg": Markup(chart)})
+    return {
+        "outcomes": data,
+        "outcome_charts": charts,
+        "officer_years": sorted(with_officers),
+        "removal_year": removal,
+    }
+
+
+# ---------------------------------------------------------------------- evaluation
+def effect_sentence(L: Lang, data: Mapping[str, Any]) -> str | None:
+    """ "After removing officers, police notifications changed by -1.78 per 100 students
+    (95% CI -2.46 to -1.11)." or None when not estimable."""
+    overall = data.get("overall")
+    if not overall:
+        return None
+    unit = (
+        L.gettext("victims near the school")
+        if data["outcome"] == "shootings_near"
+        else L.gettext("per 100 students enrolled")
+    )
+    return L.gettext(
+        "After removing officers, %(outcome)s changed by %(estimate)s %(unit)s "
+        "(%(level)s%% confidence interval %(low)s to %(high)s).",
+        outcome=measure_label(L, data["outcome"]),
+        estimate=_signed(L, overall["estimate"]),
+        unit=unit,
+        level=L.num(round(100 * float(data["confidence"]))),
+        low=_signed(L, overall["ci_low"]),
+        high=_signed(L, overall["ci_high"]),
+    )
+
+
+def _signed(L: Lang, value: float) -> str:
+    text = _num(L, abs(value))
+    return f"−{text}" if value < 0 and text != _num(L, 0.0) else text
+
+
+def effect_reading(L: Lang, data: Mapping[str, Any]) -> str | None:
+    """What the interval says, in words."""
+    overall = data.get("overall")
+    if not overall:
+        return None
+    if overall["ci_low"] > 0:
+        return L.gettext(
+            "The whole interval is above zero: the data show an increase, under the assumptions "
+            "below."
+        )
+    if overall["ci_high"] < 0:
+        return L.gettext(
+            "The whole interval is below zero: the data show a decrease, under the assumptions "
+            "below."
+        )
+    return L.gettext(
+        "The interval includes zero: the data cannot tell this change from no change at all."
+    )
+
+
+def evaluation_context(data: Mapping[str, Any], L: Lang) -> dict[str, Any]:
+    """The evaluation page: the sentence, the event-study chart, the translated assumptions and
+    limits."""
+    intervals = [
+        svg_lines.Interval(
+            x=int(e["event_time"]),
+            estimate=float(e["estimate"]),
+            low=float(e["ci_low"]),
+            high=float(e["ci_high"]),
+            title=L.gettext(
+                "%(e)s year(s) from removal: %(estimate)s (%(low)s to %(high)s)",
+                e=e["event_time"],
+                estimate=_signed(L, e["estimate"]),
+                low=_signed(L, e["ci_low"]),
+                high=_signed(L, e["ci_high"]),
+            ),
+        )
+        for e in data["event_study"]
+    ]
+    chart = None
+    if intervals:
+        chart = svg_lines.event_study_chart(
+            intervals,
+            chart_id="event-study",
+            title=L.gettext(
+                "Effect on %(outcome)s by years since removal",
+                outcome=measure_label(L, data["outcome"]),
+            ),
+            desc=L.gettext(
+                "One estimate per year before and after the officer was removed, with its "
+                "confidence interval. Hollow circles before removal are placebo checks and "
+                "should be near zero; filled squares from removal on are the effect. The table "
+                "gives the same numbers."
+            ),
+            x_label=L.gettext("Years since removal (0 = first year without an officer)"),
+            y_label=L.gettext("Change"),
+            removal_label=L.gettext("removal"),
+            fmt=lambda v: _signed(L, v),
+        )
+    return {
+        "ev": data,
+        "outcome_name": measure_label(L, data["outcome"]),
+        "effect_sentence": effect_sentence(L, data),
+        "effect_reading": effect_reading(L, data),
+        "event_chart": Markup(chart) if chart else None,
+        "assumptions": L.texts(data["assumptions"]),
+        "limits": L.texts(data["limits"]),
+        "signed": lambda v: "—" if v is None else _signed(L, v),
+        "outcome_choices": [(o, measure_label(L, o)) for o in data["outcomes"]],
+    }
+
+
+def disparity_helpers(L: Lang, table: Mapping[str, Any]) -> dict[str, Any]:
+    """Words for a disparity table (district or school)."""
+    return {
+        "reference_text": reference_words(L, str(table["reference"])),
+        "measure_text": measure_label(L, str(table["measure"])),
+    }
+
+
+def choices(L: Lang, codes: Sequence[str]) -> list[tuple[str, str]]:
+    """Measures as (code, words) for a select."""
+    return [(c, measure_label(L, c)) for c in codes]
+
+
+def dimension_choices(L: Lang) -> list[tuple[str, str]]:
+    """The dimensions of the district table as (code, words)."""
+    return [(c, dimension_label(L, c)) for c in _DIMENSIONS]
+
+
+def report_context(equity: Mapping[str, Any], L: Lang) -> dict[str, Any]:
+    """The report's section "Equity and outcomes" (see ``school_equity_report``)."""
+    disparity = equity["disparity"]
+    context: dict[str, Any] = {
+        "report_equity": equity,
+        "t": disparity,
+        **helpers(L),
+        **disparity_helpers(L, disparity),
+        **outcomes_context(equity["outcomes"], L),
+    }
+    result = equity.get("evaluation")
+    if result is not None:
+        context["effect_sentence"] = effect_sentence(L, result)
+        context["effect_reading"] = effect_reading(L, result)
+        context["evaluation_limits"] = L.texts([*result["assumptions"], *result["limits"]])
+    return context

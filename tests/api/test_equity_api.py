@@ -1,0 +1,129 @@
+"""The equity API and CSV exports on the synthetic demo city."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from safeschools import service, service_equity
+from safeschools.api import create_app
+from safeschools.settings import Settings
+from safeschools.storage import Store
+from safeschools.testing import sqlite_store
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Store, Settings]]:
+    folder = tmp_path_factory.mktemp("equity-api")
+    settings = Settings(database_url=f"sqlite:///{folder / 'demo.db'}", data_dir=folder / "data")
+    store = sqlite_store(folder / "demo.db")
+    service.load_demo_city(store, settings=settings)
+    yield store, settings
+    store.dispose()
+
+
+@pytest.fixture(scope="module")
+def client(demo: tuple[Store, Settings]) -> Iterator[TestClient]:
+    store, settings = demo
+    with TestClient(create_app(settings, store=store)) as c:
+        yield c
+
+
+def test_school_equity(client: TestClient, demo: tuple[Store, Settings]) -> None:
+    store, settings = demo
+    body = client.get("/api/schools/900068/equity?measure=students_oss&year=2022-23").json()
+    assert body == service_equity.school_equity(
+        store, "900068", settings=settings, measure="students_oss", school_year="2022-23"
+    )
+    assert body["reference"] == "all other students" and body["min_cell"] == 10
+    statuses = {r["count"]["status"] for r in body["rows"]}
+    assert "shown" in statuses
+    for row in body["rows"]:
+        assert set(row["count"]) == {"value", "status"}
+        if row["count"]["status"] == "suppressed":
+            assert row["count"]["value"] is None and row["ratio"] is None and row["risk"] is None
+    white = client.get("/api/schools/900068/equity?reference=white").json()
+    assert white["reference"] == "white students"
+
+
+def test_school_outcomes(client: TestClient) -> None:
+    body = client.get("/api/schools/900068/outcomes").json()
+    assert body["removal_year"] == "2020-21"
+    assert body["series"][0]["school_year"] == "2016-17"
+    cells = [c for s in body["series"] for c in s["values"].values()]
+    assert {"shown", "suppressed"} <= {c["status"] for c in cells}
+    for c in cells:
+        if c["status"] == "suppressed":
+            assert c["value"] is None and c["per_100"] is None
+    assert any(s["shootings_near"] is not None for s in body["series"])
+
+
+def test_outcomes_csv(client: TestClient) -> None:
+    r = client.get("/api/schools/900068/outcomes.csv")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(r.text)))
+    assert list(rows[0]) == ["school_id", "school_year", "measure", "count", "per_100", "enrolled"]
+    hidden = [row for row in rows if row["count"] == "suppressed"]
+    assert hidden and all(row["per_100"] == "suppressed" for row in hidden)
+    body = client.get("/api/schools/900068/outcomes").json()
+    first = body["series"][0]
+    shown = next(m for m, c in first["values"].items() if c["status"] == "shown")
+    row = next(
+        r for r in rows if r["school_year"] == first["school_year"] and r["measure"] == shown
+    )
+    assert int(row["count"]) == first["values"][shown]["value"]
+
+
+def test_district_equity_and_csv(client: TestClient, demo: tuple[Store, Settings]) -> None:
+    store, settings = demo
+    body = client.get("/api/equity?dimension=sex").json()
+    assert body == service_equity.district_disparity(store, settings=settings, dimension="sex")
+    assert body["groups"] == ["female", "male"]
+    r = client.get("/api/equity.csv")
+    assert r.status_code == 200
+    rows = list(csv.DictReader(io.StringIO(r.text)))
+    assert list(rows[0])[:6] == ["school_id", "name", "school_year", "measure", "group", "count"]
+    hidden = [row for row in rows if row["count"] == "suppressed"]
+    assert hidden
+    for row in hidden:
+        assert row["risk"] == row["risk_ratio"] == row["ci_low"] == "suppressed"
+    assert any(row["school_id"] == "district" for row in rows)
+
+
+def test_evaluation(client: TestClient) -> None:
+    body = client.get("/api/evaluation").json()
+    assert body["outcome"] == "police_notifications"
+    overall = body["overall"]
+    assert overall["estimate"] < 0 and overall["ci_high"] < 0
+    assert [c["cohort"] for c in body["cohorts"]] == ["2020-21", "2021-22", "2023-24"]
+    assert body["event_study"] and body["assumptions"] and body["limits"]
+    suspensions = client.get("/api/evaluation?outcome=suspensions").json()["overall"]
+    assert suspensions["ci_low"] < 0 < suspensions["ci_high"]
+    shootings = client.get("/api/evaluation?outcome=shootings_near").json()
+    assert shootings["unit"] == "victims near the school"
+
+
+@pytest.mark.parametrize(
+    ("url", "status"),
+    [
+        ("/api/equity?measure=bogus", 400),
+        ("/api/equity.csv?measure=bogus", 400),
+        ("/api/equity?dimension=bogus", 400),
+        ("/api/equity?reference=martian", 400),
+        ("/api/schools/900068/equity?measure=bogus", 400),
+        ("/api/evaluation?outcome=bogus", 400),
+        ("/api/equity?year=1990-91", 404),
+        ("/api/schools/nope/equity", 404),
+        ("/api/schools/nope/outcomes", 404),
+        ("/api/schools/nope/outcomes.csv", 404),
+    ],
+)
+def test_errors(client: TestClient, url: str, status: int) -> None:
+    r = client.get(url)
+    assert r.status_code == status
+    body = r.json()
+    assert body["ok"] is False and body["status"] == status and body["error"]
