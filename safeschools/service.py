@@ -63,6 +63,7 @@ from safeschools.storage import Store, UpsertCounts, open_store
 __all__ = [
     "INGEST_KINDS",
     "IngestReport",
+    "checked_school_year",
     "ingest_file",
     "list_imports",
     "list_presets",
@@ -73,6 +74,7 @@ __all__ = [
     "record_parse_result",
     "resolve_school_year",
     "school_calendar",
+    "skip_if_imported",
     "store_summary",
 ]
 
@@ -373,18 +375,11 @@ def ingest_file(
         boundary_kind=boundary_kind,
     )
     if not force:
-        previous = _previous_import(store, kind, checksum, school_year)
-        if previous is not None:
-            return IngestReport(
-                kind=kind,
-                location=str(path),
-                format=previous.format,
-                record=None,
-                duplicate_of=previous,
-                notes=[
-                    f"same file as import #{previous.id}; nothing to do (use --force to re-read)"
-                ],
-            )
+        skipped = skip_if_imported(
+            store, kind=kind, checksum=checksum, location=str(path), school_year=school_year
+        )
+        if skipped is not None:
+            return skipped
     result = _parse(
         kind,
         path,
@@ -436,11 +431,38 @@ def _import_key(
     return hashlib.sha256("|".join([file_digest, *options]).encode()).hexdigest()
 
 
+def skip_if_imported(
+    store: Store,
+    *,
+    kind: str,
+    checksum: str,
+    location: str,
+    school_year: str | None = None,
+    source: str | None = None,
+) -> IngestReport | None:
+    """The report of an import that reads nothing because the same file was imported before
+    (a finished import of this kind and checksum, and of this school year and source when
+    given), or None when the file is new and must be read."""
+    previous = _previous_import(store, kind, checksum, school_year, source)
+    if previous is None:
+        return None
+    return IngestReport(
+        kind=kind,
+        location=location,
+        format=previous.format,
+        record=None,
+        duplicate_of=previous,
+        notes=[f"same file as import #{previous.id}; nothing to do (use --force to re-read)"],
+    )
+
+
 def _previous_import(
-    store: Store, kind: str, checksum: str, school_year: str | None
+    store: Store, kind: str, checksum: str, school_year: str | None, source: str | None
 ) -> ImportRecord | None:
     for record in store.imports():
         if record.kind != kind or record.checksum != checksum or record.finished_at is None:
+            continue
+        if source is not None and record.source != source:
             continue
         if school_year is None:
             return record
@@ -459,6 +481,16 @@ def list_schools(store: Store, *, school_year: str | None = None) -> list[School
 def list_imports(store: Store) -> list[ImportRecord]:
     """Every import, oldest first."""
     return store.imports()
+
+
+def checked_school_year(school_year: str, *, example: str) -> str:
+    """The school year label of ``school_year``; a DataValidationError that shows how to write
+    one (like ``example``) when it is not a school year."""
+    try:
+        return school_year_label(school_year)
+    except DataValidationError as exc:
+        msg = f"{exc} Write the school year like {example}."
+        raise DataValidationError(msg) from None
 
 
 def resolve_school_year(store: Store, school_year: str | None) -> str | None:

@@ -95,18 +95,33 @@ def add_council_member(
             term_start=term_start,
             term_end=term_end,
         )
-        store.add_audit(
-            conn,
-            at=clock(),
-            user=user,
-            action="create",
-            entity="council_member",
-            entity_key=str(member.id),
-            school_id=school_id,
-            before=None,
-            after=asdict(member),
-        )
+        _audit_member(store, conn, user, at=clock(), action="create", before=None, after=member)
     return member
+
+
+def _audit_member(
+    store: Store,
+    conn: Connection,
+    user: User | None,
+    *,
+    at: datetime,
+    action: str,
+    before: CouncilMember | None,
+    after: CouncilMember,
+    reason: str | None = None,
+) -> None:
+    """Audit a change to a council member (the reason of an ended term kept with the after)."""
+    store.add_audit(
+        conn,
+        at=at,
+        user=user,
+        action=action,
+        entity="council_member",
+        entity_key=str(after.id),
+        school_id=after.school_id,
+        before=None if before is None else asdict(before),
+        after=asdict(after) if reason is None else {**asdict(after), "reason": reason},
+    )
 
 
 def _check_term(term_start: date, term_end: date | None) -> None:
@@ -188,17 +203,7 @@ def update_council_member(
             term_start=new_start,
             term_end=new_end,
         )
-        store.add_audit(
-            conn,
-            at=clock(),
-            user=user,
-            action="update",
-            entity="council_member",
-            entity_key=str(member_id),
-            school_id=after.school_id,
-            before=asdict(before),
-            after=asdict(after),
-        )
+        _audit_member(store, conn, user, at=clock(), action="update", before=before, after=after)
     return after
 
 
@@ -251,16 +256,15 @@ def end_council_member_term(
             term_start=before.term_start,
             term_end=end_date,
         )
-        store.add_audit(
+        _audit_member(
+            store,
             conn,
+            user,
             at=clock(),
-            user=user,
             action="end_term",
-            entity="council_member",
-            entity_key=str(member_id),
-            school_id=after.school_id,
-            before=asdict(before),
-            after={**asdict(after), "reason": reason},
+            before=before,
+            after=after,
+            reason=reason,
         )
     return after
 

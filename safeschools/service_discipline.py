@@ -29,9 +29,14 @@ from safeschools.ingest.cps_misconduct import misconduct_from_xlsx
 from safeschools.ingest.crdc import records_from_crdc
 from safeschools.ingest.isbe_eoy import figures_from_isbe_eoy
 from safeschools.ingest.name_crosswalk import read_crosswalk
-from safeschools.model import ImportRecord, school_year_label
 from safeschools.model.discipline import DisciplineFigure, Enrollment, NameMatch
-from safeschools.service import IngestReport, clock_of, record_parse_result
+from safeschools.service import (
+    IngestReport,
+    checked_school_year,
+    clock_of,
+    record_parse_result,
+    skip_if_imported,
+)
 from safeschools.service_crosswalk import school_names
 from safeschools.settings import Settings
 from safeschools.storage import Store, UpsertCounts
@@ -135,18 +140,9 @@ def ingest_discipline_file(
         path, kind, school_year=school_year, crosswalk=crosswalk_path, accept_fuzzy=accept_fuzzy
     )
     if not force:
-        previous = _previous_import(store, kind, checksum)
-        if previous is not None:
-            return IngestReport(
-                kind=kind,
-                location=str(path),
-                format=previous.format,
-                record=None,
-                duplicate_of=previous,
-                notes=[
-                    f"same file as import #{previous.id}; nothing to do (use --force to re-read)"
-                ],
-            )
+        skipped = skip_if_imported(store, kind=kind, checksum=checksum, location=str(path))
+        if skipped is not None:
+            return skipped
     context = ParseContext(
         schools=_school_names(store),
         crosswalk=(
@@ -171,11 +167,7 @@ def ingest_discipline_file(
 
 
 def _year(school_year: str) -> str:
-    try:
-        return school_year_label(school_year)
-    except DataValidationError as exc:
-        msg = f"{exc} Write the school year like 2022-23."
-        raise DataValidationError(msg) from None
+    return checked_school_year(school_year, example="2022-23")
 
 
 def _import_key(
@@ -192,13 +184,6 @@ def _import_key(
     if accept_fuzzy:
         parts.append("accept_fuzzy")
     return hashlib.sha256("|".join(parts).encode()).hexdigest()
-
-
-def _previous_import(store: Store, kind: str, checksum: str) -> ImportRecord | None:
-    for record in store.imports():
-        if record.kind == kind and record.checksum == checksum and record.finished_at:
-            return record
-    return None
 
 
 def _school_names(store: Store) -> dict[str, list[str]]:

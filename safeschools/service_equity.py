@@ -365,6 +365,20 @@ def school_name(store: Store, school_id: str) -> str:
     raise NotFoundError(msg)
 
 
+def _stored_years(store: Store, measure: str, school_year: str | None) -> tuple[list[str], str]:
+    """The school years with ``measure`` figures and the one asked for (the newest when None);
+    a NotFoundError when there are none or the one asked for is not among them."""
+    years = _years(store, measure)
+    if not years:
+        msg = f"No {measure} figures are stored; import discipline data first."
+        raise NotFoundError(msg)
+    year = school_year or years[-1]
+    if year not in years:
+        msg = f"No {measure} figures for {year}; the years stored are {', '.join(years)}."
+        raise NotFoundError(msg)
+    return years, year
+
+
 def _check_reference(reference: str) -> None:
     if reference != "others" and GROUP_KINDS.get(reference) not in ("race", "sex"):
         msg = (
@@ -392,14 +406,7 @@ def school_equity(
     check_measure(measure)
     _check_reference(reference)
     school_name(store, school_id)
-    years = _years(store, measure)
-    if not years:
-        msg = f"No {measure} figures are stored; import discipline data first."
-        raise NotFoundError(msg)
-    year = school_year or years[-1]
-    if year not in years:
-        msg = f"No {measure} figures for {year}; the years stored are {', '.join(years)}."
-        raise NotFoundError(msg)
+    years, year = _stored_years(store, measure, school_year)
     by_year: dict[str, list[dict[str, Any]]] = {}
     for y in years:
         pub = publication(store, school_year=y, settings=settings)
@@ -470,14 +477,7 @@ def district_disparity(
     if dimension not in PARTITIONS and dimension != "program":
         msg = f"Unknown dimension {dimension!r}; use race, sex or program."
         raise DataValidationError(msg)
-    years = _years(store, measure)
-    if not years:
-        msg = f"No {measure} figures are stored; import discipline data first."
-        raise NotFoundError(msg)
-    year = school_year or years[-1]
-    if year not in years:
-        msg = f"No {measure} figures for {year}; the years stored are {', '.join(years)}."
-        raise NotFoundError(msg)
+    years, year = _stored_years(store, measure, school_year)
     window = [y for y in years if y <= year][-settings.disparity_years :]
     pubs = {y: publication(store, school_year=y, settings=settings) for y in window}
     enrolled = {y: _enrollment(store, y) for y in window}

@@ -16,7 +16,7 @@ its interval, never a school's count.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import asdict
 from datetime import date
 from typing import Any
@@ -39,6 +39,8 @@ from safeschools.storage import Store
 
 __all__ = [
     "EVALUATION_OUTCOMES",
+    "district_outcomes",
+    "district_shootings_by_school_year",
     "evaluation",
     "school_equity_report",
     "school_outcomes",
@@ -75,28 +77,42 @@ def _year_start(school_year: str) -> int:
     return int(school_year[:4])
 
 
-def shootings_by_school_year(
-    index: ExposureIndex, *, settings: Settings
-) -> dict[str, dict[str, int]]:
-    """Victims near every school by school year (July to June) under ``outcome_preset``:
-    ``{school_year: {school_id: victims}}``, 0 for schools of that year with none."""
+def _yearly_results(index: ExposureIndex, *, settings: Settings) -> Iterator[tuple[str, Any]]:
+    """``(school_year, ExposureResult)`` under ``outcome_preset`` for each school year (July to
+    June) the victims cover."""
     base = preset(settings.outcome_preset, load_presets(settings.presets_file))
     occurred = index.data.occurred_at
     if not index.school_years or occurred.size == 0:
-        return {}
+        return
     first_day = occurred.min().astype("datetime64[D]").astype(date)
     last_day = occurred.max().astype("datetime64[D]").astype(date)
-    out: dict[str, dict[str, int]] = {}
     for year in index.school_years:
         start = _year_start(year)
         since, until = date(start, 7, 1), date(start + 1, 6, 30)
         if until < first_day or since > last_day:
             continue
         d = base.with_changes(since=since, until=until, years=None, school_year=year)
-        counts = {r["school_id"]: int(r["victims"]) for r in index.query(d).per_school}
+        yield year, index.query(d)
+
+
+def shootings_by_school_year(
+    index: ExposureIndex, *, settings: Settings
+) -> dict[str, dict[str, int]]:
+    """Victims near every school by school year (July to June) under ``outcome_preset``:
+    ``{school_year: {school_id: victims}}``, 0 for schools of that year with none."""
+    out: dict[str, dict[str, int]] = {}
+    for year, result in _yearly_results(index, settings=settings):
+        counts = {r["school_id"]: int(r["victims"]) for r in result.per_school}
         schools = index.data.school_id[index.data.school_year == year].tolist()
         out[year] = {str(s): counts.get(str(s), 0) for s in schools}
     return out
+
+
+def district_shootings_by_school_year(
+    index: ExposureIndex, *, settings: Settings
+) -> dict[str, int]:
+    """Victims near any school (each counted once) by school year under ``outcome_preset``."""
+    return {year: int(r.victims) for year, r in _yearly_results(index, settings=settings)}
 
 
 def _panel(
@@ -239,6 +255,18 @@ def school_outcomes(
     data = outcomes(store, school_id, settings=settings, shootings=shootings)
     if require_figures and not data["series"]:
         msg = f"No discipline figures are stored for school {school_id}; import them first."
+        raise NotFoundError(msg)
+    return data
+
+
+def district_outcomes(store: Store, *, settings: Settings, index: ExposureIndex) -> dict[str, Any]:
+    """:func:`safeschools.service_equity.outcomes` of the district (sums of the schools that
+    reported, hidden under the minimum cell size like every cell) with the victims near any
+    school by school year; :class:`NotFoundError` without discipline figures."""
+    shootings = district_shootings_by_school_year(index, settings=settings)
+    data = outcomes(store, None, settings=settings, shootings=shootings)
+    if not data["series"]:
+        msg = "No discipline figures are stored; import them first."
         raise NotFoundError(msg)
     return data
 

@@ -25,10 +25,16 @@ from safeschools.ingest.cps_sro_decisions import (
     assignments_from_decisions,
     sro_file_from_path,
 )
-from safeschools.model import User, school_year_label
+from safeschools.model import User
 from safeschools.model.officers import OFFICER_KINDS, SroAggregate, SroAssignment, SroDecision
 from safeschools.policy.accounts import check_can_edit
-from safeschools.service import IngestReport, clock_of, record_parse_result
+from safeschools.service import (
+    IngestReport,
+    checked_school_year,
+    clock_of,
+    record_parse_result,
+    skip_if_imported,
+)
 from safeschools.settings import Settings
 from safeschools.storage import Store, UpsertCounts
 
@@ -79,18 +85,11 @@ def ingest_officers_file(
         raise SourceError(msg)
     checksum = file_checksum(path)
     if not force:
-        previous = store.find_import(source=SOURCE["name"], checksum=checksum, school_year=None)
-        if previous is not None:
-            return IngestReport(
-                kind="officers",
-                location=str(path),
-                format=previous.format,
-                record=None,
-                duplicate_of=previous,
-                notes=[
-                    f"same file as import #{previous.id}; nothing to do (use --force to re-read)"
-                ],
-            )
+        skipped = skip_if_imported(
+            store, kind="officers", checksum=checksum, location=str(path), source=SOURCE["name"]
+        )
+        if skipped is not None:
+            return skipped
     result = sro_file_from_path(path)
 
     def writer(conn: Connection, records: list[Any], import_id: int) -> UpsertCounts:
@@ -215,11 +214,7 @@ def _check(officers: int, kind: str, school_year: str) -> str:
 
 
 def _year(school_year: str) -> str:
-    try:
-        return school_year_label(school_year)
-    except DataValidationError as exc:
-        msg = f"{exc} Write the school year like 2024-25."
-        raise DataValidationError(msg) from None
+    return checked_school_year(school_year, example="2024-25")
 
 
 def put_officers(

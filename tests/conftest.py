@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from helpers.demo_city import DemoCity, build_demo_city
 
 from safeschools.settings import Settings
 from safeschools.storage import Store
@@ -72,3 +73,12 @@ def sqlite_only_store(tmp_path: Path) -> Iterator[Store]:
 def settings(tmp_path: Path) -> Settings:
     """Default settings with the store and data folder under the test's tmp_path."""
     return Settings(database_url=f"sqlite:///{tmp_path / 'cli.db'}", data_dir=tmp_path / "data")
+
+
+@pytest.fixture(scope="session")
+def demo_city(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoCity]:
+    """The synthetic demo city in a SQLite file, built once per test process (each xdist worker
+    builds its own). Read-only: tests that write must build a store of their own."""
+    city = build_demo_city(tmp_path_factory.mktemp("demo-city"))
+    yield city
+    city.store.dispose()

@@ -21,20 +21,18 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-import pytest
 from fastapi.testclient import TestClient
+from helpers.demo_city import DemoCity
 
-from safeschools import service, service_equity
+from safeschools import service_equity
 from safeschools.api import create_app
 from safeschools.metrics.suppression_tables import DISTRICT
 from safeschools.settings import Settings
 from safeschools.storage import Store
-from safeschools.testing import sqlite_store
 
 DIGIT = re.compile(r"\d")
 
@@ -153,15 +151,6 @@ class Scan:
                         assert row[name] == "suppressed", (url, name, row)
 
 
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Store, Settings]]:
-    settings = Settings()
-    store = sqlite_store(tmp_path_factory.mktemp("leak") / "demo.db")
-    service.load_demo_city(store, settings=settings)
-    yield store, settings
-    store.dispose()
-
-
 def _get_paths(app: Any) -> set[str]:
     paths: set[str] = set()
     for route in app.router.routes:
@@ -214,9 +203,9 @@ def _urls(paths: set[str], schools: list[str]) -> list[str]:
 
 
 def test_no_page_export_or_api_response_shows_a_suppressed_count(
-    demo: tuple[Store, Settings],
+    demo_city: DemoCity,
 ) -> None:
-    store, settings = demo
+    store, settings = demo_city
     scan = Scan(store, settings)
     app = create_app(settings, store=store)
     schools = _schools(store, settings)
@@ -245,11 +234,11 @@ def test_no_page_export_or_api_response_shows_a_suppressed_count(
 
 
 def test_the_report_pdf_of_a_school_is_built_from_the_same_cells(
-    demo: tuple[Store, Settings], tmp_path: Path
+    demo_city: DemoCity, tmp_path: Path
 ) -> None:
     """The PDF is rendered from the report page, which the scan above covers; check that the
     report page of a school with hidden counts carries the markers and no hidden number."""
-    store, settings = demo
+    store, settings = demo_city
     scan = Scan(store, settings)
     school = _schools(store, settings)[0]
     with TestClient(create_app(settings, store=store)) as client:

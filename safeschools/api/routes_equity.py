@@ -85,6 +85,27 @@ def school_outcomes_csv(
     )
 
 
+@router.get("/outcomes", summary="The district's outcomes over time")
+def district_outcomes(store: StoreDep, settings: SettingsDep, index: IndexDep) -> dict[str, Any]:
+    """Per school year: each outcome summed over the schools that reported
+    (`{"value", "status", "per_100"}`, hidden under the minimum cell size), enrollment, and the
+    victims near any school under the outcome preset; the officers year by year."""
+    return service_evaluation.district_outcomes(store, settings=settings, index=index)
+
+
+@router.get(
+    "/outcomes.csv", summary="The district's outcomes over time as CSV", response_class=Response
+)
+def district_outcomes_csv(store: StoreDep, settings: SettingsDep, index: IndexDep) -> Response:
+    """The outcomes of `/api/outcomes`, one row per school year and measure."""
+    data = service_evaluation.district_outcomes(store, settings=settings, index=index)
+    return Response(
+        service_equity.outcomes_csv(data),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="outcomes-district.csv"'},
+    )
+
+
 @router.get("/equity", summary="The district's disparity table")
 def district_equity(
     store: StoreDep,

@@ -100,9 +100,11 @@ def district_equity(
             reference=reference,
             dimension=dimension,
         )
+        district = service_evaluation.district_outcomes(store, settings=settings, index=index)
         context: dict[str, Any] = {
             "t": table,
             "reference": reference,
+            **equity_views.outcomes_context(district, L),
             "measures": equity_views.choices(L, service_equity.DISPARITY_MEASURES),
             "dimensions": equity_views.dimension_choices(L),
             **equity_views.helpers(L),

@@ -133,7 +133,10 @@ def outcomes_context(data: Mapping[str, Any], L: Lang) -> dict[str, Any]:
     removal year marked."""
     series = data["series"]
     years = [s["school_year"] for s in series]
-    with_officers = {o["school_year"] for o in data["officers"] if o["officers"] > 0}
+    district = data.get("school_id") is None
+    with_officers = (
+        set() if district else {o["school_year"] for o in data["officers"] if o["officers"] > 0}
+    )
     removal = data.get("removal_year")
     mark = years.index(removal) if removal in years else None
     charts = []
@@ -145,11 +148,18 @@ def outcomes_context(data: Mapping[str, Any], L: Lang) -> dict[str, Any]:
         for s in series:
             if measure == "shootings_near":
                 value = s.get("shootings_near")
-                title = L.gettext(
-                    "%(year)s: %(n)s victims near the school",
-                    year=s["school_year"],
-                    n=L.num(value),
-                )
+                if district:
+                    title = L.gettext(
+                        "%(year)s: %(n)s victims near any school",
+                        year=s["school_year"],
+                        n=L.num(value),
+                    )
+                else:
+                    title = L.gettext(
+                        "%(year)s: %(n)s victims near the school",
+                        year=s["school_year"],
+                        n=L.num(value),
+                    )
             else:
                 cell = s["values"].get(measure) or {"status": "not reported", "per_100": None}
                 value = cell.get("per_100")
@@ -195,6 +205,9 @@ def outcomes_context(data: Mapping[str, Any], L: Lang) -> dict[str, Any]:
         "outcomes": data,
         "outcome_charts": charts,
         "officer_years": sorted(with_officers),
+        "schools_with_officers": {
+            o["school_year"]: o["schools_with_officers"] for o in data["officers"]
+        },
         "removal_year": removal,
     }
 

@@ -3,34 +3,22 @@ the site navigation: CSRF, who may post, and what the public then sees."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
+from helpers.forms import csrf, sign_in, two_schools_with_editors
 
-from safeschools import service
 from safeschools.api import create_app
-from safeschools.model import School
 from safeschools.settings import Settings
 from safeschools.storage import Store
-from safeschools.testing import load_records
 
 PASSWORD = "correct horse battery"
 
 
 @pytest.fixture
 def app_store(sqlite_only_store: Store, settings: Settings) -> Store:
-    schools = [
-        School("1", "2024-25", "Alpha", lat=41.88, lon=-87.63, governance="district"),
-        School("2", "2024-25", "Bravo", lat=41.89, lon=-87.62, governance="district"),
-    ]
-    load_records(sqlite_only_store, settings, schools=schools)
-    for email, school in (("ed1@x.org", "1"), ("ed2@x.org", "2")):
-        service.create_user(
-            sqlite_only_store, email=email, password=PASSWORD, role="editor",
-            school_ids=[school], settings=settings,
-        )  # fmt: skip
+    two_schools_with_editors(sqlite_only_store, settings, PASSWORD)
     return sqlite_only_store
 
 
@@ -38,19 +26,6 @@ def app_store(sqlite_only_store: Store, settings: Settings) -> Store:
 def http(app_store: Store, settings: Settings) -> Iterator[TestClient]:
     with TestClient(create_app(settings, store=app_store)) as client:
         yield client
-
-
-def _csrf(html: str) -> str:
-    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
-    assert found, html[:500]
-    return found.group(1)
-
-
-def _sign_in(http: TestClient, email: str) -> str:
-    token = _csrf(http.get("/signin").text)
-    data = {"email": email, "password": PASSWORD, "csrf_token": token}
-    assert http.post("/signin", data=data, follow_redirects=False).status_code == 303
-    return _csrf(http.get("/schools/1").text)
 
 
 MEMBERS = [
@@ -76,7 +51,7 @@ def test_nav_links_and_public_cannot_post(http: TestClient) -> None:
     es = http.get("/schools/1?lang=es").text
     assert 'href="/officers"' in es and "Fondos para alternativas" in es
     assert 'id="council-member-form"' not in page.text and 'id="audit"' in page.text
-    token = _csrf(http.get("/signin").text)
+    token = csrf(http.get("/signin").text)
     data = {"name": "X", "role": "parent", "term_start": "2024-07-01", "csrf_token": token}
     refused = http.post("/schools/1/council/members", data=data, follow_redirects=False)
     assert refused.status_code == 303 and refused.headers["location"].startswith("/signin?next=")
@@ -86,7 +61,7 @@ def test_nav_links_and_public_cannot_post(http: TestClient) -> None:
 
 
 def test_editor_adds_members_and_records_votes(app_store: Store, http: TestClient) -> None:
-    token = _sign_in(http, "ed1@x.org")
+    token = sign_in(http, "ed1@x.org", PASSWORD, then="/schools/1")
     page = http.get("/schools/1").text
     assert 'id="council-no-members"' in page and 'id="council-motion-form"' not in page
     # no members yet: one sentence, nothing recorded

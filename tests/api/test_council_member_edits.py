@@ -3,12 +3,12 @@ error shape) and through the school page's forms (CSRF, 303 back, 409 when stale
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from helpers.forms import csrf, sign_in
 
 from safeschools import service
 from safeschools.api import create_app
@@ -176,19 +176,6 @@ def test_api_writes_refuse_without_the_right_token(
 
 
 # ---------------------------------------------------------------------- forms
-def _csrf(html: str) -> str:
-    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
-    assert found, html[:500]
-    return found.group(1)
-
-
-def _sign_in(http: TestClient, email: str) -> str:
-    token = _csrf(http.get("/signin").text)
-    data = {"email": email, "password": PASSWORD, "csrf_token": token}
-    assert http.post("/signin", data=data, follow_redirects=False).status_code == 303
-    return _csrf(http.get("/schools/1").text)
-
-
 def test_forms_edit_and_end_a_term(
     app_store: Store, http: TestClient, tokens: dict[str, str]
 ) -> None:
@@ -203,11 +190,11 @@ def test_forms_edit_and_end_a_term(
     # the public: no forms, and a post goes to the sign-in page
     public = http.get("/schools/1").text
     assert 'id="council-members"' not in public and "council-member-edit-" not in public
-    anon = _csrf(http.get("/signin").text)
+    anon = csrf(http.get("/signin").text)
     for url, data in ((edit_url, edit), (end_url, end)):
         refused = http.post(url, data={**data, "csrf_token": anon}, follow_redirects=False)
         assert refused.status_code == 303 and refused.headers["location"].startswith("/signin?")
-    token = _sign_in(http, "ed1@x.org")
+    token = sign_in(http, "ed1@x.org", PASSWORD, then="/schools/1")
     page = http.get("/schools/1").text
     for mb in (staying, leaving):
         assert f'id="council-member-edit-{mb["id"]}"' in page

@@ -8,33 +8,21 @@ from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
+from helpers.demo_city import DemoCity
 
-from safeschools import service, service_equity
+from safeschools import service_equity
 from safeschools.api import create_app
-from safeschools.settings import Settings
-from safeschools.storage import Store
-from safeschools.testing import sqlite_store
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Store, Settings]]:
-    folder = tmp_path_factory.mktemp("equity-api")
-    settings = Settings(database_url=f"sqlite:///{folder / 'demo.db'}", data_dir=folder / "data")
-    store = sqlite_store(folder / "demo.db")
-    service.load_demo_city(store, settings=settings)
-    yield store, settings
-    store.dispose()
-
-
-@pytest.fixture(scope="module")
-def client(demo: tuple[Store, Settings]) -> Iterator[TestClient]:
-    store, settings = demo
+def client(demo_city: DemoCity) -> Iterator[TestClient]:
+    store, settings = demo_city
     with TestClient(create_app(settings, store=store)) as c:
         yield c
 
 
-def test_school_equity(client: TestClient, demo: tuple[Store, Settings]) -> None:
-    store, settings = demo
+def test_school_equity(client: TestClient, demo_city: DemoCity) -> None:
+    store, settings = demo_city
     body = client.get("/api/schools/900068/equity?measure=students_oss&year=2022-23").json()
     assert body == service_equity.school_equity(
         store, "900068", settings=settings, measure="students_oss", school_year="2022-23"
@@ -78,8 +66,8 @@ def test_outcomes_csv(client: TestClient) -> None:
     assert int(row["count"]) == first["values"][shown]["value"]
 
 
-def test_district_equity_and_csv(client: TestClient, demo: tuple[Store, Settings]) -> None:
-    store, settings = demo
+def test_district_equity_and_csv(client: TestClient, demo_city: DemoCity) -> None:
+    store, settings = demo_city
     body = client.get("/api/equity?dimension=sex").json()
     assert body == service_equity.district_disparity(store, settings=settings, dimension="sex")
     assert body["groups"] == ["female", "male"]
@@ -127,3 +115,29 @@ def test_errors(client: TestClient, url: str, status: int) -> None:
     assert r.status_code == status
     body = r.json()
     assert body["ok"] is False and body["status"] == status and body["error"]
+
+
+def test_district_outcomes(client: TestClient, demo_city: DemoCity) -> None:
+    store, settings = demo_city
+    body = client.get("/api/outcomes").json()
+    assert body["school_id"] is None and body["removal_year"] is None
+    years = [s["school_year"] for s in body["series"]]
+    assert years[0] == "2016-17" and years[-1] == "2023-24"
+    pub = service_equity.publication(store, school_year="2022-23", settings=settings)
+    row = next(s for s in body["series"] if s["school_year"] == "2022-23")
+    # the district's suspensions are the sum of its schools' (none is under 10 here)
+    assert row["values"]["suspensions"] == {
+        "value": pub.value(service_equity.DISTRICT, "suspensions", "all"),
+        "status": "shown",
+        "per_100": row["values"]["suspensions"]["per_100"],
+    }
+    assert row["values"]["suspensions"]["value"] == sum(
+        pub.value(s, "suspensions", "all") or 0 for s in pub.schools
+    )
+    # victims near any school, each counted once, under the outcome preset
+    near = {s["school_year"]: s["shootings_near"] for s in body["series"]}
+    assert near["2022-23"] > 0 and near["2016-17"] is None  # the demo's victims start in 2019
+    assert [o["schools_with_officers"] for o in body["officers"]][:5] == [17, 17, 17, 17, 12]
+    text = client.get("/api/outcomes.csv").text
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert {r["measure"] for r in rows} >= {"suspensions", "police_notifications"}

@@ -9,14 +9,13 @@ from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
+from helpers.forms import csrf, sign_in, two_schools_with_editors
 
 from safeschools import service, service_officers
 from safeschools.api import create_app
 from safeschools.errors import ConflictError, PermissionDeniedError
-from safeschools.model import School
 from safeschools.settings import Settings
 from safeschools.storage import Store
-from safeschools.testing import load_records
 
 PASSWORD = "correct horse battery"
 FIGURE = {
@@ -30,16 +29,7 @@ FIGURE = {
 
 @pytest.fixture
 def app_store(sqlite_only_store: Store, settings: Settings) -> Store:
-    schools = [
-        School("1", "2024-25", "Alpha", lat=41.88, lon=-87.63, governance="district"),
-        School("2", "2024-25", "Bravo", lat=41.89, lon=-87.62, governance="district"),
-    ]
-    load_records(sqlite_only_store, settings, schools=schools)
-    for email, school in (("ed1@x.org", "1"), ("ed2@x.org", "2")):
-        service.create_user(
-            sqlite_only_store, email=email, password=PASSWORD, role="editor",
-            school_ids=[school], settings=settings,
-        )  # fmt: skip
+    two_schools_with_editors(sqlite_only_store, settings, PASSWORD)
     service.create_user(
         sqlite_only_store, email="admin@x.org", password=PASSWORD, role="admin", settings=settings
     )
@@ -52,19 +42,6 @@ def http(app_store: Store, settings: Settings) -> Iterator[TestClient]:
         yield client
 
 
-def _csrf(html: str) -> str:
-    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
-    assert found, html[:500]
-    return found.group(1)
-
-
-def _sign_in(http: TestClient, email: str) -> str:
-    token = _csrf(http.get("/signin").text)
-    data = {"email": email, "password": PASSWORD, "csrf_token": token}
-    assert http.post("/signin", data=data, follow_redirects=False).status_code == 303
-    return _csrf(http.get("/signin").text)
-
-
 def _section(html: str, section_id: str) -> str:
     return html.split(f'id="{section_id}"')[1].split("</section>")[0]
 
@@ -73,7 +50,7 @@ def test_public_cannot_set_officers(http: TestClient, app_store: Store) -> None:
     page = http.get("/schools/1?lang=en").text
     assert 'id="officers-form"' not in page
     assert "Not recorded yet." in _section(page, "officers")
-    token = _csrf(http.get("/signin").text)
+    token = csrf(http.get("/signin").text)
     data = {"school_year": "2024-25", "kind": "sro", "officers": "2", "version": "0"}
     refused = http.post(
         "/schools/1/officers", data={**data, "csrf_token": token}, follow_redirects=False
@@ -84,7 +61,7 @@ def test_public_cannot_set_officers(http: TestClient, app_store: Store) -> None:
 
 
 def test_editor_sets_officers(http: TestClient, app_store: Store) -> None:
-    token = _sign_in(http, "ed1@x.org")
+    token = sign_in(http, "ed1@x.org", PASSWORD, then="/signin")
     page = http.get("/schools/1").text
     # the section and its form show before anything is recorded
     section = _section(page, "officers")
@@ -131,7 +108,7 @@ def test_editor_sets_officers(http: TestClient, app_store: Store) -> None:
 
 
 def test_editor_form_is_in_spanish(http: TestClient) -> None:
-    _sign_in(http, "ed1@x.org")
+    sign_in(http, "ed1@x.org", PASSWORD, then="/signin")
     section = _section(http.get("/schools/1?lang=es").text, "officers")
     assert "Registrar los agentes de un año escolar" in section
     assert "De dónde viene el número" in section
@@ -139,16 +116,16 @@ def test_editor_form_is_in_spanish(http: TestClient) -> None:
 
 def test_admin_adds_published_figure(http: TestClient, app_store: Store) -> None:
     assert 'id="officers-figure-form"' not in http.get("/officers").text
-    token = _csrf(http.get("/signin").text)
+    token = csrf(http.get("/signin").text)
     refused = http.post(
         "/officers/figures", data={**FIGURE, "csrf_token": token}, follow_redirects=False
     )
     assert refused.status_code == 303 and refused.headers["location"] == "/signin?next=/officers"
-    token = _sign_in(http, "ed1@x.org")
+    token = sign_in(http, "ed1@x.org", PASSWORD, then="/signin")
     assert 'id="officers-figure-form"' not in http.get("/officers").text
     editor = http.post("/officers/figures", data={**FIGURE, "csrf_token": token})
     assert editor.status_code == 403 and app_store.sro_aggregates() == []
-    token = _sign_in(http, "admin@x.org")
+    token = sign_in(http, "admin@x.org", PASSWORD, then="/signin")
     assert 'id="officers-figure-form"' in http.get("/officers").text
     assert http.post("/officers/figures", data=FIGURE).status_code == 403
     no_source = http.post("/officers/figures", data={**FIGURE, "sources": "", "csrf_token": token})

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -13,6 +12,7 @@ from datetime import datetime
 import pytest
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
+from helpers.forms import csrf
 
 from safeschools import service, service_plans
 from safeschools.api import create_app
@@ -204,19 +204,13 @@ def test_plan_api(app_store: Store, settings: Settings, http: TestClient) -> Non
     assert "Confianza en las relaciones" in es and "Aprobado" in es
 
 
-def _csrf(html: str) -> str:
-    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
-    assert found, html[:500]
-    return found.group(1)
-
-
 def test_signin_csrf_and_editor_form(
     app_store: Store, settings: Settings, http: TestClient
 ) -> None:
     _users(app_store, settings)
     form = http.get("/signin")
     assert form.status_code == 200
-    token = _csrf(form.text)
+    token = csrf(form.text)
     # wrong password: one sentence, no session
     wrong = http.post(
         "/signin", data={"email": "ed1@x.org", "password": "not the password", "csrf_token": token}
@@ -225,7 +219,7 @@ def test_signin_csrf_and_editor_form(
     assert wrong.text.count('id="signin-error"') == 1 and "Wrong email or password." in wrong.text
     assert http.get("/api/me").status_code == 401
     # no token, a wrong token: refused before the password is even looked at
-    token = _csrf(wrong.text)
+    token = csrf(wrong.text)
     for data in ({}, {"csrf_token": "forged"}):
         refused = http.post("/signin", data={"email": "ed1@x.org", "password": PASSWORD, **data})
         assert refused.status_code == 403
@@ -249,7 +243,7 @@ def test_signin_csrf_and_editor_form(
     page = http.get("/schools/1")
     assert 'id="safety-plan-form"' in page.text
     assert 'id="safety-plan-form"' not in http.get("/schools/2").text  # not their school
-    token = _csrf(page.text)  # a new session: a new token
+    token = csrf(page.text)  # a new session: a new token
     data = {"school_year": "2025-26", "status": "draft", "version": "0"}
     assert http.post("/schools/1/safety-plan", data=data).status_code == 403
     assert http.post("/schools/1/safety-plan", data={**data, "csrf_token": "x"}).status_code == 403

@@ -6,35 +6,22 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
+from helpers.demo_city import DemoCity
 
 from safeschools import service, service_equity, service_evaluation
 from safeschools.cli import cli
-from safeschools.settings import Settings
-from safeschools.storage import Store
-from safeschools.testing import sqlite_store
 
 SCHOOL = "900068"  # removed its officers in 2020-21; some counts are under the cell size
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Store, Settings]]:
-    folder = tmp_path_factory.mktemp("equity-cli")
-    settings = Settings(database_url=f"sqlite:///{folder / 'demo.db'}", data_dir=folder / "data")
-    store = sqlite_store(folder / "demo.db")
-    service.load_demo_city(store, settings=settings)
-    yield store, settings
-    store.dispose()
-
-
-@pytest.fixture(scope="module")
-def run(demo: tuple[Store, Settings]) -> Any:
-    _, settings = demo
+def run(demo_city: DemoCity) -> Any:
+    _, settings = demo_city
     env = {
         "SAFESCHOOLS_DATABASE_URL": settings.database_url,
         "SAFESCHOOLS_DATA_DIR": str(settings.data_dir),
@@ -55,8 +42,8 @@ def _hidden_groups(table: dict[str, Any]) -> list[dict[str, Any]]:
     return [r for r in table["rows"] if r["count"]["status"] == "suppressed"]
 
 
-def test_district_table_prints_suppressed_in_full(run: Any, demo: tuple[Store, Settings]) -> None:
-    store, settings = demo
+def test_district_table_prints_suppressed_in_full(run: Any, demo_city: DemoCity) -> None:
+    store, settings = demo_city
     table = service_equity.district_disparity(store, settings=settings)
     result = run("disparity")
     assert result.exit_code == 0, result.output
@@ -70,8 +57,8 @@ def test_district_table_prints_suppressed_in_full(run: Any, demo: tuple[Store, S
     assert "suppres…" not in result.output
 
 
-def test_school_table_hides_small_counts(run: Any, demo: tuple[Store, Settings]) -> None:
-    store, settings = demo
+def test_school_table_hides_small_counts(run: Any, demo_city: DemoCity) -> None:
+    store, settings = demo_city
     table = service_equity.school_equity(store, SCHOOL, settings=settings)
     hidden = _hidden_groups(table)
     assert hidden
@@ -95,8 +82,8 @@ def test_school_table_hides_small_counts(run: Any, demo: tuple[Store, Settings])
     )
 
 
-def test_disparity_json_and_csv_are_the_service(run: Any, demo: tuple[Store, Settings]) -> None:
-    store, settings = demo
+def test_disparity_json_and_csv_are_the_service(run: Any, demo_city: DemoCity) -> None:
+    store, settings = demo_city
     district = run("disparity", "--dimension", "sex", "--reference", "female", "--format", "json")
     assert district.exit_code == 0, district.output
     expected = service_equity.district_disparity(
@@ -141,8 +128,8 @@ def test_bad_options_exit_2_with_one_sentence(run: Any, args: list[str], says: s
     assert len(result.output.strip().splitlines()) == 1
 
 
-def test_outcomes_of_a_school(run: Any, demo: tuple[Store, Settings]) -> None:
-    store, settings = demo
+def test_outcomes_of_a_school(run: Any, demo_city: DemoCity) -> None:
+    store, settings = demo_city
     index = service.exposure_index(store, settings=settings)
     data = service_evaluation.school_outcomes(store, SCHOOL, settings=settings, index=index)
     table = run("outcomes", "--school", SCHOOL)
@@ -163,8 +150,8 @@ def test_outcomes_of_a_school(run: Any, demo: tuple[Store, Settings]) -> None:
     assert as_json == _roundtrip(data)
 
 
-def test_outcomes_of_the_district(run: Any, demo: tuple[Store, Settings]) -> None:
-    store, settings = demo
+def test_outcomes_of_the_district(run: Any, demo_city: DemoCity) -> None:
+    store, settings = demo_city
     data = service_equity.outcomes(store, settings=settings)
     as_json = json.loads(run("outcomes", "--format", "json").output)
     assert as_json == _roundtrip(data) and as_json["school_id"] is None
@@ -174,8 +161,8 @@ def test_outcomes_of_the_district(run: Any, demo: tuple[Store, Settings]) -> Non
     assert str(first["values"]["police_notifications"]["value"]) in table.output
 
 
-def test_evaluate(run: Any, demo: tuple[Store, Settings]) -> None:
-    store, settings = demo
+def test_evaluate(run: Any, demo_city: DemoCity) -> None:
+    store, settings = demo_city
     data = service_evaluation.evaluation(store, settings=settings)
     result = run("evaluate")
     assert result.exit_code == 0, result.output

@@ -5,10 +5,10 @@ difference-in-differences recovering the demo's effect and finding none where th
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from helpers.demo_city import DemoCity
 
 from safeschools import service, service_equity, service_evaluation
 from safeschools.errors import DataValidationError, NotFoundError
@@ -30,11 +30,8 @@ def settings() -> Settings:
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory, settings: Settings) -> Iterator[Store]:
-    store = sqlite_store(tmp_path_factory.mktemp("demo") / "demo.db")
-    service.load_demo_city(store, settings=settings)
-    yield store
-    store.dispose()
+def demo(demo_city: DemoCity) -> Store:
+    return demo_city.store
 
 
 def _published(

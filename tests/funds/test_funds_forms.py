@@ -10,6 +10,7 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 from funds_city import PASSWORD, YEAR, accounts, load_funds_city
+from helpers.forms import csrf, sign_in
 
 from safeschools import service_funds
 from safeschools.api import create_app
@@ -40,19 +41,6 @@ def http(store: Store, settings: Settings) -> Iterator[TestClient]:
         yield client
 
 
-def _csrf(html: str) -> str:
-    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
-    assert found, html[:500]
-    return found.group(1)
-
-
-def _sign_in(http: TestClient, email: str, then: str) -> str:
-    token = _csrf(http.get("/signin").text)
-    data = {"email": email, "password": PASSWORD, "csrf_token": token}
-    assert http.post("/signin", data=data, follow_redirects=False).status_code == 303
-    return _csrf(http.get(then).text)
-
-
 def _user(store: Store, email: str) -> User:
     found = store.user_by_email(email)
     assert found is not None
@@ -67,7 +55,7 @@ def test_admin_compares_and_adopts(http: TestClient, store: Store) -> None:
     public = http.get("/funds?lang=en").text
     assert 'id="funds-whatif"' in public and 'id="funds-adopt-form"' not in public
     assert "not adopted yet" in public
-    token = _csrf(http.get("/signin").text)
+    token = csrf(http.get("/signin").text)
     refused = http.post(
         "/funds/pools/1/adopt", data={"formula": "equal", "csrf_token": token},
         follow_redirects=False,
@@ -76,12 +64,12 @@ def test_admin_compares_and_adopts(http: TestClient, store: Store) -> None:
         refused.status_code == 303 and refused.headers["location"] == "/signin?next=/funds?pool=1"
     )
     # an editor is signed in but may not adopt for the district
-    token = _sign_in(http, "one@x.org", "/signin")
+    token = sign_in(http, "one@x.org", PASSWORD, then="/signin")
     assert 'id="funds-adopt-form"' not in http.get("/funds").text
     editor = http.post("/funds/pools/1/adopt", data={"formula": "equal", "csrf_token": token})
     assert editor.status_code == 403 and "may not change" in editor.text
     assert store.allocations(1) == []
-    token = _sign_in(http, "admin@x.org", "/funds")
+    token = sign_in(http, "admin@x.org", PASSWORD, then="/funds")
     page = http.get("/funds", params={"pool": 1, "formula": ["equal", "enrollment"]}).text
     assert 'id="funds-whatif-form"' in page and 'id="funds-adopt-form"' in page
     table = page.split('id="funds-whatif"')[1].split("</table>")[0]
@@ -113,11 +101,11 @@ def test_admin_compares_and_adopts(http: TestClient, store: Store) -> None:
 def test_editor_plans_spending(http: TestClient, store: Store, settings: Settings) -> None:
     _adopt_equal(store, settings)
     assert 'id="spending-add-1"' not in http.get("/schools/1").text
-    token = _csrf(http.get("/signin").text)
+    token = csrf(http.get("/signin").text)
     line = {"pool_id": "1", "item": "social_worker", "quantity": "1", "csrf_token": token}
     public = http.post("/schools/1/spending", data=line, follow_redirects=False)
     assert public.status_code == 303 and public.headers["location"] == "/signin?next=/schools/1"
-    token = _sign_in(http, "one@x.org", "/schools/1")
+    token = sign_in(http, "one@x.org", PASSWORD, then="/schools/1")
     line["csrf_token"] = token
     page = http.get("/schools/1").text
     assert 'id="spending-add-1"' in page and 'value="social_worker"' in page
@@ -179,7 +167,7 @@ def test_editor_of_another_school_sees_no_spending_form(
     http: TestClient, store: Store, settings: Settings
 ) -> None:
     _adopt_equal(store, settings)
-    _sign_in(http, "two@x.org", "/schools/2")
+    sign_in(http, "two@x.org", PASSWORD, then="/schools/2")
     assert 'id="spending-add-1"' in http.get("/schools/2").text
     assert 'id="spending-add-1"' not in http.get("/schools/1").text
     es = http.get("/schools/2?lang=es").text

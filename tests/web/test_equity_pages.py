@@ -8,32 +8,22 @@ from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
+from helpers.demo_city import DemoCity
 
-from safeschools import service, service_equity
+from safeschools import service_equity
 from safeschools.api import create_app
 from safeschools.metrics.did import ASSUMPTIONS
 from safeschools.service_evaluation import LIMITS
 from safeschools.settings import Settings
 from safeschools.storage import Store
-from safeschools.testing import sqlite_store
 from safeschools.web.i18n import language
 
 CELL = re.compile(r'<td[^>]*data-cell="([^"]+)" data-status="([^"]+)"[^>]*>(.*?)</td>', re.S)
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Store, Settings]]:
-    folder = tmp_path_factory.mktemp("equity-demo")
-    settings = Settings(database_url=f"sqlite:///{folder / 'demo.db'}", data_dir=folder / "data")
-    store = sqlite_store(folder / "demo.db")
-    service.load_demo_city(store, settings=settings)
-    yield store, settings
-    store.dispose()
-
-
-@pytest.fixture(scope="module")
-def client(demo: tuple[Store, Settings]) -> Iterator[TestClient]:
-    store, settings = demo
+def client(demo_city: DemoCity) -> Iterator[TestClient]:
+    store, settings = demo_city
     with TestClient(create_app(settings, store=store)) as c:
         yield c
 
@@ -60,9 +50,9 @@ def _text(html: str) -> str:
 
 @pytest.mark.parametrize("lang", ["en", "es"])
 def test_school_equity_page_matches_the_service(
-    client: TestClient, demo: tuple[Store, Settings], lang: str
+    client: TestClient, demo_city: DemoCity, lang: str
 ) -> None:
-    store, settings = demo
+    store, settings = demo_city
     school = _school_with_hidden_cell(store, settings)
     data = service_equity.school_equity(store, school, settings=settings)
     r = client.get(f"/schools/{school}/equity?lang={lang}")
@@ -105,8 +95,8 @@ def test_hidden_cells_never_show_a_number(client: TestClient) -> None:
                 assert not re.search(r"\d", _text(body)), (url, _key, body)
 
 
-def test_outcomes_mark_the_removal_year(client: TestClient, demo: tuple[Store, Settings]) -> None:
-    store, _settings = demo
+def test_outcomes_mark_the_removal_year(client: TestClient, demo_city: DemoCity) -> None:
+    store, _settings = demo_city
     removal = service_equity.removal_years(store)
     school = next(s for s, y in sorted(removal.items()) if y == "2021-22")
     html = client.get(f"/schools/{school}/equity?lang=en").text
@@ -116,8 +106,8 @@ def test_outcomes_mark_the_removal_year(client: TestClient, demo: tuple[Store, S
 
 
 @pytest.mark.parametrize("lang", ["en", "es"])
-def test_district_table(client: TestClient, demo: tuple[Store, Settings], lang: str) -> None:
-    store, settings = demo
+def test_district_table(client: TestClient, demo_city: DemoCity, lang: str) -> None:
+    store, settings = demo_city
     table = service_equity.district_disparity(store, settings=settings)
     r = client.get(f"/equity?lang={lang}")
     assert r.status_code == 200
@@ -134,6 +124,14 @@ def test_district_table(client: TestClient, demo: tuple[Store, Settings], lang: 
     cells = _count_cells(html)
     status, body = cells[f"district|{table['school_year']}|students_oss|black"]
     assert status == "shown" and L.num(black["count"]["value"]) in body
+    # the district over time: sums of the schools, one chart per outcome
+    assert 'id="district-outcomes-table"' in html and 'id="district-outcomes-csv"' in html
+    title = "The district over time" if lang == "en" else "El distrito a lo largo del tiempo"
+    assert title in html
+    pub = service_equity.publication(store, school_year="2021-22", settings=settings)
+    police = pub.value(service_equity.DISTRICT, "police_notifications", "all")
+    status, body = cells["district|2021-22|police_notifications|all"]
+    assert police is not None and status == "shown" and L.num(police) in body
 
 
 def test_evaluation_shows_the_known_effect(client: TestClient) -> None:
