@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from safeschools.errors import DataValidationError, NotFoundError
-from safeschools.metrics.disparity import Ratio, risk_ratio
+from safeschools.metrics.disparity import composition_index, risk_difference, risk_ratio
 from safeschools.metrics.identification import identify
 from safeschools.metrics.suppression import Reason
 from safeschools.metrics.suppression_tables import (
@@ -274,48 +274,34 @@ def _ratio_row(
             else "Not calculated: the count or the enrollment is not reported."
         )
         row.update(risk=None, ratio=None, ci_low=None, ci_high=None, reason=why, flagged=False)
+        row.update(composition=None, risk_difference=None)
         return row
     comparison = "all" if reference == "others" else reference
     if group != "all" and pub.is_hidden(school_id, measure, comparison):
         row.update(risk=a / n if n else None, ratio=None, ci_low=None, ci_high=None)
         row.update(flagged=False, reason="Hidden: the comparison group's count is suppressed.")
+        row.update(composition=None, risk_difference=None)
         return row
+    comparison_counts: tuple[int, int] | None = None
     if reference == "others":
         a_all = pub.value(school_id, measure, "all")
         n_all = enrolled.get("all")
         kind = GROUP_KINDS.get(group)
-        if a_all is None or n_all is None or kind not in ("race", "sex", "program", "grade"):
-            ratio: Ratio | None = None
-        else:
-            ratio = risk_ratio(
-                a,
-                n,
-                max(0, a_all - a),
-                max(0, n_all - n),
-                min_cell=settings.min_cell_size,
-                min_n=settings.min_n_size,
-            )
+        if a_all is not None and n_all is not None and kind in ("race", "sex", "program", "grade"):
+            comparison_counts = (max(0, a_all - a), max(0, n_all - n))
     else:
         a_ref = pub.value(school_id, measure, reference)
         n_ref = enrolled.get(reference)
-        if group == reference or a_ref is None or n_ref is None:
-            ratio = None
-        else:
-            ratio = risk_ratio(
-                a,
-                n,
-                a_ref,
-                n_ref,
-                min_cell=settings.min_cell_size,
-                min_n=settings.min_n_size,
-                reference=f"{reference} students",
-            )
+        if group != reference and a_ref is not None and n_ref is not None:
+            comparison_counts = (a_ref, n_ref)
     row["risk"] = a / n if n else None
+    row["composition"] = _composition(pub, enrolled, school_id, measure, a, n)
+    row["risk_difference"] = None
     if group == "all":
-        row.update(ratio=None, ci_low=None, ci_high=None, flagged=False)
+        row.update(ratio=None, ci_low=None, ci_high=None, flagged=False, composition=None)
         row["reason"] = "All students of the school: the comparison for the groups above."
         return row
-    if ratio is None:
+    if comparison_counts is None:
         row.update(ratio=None, ci_low=None, ci_high=None, flagged=False)
         row["reason"] = (
             "Not calculated: this is the reference group."
@@ -323,6 +309,19 @@ def _ratio_row(
             else "Not calculated: the comparison group is not reported."
         )
         return row
+    label = "all other students" if reference == "others" else f"{reference} students"
+    a_other, n_other = comparison_counts
+    sizes = settings.min_cell_size, settings.min_n_size
+    ratio = risk_ratio(a, n, a_other, n_other, min_cell=sizes[0], min_n=sizes[1], reference=label)
+    difference = risk_difference(
+        a, n, a_other, n_other, min_cell=sizes[0], min_n=sizes[1], reference=label
+    )
+    if difference.value is not None:
+        row["risk_difference"] = {
+            "value": difference.value,
+            "ci_low": difference.ci_low,
+            "ci_high": difference.ci_high,
+        }
     row.update(
         ratio=ratio.value,
         ci_low=ratio.ci_low,
@@ -331,6 +330,26 @@ def _ratio_row(
         flagged=ratio.value is not None and ratio.value > settings.disparity_threshold,
     )
     return row
+
+
+def _composition(
+    pub: Publication,
+    enrolled: Mapping[str, int],
+    school_id: str,
+    measure: str,
+    a: int,
+    n: int,
+) -> dict[str, float] | None:
+    """The group's share of the students with the outcome against its share of enrollment
+    (None when the school's total is hidden or zero: the share would give it away)."""
+    a_all = pub.shown(school_id, measure, "all")
+    n_all = enrolled.get("all")
+    if not a_all or not n_all:
+        return None
+    c = composition_index(a, a_all, n, n_all)
+    if c.share_of_outcome is None or c.share_of_enrollment is None:
+        return None
+    return {"share_of_outcome": c.share_of_outcome, "share_of_enrollment": c.share_of_enrollment}
 
 
 def _reference_label(reference: str) -> str:
@@ -556,6 +575,9 @@ def disparity_csv(table: Mapping[str, Any]) -> str:
             "risk_ratio",
             "ci_low",
             "ci_high",
+            "risk_difference",
+            "share_of_outcome",
+            "share_of_enrollment",
             "reference",
             "flagged",
             "identified",
@@ -566,6 +588,7 @@ def disparity_csv(table: Mapping[str, Any]) -> str:
         for cell in row["cells"]:
             hidden = cell["count"]["status"] == SUPPRESSED
             count = SUPPRESSED if hidden else _blank(cell["count"]["value"])
+            difference, shares = cell.get("risk_difference"), cell.get("composition")
             writer.writerow(
                 [
                     row["school_id"] or "district",
@@ -579,6 +602,11 @@ def disparity_csv(table: Mapping[str, Any]) -> str:
                     SUPPRESSED if hidden else _num(cell["ratio"]),
                     SUPPRESSED if hidden else _num(cell["ci_low"]),
                     SUPPRESSED if hidden else _num(cell["ci_high"]),
+                    SUPPRESSED if hidden else _num(difference["value"] if difference else None),
+                    SUPPRESSED if hidden else _num(shares["share_of_outcome"] if shares else None),
+                    SUPPRESSED
+                    if hidden
+                    else _num(shares["share_of_enrollment"] if shares else None),
                     table["reference"],
                     cell["flagged"],
                     cell["identified"],

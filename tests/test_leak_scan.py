@@ -116,7 +116,7 @@ class Scan:
                 context[name] = data[name]
         count = data.get("count")
         if isinstance(count, dict) and count.get("status") == "suppressed":
-            for name in ("risk", "ratio", "ci_low", "ci_high"):
+            for name in ("risk", "ratio", "ci_low", "ci_high", "composition", "risk_difference"):
                 assert data.get(name) is None, (url, name, data)
         for name, value in data.items():
             if name == "values" and isinstance(value, dict):
@@ -146,7 +146,16 @@ class Scan:
             group = row.get("group") or "all"
             if self.hidden(school, row["school_year"], row["measure"], group):
                 self.checked["hidden"] += 1
-                for name in ("count", "per_100", "risk", "risk_ratio", "ci_low", "ci_high"):
+                for name in (
+                    "count",
+                    "per_100",
+                    "risk",
+                    "risk_ratio",
+                    "ci_low",
+                    "ci_high",
+                    "risk_difference",
+                    "share_of_outcome",
+                ):
                     if name in row:
                         assert row[name] == "suppressed", (url, name, row)
 

@@ -12,7 +12,7 @@ from helpers.demo_city import DemoCity
 
 from safeschools import service, service_equity, service_evaluation
 from safeschools.errors import DataValidationError, NotFoundError
-from safeschools.metrics.disparity import risk_ratio
+from safeschools.metrics.disparity import risk_difference, risk_ratio
 from safeschools.metrics.suppression_tables import (
     DISTRICT,
     derivable_in_publication,
@@ -97,8 +97,16 @@ def test_school_equity_computes_the_federal_ratio_and_hides_what_is_hidden(
         assert rows[g]["ratio"] == expected.value
         assert rows[g]["ci_low"] == expected.ci_low
         assert rows[g]["flagged"] == (expected.value is not None and expected.value > 3.0)
+        assert rows[g]["composition"] == {
+            "share_of_outcome": a / a_all,
+            "share_of_enrollment": n / n_all,
+        }
+        difference = risk_difference(a, n, a_all - a, n_all - n)
+        if difference.value is not None:
+            assert rows[g]["risk_difference"]["value"] == difference.value
     for g in hidden:
         assert rows[g]["risk"] is rows[g]["ratio"] is rows[g]["ci_low"] is None
+        assert rows[g]["composition"] is rows[g]["risk_difference"] is None
         assert rows[g]["reason"] == "Hidden: computed from a suppressed count."
     white = service_equity.school_equity(demo, "900001", settings=settings, reference="white")
     assert white["reference"] == "white students"
