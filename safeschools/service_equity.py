@@ -174,13 +174,11 @@ def publication_equations(pub: Publication) -> list[Equation]:
 
 def publication(store: Store, *, school_year: str, settings: Settings) -> Publication:
     """Every school's published counts in ``school_year`` and what must be hidden. Kept per
-    store and data version (an import or a recorded write makes a new one)."""
-    with store.engine.connect() as conn:
-        version = store.max_import_id(conn)
-    key = (id(store), version, school_year, settings.min_cell_size)
+    store and data version (a new import makes a new one)."""
+    key = (id(store), _data_version(store), school_year, settings.min_cell_size)
     with _LOCK:
         hit = _CACHE.get(key)
-    if hit is not None:
+    if isinstance(hit, Publication):
         return hit
     figures = store.discipline_figures(school_year=school_year, period="EOY")
     rank = {s: i for i, s in enumerate(SOURCE_ORDER)}
@@ -214,13 +212,31 @@ def publication(store: Store, *, school_year: str, settings: Settings) -> Public
 
 
 _LOCK = threading.Lock()
-_CACHE: dict[tuple[Any, ...], Publication] = {}
+_CACHE: dict[tuple[Any, ...], Any] = {}
+
+
+def _data_version(store: Store) -> int | None:
+    """What changes when the discipline or school data change: the newest import."""
+    with store.engine.connect() as conn:
+        return store.max_import_id(conn)
 
 
 def _enrollment(store: Store, school_year: str) -> dict[str, dict[str, int]]:
     """Students by school and group in ``school_year`` (the first source of a cell in the order
     CRDC, CPS 20th day, demo), with the school profiles' enrollment as the total of a school
     no enrollment file covers, and the district's sums as row ``DISTRICT``."""
+    key = ("enrollment", id(store), _data_version(store), school_year)
+    with _LOCK:
+        hit = _CACHE.get(key)
+    if isinstance(hit, dict):
+        return hit
+    result = _read_enrollment(store, school_year)
+    with _LOCK:
+        _CACHE[key] = result
+    return result
+
+
+def _read_enrollment(store: Store, school_year: str) -> dict[str, dict[str, int]]:
     rank = {s: i for i, s in enumerate(("crdc", "cps-demographics", "demo-synthetic"))}
     best: dict[tuple[str, str], tuple[int, int]] = {}
     for e in store.enrollments(school_year=school_year):
@@ -246,7 +262,7 @@ def _enrollment(store: Store, school_year: str) -> dict[str, dict[str, int]]:
 
 
 def _years(store: Store, measure: str) -> list[str]:
-    return sorted({f.school_year for f in store.discipline_figures(measures=[measure])})
+    return store.discipline_years(measures=[measure])
 
 
 def _ratio_row(
@@ -473,8 +489,12 @@ def school_equity_section(
     store: Store, school_id: str, *, settings: Settings
 ) -> dict[str, Any] | None:
     """The school page's equity section (the default measure), or None without figures."""
+    stored = {
+        f.measure
+        for f in store.discipline_figures(school_id=school_id, measures=DISPARITY_MEASURES)
+    }
     for measure in DISPARITY_MEASURES:
-        if store.discipline_figures(school_id=school_id, measures=[measure]):
+        if measure in stored:
             return school_equity(store, school_id, settings=settings, measure=measure)
     return None
 

@@ -120,6 +120,15 @@ class DisciplineStore:
             rows = conn.execute(query).all()
         return [DisciplineFigure(*r) for r in rows]
 
+    def discipline_years(self, *, measures: Sequence[str] | None = None) -> list[str]:
+        """The school years that have figures (of any of ``measures``), oldest first."""
+        c = d.discipline_figures.c
+        query = select(c.school_year).distinct().order_by(c.school_year)
+        if measures is not None:
+            query = query.where(c.measure.in_(list(measures)))
+        with self.engine.connect() as conn:
+            return [r[0] for r in conn.execute(query)]
+
     def upsert_enrollments(
         self, conn: Connection, enrollments: Iterable[Enrollment], import_id: int | None
     ) -> tuple[int, int, int]:
