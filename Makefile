@@ -23,12 +23,14 @@ $(NODE_STAMP): $(wildcard package.json package-lock.json)
 
 install: $(STAMP) $(NODE_STAMP)
 
-## Build the synthetic demo city in $(DEMO_DB) (SQLite, offline), run the main job on it, then
+## Build the synthetic demo city in $(DEMO_DB) (SQLite, offline), run the main jobs on it (violence
+## near schools, and the evaluation of officer removal), then
 ## serve the dashboard on http://127.0.0.1:$(PORT)/.
 demo: $(STAMP)
 	$(BIN)/safeschools --database-url sqlite:///$(DEMO_DB) demo
 	$(BIN)/safeschools --database-url sqlite:///$(DEMO_DB) compare-definitions
 	$(BIN)/safeschools --database-url sqlite:///$(DEMO_DB) exposure --preset abc7-2024 --top 10
+	$(BIN)/safeschools --database-url sqlite:///$(DEMO_DB) evaluate --outcome police_notifications
 	@echo "Serving the synthetic demo city: open http://127.0.0.1:$(PORT)/ (Ctrl-C to stop)"
 	$(BIN)/safeschools --database-url sqlite:///$(DEMO_DB) serve --port $(PORT)
 
