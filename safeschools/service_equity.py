@@ -46,6 +46,7 @@ __all__ = [
     "check_measure",
     "disparity_csv",
     "district_disparity",
+    "enrollment_of",
     "outcomes",
     "outcomes_csv",
     "publication",
@@ -53,6 +54,7 @@ __all__ = [
     "school_equity",
     "school_equity_section",
     "school_name",
+    "warm_publications",
 ]
 
 #: Sources in the order a cell is taken from (the first that gives it).
@@ -167,6 +169,16 @@ def _equations(columns: set[str]) -> list[Equation]:
     return out
 
 
+def warm_publications(store: Store, *, settings: Settings) -> int:
+    """Compute (and keep) every school year's publication, so the first visitor after an
+    import does not wait for the suppression check; returns how many years there are."""
+    years = store.discipline_years()
+    for year in years:
+        publication(store, school_year=year, settings=settings)
+        enrollment_of(store, year)
+    return len(years)
+
+
 def publication_equations(pub: Publication) -> list[Equation]:
     """The equations an outsider can use on a publication (for checks)."""
     return _equations({c for row in pub.counts.values() for c in row})
@@ -175,7 +187,7 @@ def publication_equations(pub: Publication) -> list[Equation]:
 def publication(store: Store, *, school_year: str, settings: Settings) -> Publication:
     """Every school's published counts in ``school_year`` and what must be hidden. Kept per
     store and data version (a new import makes a new one)."""
-    key = (id(store), _data_version(store), school_year, settings.min_cell_size)
+    key = (_store_key(store), _data_version(store), school_year, settings.min_cell_size)
     with _LOCK:
         hit = _CACHE.get(key)
     if isinstance(hit, Publication):
@@ -206,7 +218,7 @@ def publication(store: Store, *, school_year: str, settings: Settings) -> Public
     result = Publication(school_year, full, sources, hidden, settings.min_cell_size)
     with _LOCK:
         _CACHE[key] = result
-        while len(_CACHE) > 64:
+        while len(_CACHE) > 256:
             _CACHE.pop(next(iter(_CACHE)))
     return result
 
@@ -215,17 +227,27 @@ _LOCK = threading.Lock()
 _CACHE: dict[tuple[Any, ...], Any] = {}
 
 
+def _store_key(store: Store) -> object:
+    """Which database a store is: its URL (so every command and worker opening the same file
+    shares the work), or the object itself for an in-memory database."""
+    url = store.engine.url
+    if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
+        return id(store)
+    return url.render_as_string(hide_password=True)
+
+
 def _data_version(store: Store) -> int | None:
     """What changes when the discipline or school data change: the newest import."""
     with store.engine.connect() as conn:
         return store.max_import_id(conn)
 
 
-def _enrollment(store: Store, school_year: str) -> dict[str, dict[str, int]]:
-    """Students by school and group in ``school_year`` (the first source of a cell in the order
-    CRDC, CPS 20th day, demo), with the school profiles' enrollment as the total of a school
-    no enrollment file covers, and the district's sums as row ``DISTRICT``."""
-    key = ("enrollment", id(store), _data_version(store), school_year)
+def enrollment_of(store: Store, school_year: str) -> dict[str, dict[str, int]]:
+    """Students by school and group in ``school_year``. Each school's groups come from one
+    source (the first that gives its total, in the order CRDC, CPS 20th day, demo), so a
+    group and its comparison are counted the same way; a school no enrollment file covers
+    gets its total from the school profiles. Kept per import."""
+    key = ("enrollment", _store_key(store), _data_version(store), school_year)
     with _LOCK:
         hit = _CACHE.get(key)
     if isinstance(hit, dict):
@@ -238,27 +260,36 @@ def _enrollment(store: Store, school_year: str) -> dict[str, dict[str, int]]:
 
 def _read_enrollment(store: Store, school_year: str) -> dict[str, dict[str, int]]:
     rank = {s: i for i, s in enumerate(("crdc", "cps-demographics", "demo-synthetic"))}
-    best: dict[tuple[str, str], tuple[int, int]] = {}
+    by_source: dict[str, dict[str, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
     for e in store.enrollments(school_year=school_year):
-        if e.students is None:
-            continue
-        order = rank.get(e.source, len(rank))
-        key = (e.school_id, e.group)
-        if key not in best or order < best[key][0]:
-            best[key] = (order, e.students)
+        if e.students is not None:
+            by_source[e.school_id][e.source][e.group] = e.students
+    out: dict[str, dict[str, int]] = {}
+    for school_id, sources in by_source.items():
+        with_total = [s for s in sources if "all" in sources[s]] or list(sources)
+        best = min(with_total, key=lambda s: (rank.get(s, len(rank)), s))
+        out[school_id] = dict(sources[best])
     for school in store.schools(school_year=school_year):
-        key = (school.school_id, "all")
-        if key not in best and school.enrollment:
-            best[key] = (len(rank) + 1, school.enrollment)
-    out: dict[str, dict[str, int]] = defaultdict(dict)
-    for (school_id, group), (_, n) in best.items():
-        out[school_id][group] = n
-    totals: dict[str, int] = defaultdict(int)
-    for row in out.values():
-        for group, n in row.items():
-            totals[group] += n
-    out[DISTRICT] = dict(totals)
-    return dict(out)
+        row = out.setdefault(school.school_id, {})
+        if "all" not in row and school.enrollment:
+            row["all"] = school.enrollment
+    return out
+
+
+def _enrolled_for(
+    pub: Publication, enrollment: Mapping[str, Mapping[str, int]], school_id: str, measure: str
+) -> dict[str, int]:
+    """The enrollment to divide a row's counts by: the school's own, or for the district's
+    row, per group the sum over the schools that reported a count of ``measure`` for it."""
+    if school_id != DISTRICT:
+        return dict(enrollment.get(school_id, {}))
+    totals: dict[str, int] = {}
+    for school in pub.schools:
+        row = enrollment.get(school, {})
+        for group in pub.groups(school, measure):
+            if pub.value(school, measure, group) is not None and group in row:
+                totals[group] = totals.get(group, 0) + row[group]
+    return totals
 
 
 def _years(store: Store, measure: str) -> list[str]:
@@ -443,16 +474,16 @@ def school_equity(
     school_name(store, school_id)
     years, year = _stored_years(store, measure, school_year)
     by_year: dict[str, list[dict[str, Any]]] = {}
-    for y in years:
+    window = [y for y in years if y <= year][-settings.disparity_years :]
+    for y in window:
         pub = publication(store, school_year=y, settings=settings)
-        enrolled = _enrollment(store, y).get(school_id, {})
+        enrolled = _enrolled_for(pub, enrollment_of(store, y), school_id, measure)
         groups = [g for g in pub.groups(school_id, measure) if g != "all"] + ["all"]
         by_year[y] = [
             _ratio_row(pub, enrolled, school_id, measure, g, reference=reference, settings=settings)
             for g in groups
         ]
     rows = by_year[year]
-    window = [y for y in years if y <= year][-settings.disparity_years :]
     for row in rows:
         history: dict[object, float | None] = {
             y: next((r["ratio"] for r in by_year[y] if r["group"] == row["group"]), None)
@@ -519,7 +550,7 @@ def district_disparity(
     years, year = _stored_years(store, measure, school_year)
     window = [y for y in years if y <= year][-settings.disparity_years :]
     pubs = {y: publication(store, school_year=y, settings=settings) for y in window}
-    enrolled = {y: _enrollment(store, y) for y in window}
+    enrolled = {y: enrollment_of(store, y) for y in window}
     groups = [
         g
         for g, k in GROUP_KINDS.items()
@@ -533,7 +564,7 @@ def district_disparity(
             per_year = {
                 y: _ratio_row(
                     pubs[y],
-                    enrolled[y].get(school, {}),
+                    _enrolled_for(pubs[y], enrolled[y], school, measure),
                     school,
                     measure,
                     g,
@@ -669,17 +700,23 @@ def outcomes(
     )
     series: list[dict[str, Any]] = []
     for year in years:
-        enrolled = _enrollment(store, year).get(row_key, {}).get("all")
-        values: dict[str, Any] = {}
+        enrollment = enrollment_of(store, year)
         pub = publication(store, school_year=year, settings=settings)
+        if school_id is None:  # the district: students of the schools that reported anything
+            reported = [
+                s for s in pub.schools if any(pub.has(s, m, "all") for m in OUTCOME_MEASURES)
+            ]
+            enrolled = sum(enrollment.get(s, {}).get("all", 0) for s in reported) or None
+        else:
+            enrolled = enrollment.get(school_id, {}).get("all")
+        values: dict[str, Any] = {}
         for measure in OUTCOME_MEASURES:
             if not pub.has(row_key, measure, "all"):
                 continue
             cell = pub.cell(row_key, measure, "all")
+            base = _enrolled_for(pub, enrollment, row_key, measure).get("all")
             count = cell["value"]
-            cell["per_100"] = (
-                round(100 * count / enrolled, 2) if count is not None and enrolled else None
-            )
+            cell["per_100"] = round(100 * count / base, 2) if count is not None and base else None
             values[measure] = cell
         series.append(
             {

@@ -9,8 +9,8 @@ comparison is with schools that had not removed theirs *yet*. The estimate is
 :func:`safeschools.metrics.did.staggered_did` (Callaway and Sant'Anna, not-yet-treated
 controls, multiplier bootstrap with a fixed seed).
 
-The panel uses the true counts: what is published is an average effect over many schools with
-its interval, never a school's count.
+The panel uses only the published counts: a hidden count is missing from it, so nothing the
+evaluation shows can be solved back for a hidden count.
 """
 
 from __future__ import annotations
@@ -24,12 +24,16 @@ from typing import Any
 import pandas as pd
 
 from safeschools.errors import DataValidationError, NotFoundError
-from safeschools.metrics.did import staggered_did
+from safeschools.metrics.did import ASSUMPTIONS, staggered_did
+from safeschools.model.discipline import DisciplineFigure
 from safeschools.proximity import ExposureIndex
 from safeschools.proximity.presets import load_presets, preset
 from safeschools.service_equity import (
     OUTCOME_MEASURES,
+    SOURCE_ORDER,
+    enrollment_of,
     outcomes,
+    publication,
     removal_years,
     school_equity_section,
     school_name,
@@ -52,7 +56,7 @@ EVALUATION_OUTCOMES = (
     "police_notifications",
     "suspensions",
     "oss",
-    "expulsions",
+    "students_expelled",
     "misconducts",
     "students_police_notification",
     "students_oss",
@@ -117,42 +121,77 @@ def district_shootings_by_school_year(
 
 def _panel(
     store: Store,
+    settings: Settings,
     outcome: str,
     removal: Mapping[str, str | None],
     shootings: Mapping[str, Mapping[str, int]] | None,
-) -> pd.DataFrame:
-    rows: list[tuple[str, int, float, int]] = []
+) -> tuple[pd.DataFrame, str | None, int]:
+    """The panel (unit, period, outcome, first_treated), the source it comes from, and how
+    many counts of its schools and school years are hidden (suppressed).
+
+    Only what is published goes in: a count hidden under the minimum cell size (or to protect
+    one) is left out, so that no estimate, group-time cell or interval can be solved back for
+    it; a school year most schools do not publish is left out for every school. One source per
+    outcome (the first of :data:`SOURCE_ORDER` that has figures for the
+    schools), so a school's series never switches publisher; the publisher's own rate per 100
+    students where it prints one for every school-year used, else the count over the school's
+    enrollment (one source per school-year). School years that fewer than 80 % of the schools
+    report are left out, so that one sparse year does not remove every school from the
+    balanced panel the estimator needs."""
     first = {s: (_year_start(y) if y else 0) for s, y in removal.items()}
+    columns = ["unit", "period", "outcome", "first_treated"]
     if outcome == "shootings_near":
-        for year, counts in (shootings or {}).items():
-            for school, victims in counts.items():
-                if school in first:
-                    rows.append((school, _year_start(year), float(victims), first[school]))
-        return pd.DataFrame(rows, columns=["unit", "period", "outcome", "first_treated"])
-    published = _published_rates(store, outcome)
-    enrolled = {
-        (e.school_id, e.school_year): e.students
-        for e in store.enrollments(groups=["all"])
-        if e.students
-    }
-    for profile in store.schools():
-        key = (profile.school_id, profile.school_year)
-        if key not in enrolled and profile.enrollment:
-            enrolled[key] = profile.enrollment
-    seen: set[tuple[str, str]] = set()
-    for f in store.discipline_figures(period="EOY", measures=[outcome], groups=["all"]):
-        if f.school_id not in first or f.value is None:
-            continue
+        rows = [
+            (school, _year_start(year), float(victims), first[school])
+            for year, counts in (shootings or {}).items()
+            for school, victims in counts.items()
+            if school in first
+        ]
+        return _common_periods(pd.DataFrame(rows, columns=columns)), "exposure engine", 0
+    figures = [
+        f
+        for f in store.discipline_figures(period="EOY", measures=[outcome], groups=["all"])
+        if f.school_id in first and f.value is not None
+    ]
+    found = {f.source for f in figures}
+    source = next((s for s in SOURCE_ORDER if s in found), min(found) if found else None)
+    figures = [f for f in figures if f.source == source]
+    hidden = [f for f in figures if not _public(store, settings, f)]
+    figures = [f for f in figures if _public(store, settings, f)]
+    published = _published_rates(store, outcome, source)
+    use_published = bool(figures) and all(
+        (f.school_id, f.school_year) in published for f in figures
+    )
+    rows = []
+    for f in figures:
         key = (f.school_id, f.school_year)
-        n = enrolled.get(key)
-        rate = published.get(key)
-        if rate is None and n:
-            rate = 100 * f.value / n
-        if key in seen or rate is None:
-            continue
-        seen.add(key)
-        rows.append((f.school_id, _year_start(f.school_year), rate, first[key[0]]))
-    return pd.DataFrame(rows, columns=["unit", "period", "outcome", "first_treated"])
+        if use_published:
+            rate: float | None = published[key]
+        else:
+            n = enrollment_of(store, f.school_year).get(f.school_id, {}).get("all")
+            rate = 100 * f.value / n if n and f.value is not None else None
+        if rate is not None:
+            rows.append((f.school_id, _year_start(f.school_year), rate, first[f.school_id]))
+    panel = _common_periods(pd.DataFrame(rows, columns=columns))
+    kept = set(panel["period"].unique()) if not panel.empty else set()
+    suppressed = sum(1 for f in hidden if not kept or _year_start(f.school_year) in kept)
+    return panel, source, suppressed
+
+
+def _public(store: Store, settings: Settings, f: DisciplineFigure) -> bool:
+    """Whether the figure is published as it is (not hidden under the minimum cell size)."""
+    pub = publication(store, school_year=f.school_year, settings=settings)
+    return pub.shown(f.school_id, f.measure, f.group) is not None
+
+
+def _common_periods(panel: pd.DataFrame, share: float = 0.8) -> pd.DataFrame:
+    """The panel without the periods fewer than ``share`` of its units report."""
+    if panel.empty:
+        return panel
+    units = panel["unit"].nunique()
+    coverage = panel.groupby("period")["unit"].nunique()
+    keep = coverage[coverage >= share * units].index
+    return panel[panel["period"].isin(keep)].reset_index(drop=True)
 
 
 #: Rates per 100 students that publishers print, used when the enrollment of a year is unknown.
@@ -166,12 +205,16 @@ PUBLISHED_RATES = {
 }
 
 
-def _published_rates(store: Store, outcome: str) -> dict[tuple[str, str], float]:
+def _published_rates(
+    store: Store, outcome: str, source: str | None
+) -> dict[tuple[str, str], float]:
     """The publisher's rate per 100 students of ``outcome`` by (school, year), summed over its
     parts (suspensions = in-school + out-of-school); only where every part is given."""
     parts = PUBLISHED_RATES.get(outcome, ())
     values: dict[tuple[str, str], dict[str, float | None]] = defaultdict(dict)
-    for f in store.discipline_figures(period="EOY", measures=list(parts), groups=["all"]):
+    for f in store.discipline_figures(
+        period="EOY", measures=list(parts), groups=["all"], source=source
+    ):
         values[(f.school_id, f.school_year)][f.measure] = f.value
     return {
         key: sum(v for v in got.values() if v is not None)
@@ -205,10 +248,14 @@ def evaluation(
     if not removal:
         msg = "No officer history is stored: import officer assignments first."
         raise NotFoundError(msg)
-    panel = _panel(store, outcome, removal, shootings)
-    if panel.empty or panel["unit"].nunique() < 2:
+    panel, source, suppressed = _panel(store, settings, outcome, removal, shootings)
+    if (panel.empty or panel["unit"].nunique() < 2) and not suppressed:
         msg = f"Not enough {outcome} figures for schools that had officers to compare them."
         raise NotFoundError(msg)
+    if suppressed:
+        # leaving the small counts out would bias the estimate (they are not missing at
+        # random) and using them could reveal them: say so instead of estimating
+        return _not_estimable(outcome, panel, source, suppressed, removal, settings)
     result = staggered_did(panel, bootstrap_iterations=bootstrap_iterations, seed=704)
     cohorts = [
         {"cohort": f"{g}-{(g + 1) % 100:02d}", "first_year": g, "schools": n}
@@ -219,7 +266,10 @@ def evaluation(
         "unit": "victims near the school"
         if outcome == "shootings_near"
         else "per 100 students enrolled",
-        "schools": int(panel["unit"].nunique()),
+        "suppressed_counts": 0,
+        "schools": sum(result.cohort_sizes.values()) + result.never_treated,
+        "schools_left_out": dict(result.dropped),
+        "source": source,
         "periods": sorted(int(p) for p in panel["period"].unique()),
         "cohorts": cohorts,
         "still_with_officers": sum(1 for y in removal.values() if y is None),
@@ -269,6 +319,49 @@ def district_outcomes(store: Store, *, settings: Settings, index: ExposureIndex)
         msg = "No discipline figures are stored; import them first."
         raise NotFoundError(msg)
     return data
+
+
+def _not_estimable(
+    outcome: str,
+    panel: pd.DataFrame,
+    source: str | None,
+    suppressed: int,
+    removal: Mapping[str, str | None],
+    settings: Settings,
+) -> dict[str, Any]:
+    """An evaluation that is not shown because counts of its schools are suppressed."""
+    counts: dict[str, int] = defaultdict(int)
+    for school in panel["unit"].unique():
+        year = removal.get(str(school))
+        if year:
+            counts[year] += 1
+    return {
+        "outcome": outcome,
+        "unit": "per 100 students enrolled",
+        "suppressed_counts": suppressed,
+        "min_cell": settings.min_cell_size,
+        "schools": int(panel["unit"].nunique()),
+        "schools_left_out": {},
+        "source": source,
+        "periods": sorted(int(p) for p in panel["period"].unique()),
+        "cohorts": [
+            {"cohort": y, "first_year": _year_start(y), "schools": n}
+            for y, n in sorted(counts.items())
+        ],
+        "still_with_officers": sum(1 for y in removal.values() if y is None),
+        "not_estimable": [],
+        "overall": None,
+        "event_study": [],
+        "group_time": [],
+        "control_group": "not_yet_treated",
+        "confidence": 0.95,
+        "bootstrap_iterations": 0,
+        "seed": 704,
+        "assumptions": list(ASSUMPTIONS),
+        "limits": list(LIMITS),
+        "outcomes": list(EVALUATION_OUTCOMES),
+        "discipline_outcomes": [m for m in OUTCOME_MEASURES if m in EVALUATION_OUTCOMES],
+    }
 
 
 #: The outcome the report's section evaluates.

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import logging
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -10,7 +12,7 @@ from typing import Any
 from fastapi import FastAPI
 from starlette.middleware.gzip import GZipMiddleware
 
-from safeschools import __version__, service
+from safeschools import __version__, service, service_equity
 from safeschools.api.errors import install_error_handlers
 from safeschools.api.routes import router as api_router
 from safeschools.api.routes_equity import router as equity_router
@@ -21,6 +23,8 @@ from safeschools.api.sessions import Sessions
 from safeschools.service_plans import session_secret
 from safeschools.settings import Settings
 from safeschools.storage import Store
+
+log = logging.getLogger(__name__)
 
 __all__ = ["create_app"]
 
@@ -38,7 +42,12 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # Load the pairs before the first visitor, not during their request.
         await asyncio.to_thread(app.state.index_cache.get)
+        # and, in the background, the suppressed discipline publications (checked once per
+        # import), so the first visitor of an equity page does not wait for them
+        warming = threading.Thread(target=_warm, args=(app,), name="warm-publications")
+        warming.start()
         yield
+        warming.join()
         if store is None:
             opened.dispose()
 
@@ -65,6 +74,13 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     app.include_router(equity_router)
     _include_web(app)
     return app
+
+
+def _warm(app: FastAPI) -> None:
+    try:
+        service_equity.warm_publications(app.state.store, settings=app.state.settings)
+    except Exception:  # a page computes what it needs anyway; never take the server down
+        log.exception("could not prepare the discipline publications")
 
 
 def _include_web(app: FastAPI) -> Any:

@@ -338,7 +338,13 @@ def _print_evaluation(data: Mapping[str, Any]) -> None:
         f"{data['control_group']}."
     )
     overall = data["overall"]
-    if overall is None:
+    if overall is None and data.get("suppressed_counts"):
+        console.print(
+            f"Overall effect: not shown. {data['suppressed_counts']} counts of these schools and "
+            f"school years are suppressed (fewer than {data['min_cell']} students); leaving them "
+            "out would bias the estimate, and using them could reveal them."
+        )
+    elif overall is None:
         console.print("Overall effect: not estimable with these figures.")
     else:
         console.print(

@@ -54,10 +54,10 @@ _RACE_FACTOR = {"black": 2.5, "hispanic": 1.0, "white": 0.7, "asian": 0.5, "mult
 _BASE = {
     "students_oss": 0.035,
     "students_iss": 0.03,
-    "students_police_notification": 0.008,
+    "students_police_notification": 0.014,
     "students_expelled": 0.0015,
 }
-_YEAR_TREND = {"2020-21": 0.25}  # remote learning: far less discipline that year
+_YEAR_TREND = {"2020-21": 0.4}  # remote learning: far less discipline that year
 
 
 def _year_index(year: str) -> int:
@@ -98,7 +98,8 @@ def make_discipline(
     for year in DEMO_DISCIPLINE_YEARS:
         for school in by_year[year]:
             sid = school.school_id
-            total = int(max(60, rng.normal(school.enrollment or 500, 40)))
+            floor = 700 if school.grade_category == "HS" else 60  # high schools are big
+            total = int(max(floor, rng.normal(school.enrollment or 500, 40)))
             mix = rng.dirichlet(shares * 40)
             race_n = dict(zip(_RACE_SHARES, rng.multinomial(total, mix).tolist(), strict=True))
             female = int(rng.binomial(total, 0.5))

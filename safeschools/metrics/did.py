@@ -254,7 +254,7 @@ def staggered_did(
                 control = cohort == 0
             else:
                 control = (cohort == 0) | ((cohort > latest) & (cohort != g))
-            event = t_index - g_index
+            event = int(t) - g  # calendar periods: a missing year does not shift event times
             base = int(periods[b_index])
             if not control.any() or not treated.any():
                 reason = (

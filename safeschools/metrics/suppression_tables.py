@@ -74,6 +74,7 @@ def suppress_publication(
     equations: Sequence[Equation] = (),
     min_cell: int = 10,
     show_zero: bool = True,
+    max_rounds: int = 20,
 ) -> dict[Cell, Reason]:
     """Which counts of a publication to hide (schools and the district's row), and why.
 
@@ -120,19 +121,61 @@ def suppress_publication(
     def is_total(cell: Cell) -> bool:
         return cell[0] == DISTRICT or cell[1] in totals
 
-    pending = set(range(len(lines)))
-    while pending:
-        k = pending.pop()
-        line = [c for c in lines[k] if c in values]
-        if sum(1 for c in line if hidden(c)) != 1:
-            continue
-        options = [c for c in line if not hidden(c)]
-        if not options:
-            continue
-        chosen = min(options, key=lambda c: (is_total(c), values[c] or 0, c))
-        reasons[chosen] = Reason.COMPLEMENTARY
-        pending.update(by_cell.get(chosen, []))
+    def order(c: Cell) -> tuple[bool, bool, int, Cell]:
+        # a hidden 0 protects nothing (a line whose shown numbers already add up to its total
+        # says its hidden ones are 0): the smallest count of 1 or more, a total last
+        return (not values[c], is_total(c), values[c] or 0, c)
+
+    def line_rule(pending: set[int]) -> None:
+        while pending:
+            k = pending.pop()
+            line = [c for c in lines[k] if c in values]
+            if sum(1 for c in line if hidden(c)) != 1:
+                continue
+            options = [c for c in line if not hidden(c)]
+            if options:
+                chosen = min(options, key=order)
+                reasons[chosen] = Reason.COMPLEMENTARY
+                pending.update(by_cell.get(chosen, []))
+
+    line_rule(set(range(len(lines))))
+    # the line rule is necessary, not sufficient: check with linear algebra and bounds, and
+    # hide one more count next to each number that can still be worked out (up to a size
+    # that keeps the check quick; beyond it the line rule stands alone)
+    for _ in range(max_rounds):
+        if len(lines) * sum(1 for c in values if hidden(c)) > MAX_CHECK_SIZE:
+            break
+        shown = {
+            row: {
+                c: (None if hidden((row, c)) else values[(row, c)])
+                for c in columns
+                if values.get((row, c)) is not None
+            }
+            for row in [*rows, DISTRICT]
+        }
+        leaks = [
+            c
+            for c in derivable_in_publication(shown, equations=equations)
+            if c in reasons and values[c]
+        ]
+        if not leaks:
+            break
+        for leak in leaks:
+            options = [
+                c
+                for k in by_cell.get(leak, [])
+                for c in lines[k]
+                if c in values and not hidden(c) and values[c]
+            ]
+            if options:
+                chosen = min(options, key=order)
+                reasons[chosen] = Reason.COMPLEMENTARY
+                line_rule(set(by_cell.get(chosen, [])))
     return reasons
+
+
+#: Above this many (lines x hidden numbers) the linear-algebra check is skipped.
+MAX_CHECK_SIZE = 20_000_000
 
 
 def derivable_in_publication(
@@ -144,39 +187,67 @@ def derivable_in_publication(
     :data:`DISTRICT`), that its lines determine: what an outsider could work out. A cell left
     out of ``published`` (not given by the publisher) is not in its column's sum.
 
-    Linear algebra: a hidden number is determined when its coordinate vanishes in every vector
-    of the null space of the hidden numbers' columns of the lines' matrix (numpy's SVD). Bounds:
-    counts are 0 or more, so when the shown parts of a line already add up to its total, its
-    hidden parts are all 0.
+    Two rules, applied again and again with what each one finds, until nothing new is found:
+    linear algebra (a hidden number is determined when its unit vector lies in the row space of
+    the hidden numbers' columns of the lines' matrix, from numpy's SVD; its value is then the
+    least-squares solution) and bounds (counts are 0 or more, so when the
+    shown parts of a line already add up to its total, its hidden parts are all 0).
     """
+    known: dict[Cell, float] = {
+        (row, c): float(v)
+        for row, cols in published.items()
+        for c, v in cols.items()
+        if v is not None
+    }
     rows = sorted(r for r in published if r != DISTRICT)
     columns = sorted({c for row in published.values() for c in row})
     lines = _lines(rows, columns, equations, lambda row, c: c in published.get(row, {}))
     cells = sorted({c for line in lines for c in line})
-    unknown = [c for c in cells if published.get(c[0], {}).get(c[1]) is None]
+    found: set[Cell] = set()
+    while True:
+        new = _determined(lines, cells, known)
+        if not new:
+            return sorted(found)
+        found |= set(new)
+        known.update(new)
+
+
+def _determined(
+    lines: list[list[Cell]], cells: list[Cell], known: Mapping[Cell, float]
+) -> dict[Cell, float]:
+    """Unknown cells the lines fix, with their values, given the ``known`` ones."""
+    unknown = [c for c in cells if c not in known]
     if not unknown:
-        return []
+        return {}
     position = {c: i for i, c in enumerate(unknown)}
     matrix = np.zeros((len(lines), len(unknown)))
+    rhs = np.zeros(len(lines))
     for k, line in enumerate(lines):
-        for c in line[:-1]:
+        for c, sign in [*((c, 1.0) for c in line[:-1]), (line[-1], -1.0)]:
             if c in position:
-                matrix[k, position[c]] = 1.0
-        if line[-1] in position:
-            matrix[k, position[line[-1]]] = -1.0
-    found: set[Cell] = set()
-    if matrix.any():
-        _, singular, vt = np.linalg.svd(matrix, full_matrices=True)
-        rank = int((singular > 1e-9 * max(1.0, singular.max())).sum())
-        null = vt[rank:]
-        fixed = np.all(np.abs(null) < 1e-9, axis=0) if null.size else np.ones(len(unknown), bool)
-        found |= {unknown[i] for i in np.flatnonzero(fixed)}
-    for line in lines:
+                matrix[k, position[c]] += sign
+            else:
+                rhs[k] -= sign * known.get(c, 0.0)
+    used = np.flatnonzero(np.abs(matrix).sum(axis=1) > 0)  # lines with an unknown
+    matrix, rhs = matrix[used], rhs[used]
+    out: dict[Cell, float] = {}
+    for line in lines:  # bounds: the shown parts already make the total
         parts, total = line[:-1], line[-1]
-        hidden_parts = [c for c in parts if c in position]
-        if not hidden_parts or total in position:
-            continue
-        shown = sum(published[c[0]][c[1]] or 0 for c in parts if c not in position)
-        if shown == published[total[0]][total[1]]:
-            found |= set(hidden_parts)
-    return sorted(found)
+        hidden = [c for c in parts if c in position]
+        if (
+            hidden
+            and total not in position
+            and sum(known[c] for c in parts if c in known) == known[total]
+        ):
+            out.update(dict.fromkeys(hidden, 0.0))
+    if matrix.any():
+        # x_i is fixed when e_i lies in the row space of the matrix: the squared norm of its
+        # projection on the row space (the first ``rank`` right singular vectors) is 1
+        _, singular, vt = np.linalg.svd(matrix, full_matrices=False)
+        rank = int((singular > 1e-9 * max(1.0, singular.max())).sum())
+        fixed = np.abs(1.0 - (vt[:rank] ** 2).sum(axis=0)) < 1e-8
+        if fixed.any():
+            solution = np.linalg.lstsq(matrix, rhs, rcond=None)[0]
+            for i in np.flatnonzero(fixed):
+                out.setdefault(unknown[i], round(float(solution[i])))
+    return out

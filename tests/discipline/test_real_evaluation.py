@@ -37,17 +37,24 @@ def test_real_removals_and_the_evaluation_of_police_notifications(tmp_path: Path
         "2021-22": 6,
         "2023-24": 1,
     }
-    result = service_evaluation.evaluation(store, settings=settings)
+    # most schools' police notifications are under 10 in some year: published data cannot
+    # answer without bias or disclosure, and the evaluation says so instead of estimating
+    police = service_evaluation.evaluation(store, settings=settings)
+    assert police["overall"] is None and police["group_time"] == []
+    assert police["suppressed_counts"] == 190
+    suspensions = service_evaluation.evaluation(store, settings=settings, outcome="suspensions")
+    assert suspensions["overall"] is None and suspensions["suppressed_counts"] == 13
+    # a district analyst with the unsuppressed report can run it (min_cell_size 1)
+    internal = Settings(min_cell_size=1)
+    result = service_evaluation.evaluation(store, settings=internal)
     assert [(c["cohort"], c["schools"]) for c in result["cohorts"]] == [
         ("2020-21", 14),
         ("2021-22", 4),
     ]
-    assert result["periods"][0] == 2013 and result["periods"][-1] == 2021
     overall = result["overall"]
     assert overall is not None
     # no detectable change in police notifications per 100 students after removal
     assert overall["ci_low"] < 0 < overall["ci_high"]
-    assert overall["estimate"] == pytest.approx(0.2, abs=0.05)
 
     district = service_equity.outcomes(store, None, settings=settings)
     last = district["series"][-1]

@@ -50,3 +50,25 @@ def test_estimates_match_the_differences_package(control: str) -> None:
     assert ours.overall.se == pytest.approx(float(overall.iloc[0, 1]), rel=0.15)
     by_event = {int(e): float(v) for e, v in event.iloc[:, 0].items()}
     assert {e.event_time: e.estimate for e in ours.event_study} == pytest.approx(by_event)
+
+
+def test_a_missing_year_does_not_shift_event_times() -> None:
+    """2019 is missing (a pandemic year, say): event times stay calendar years, as in the
+    reference implementation."""
+    panel = _panel(11)
+    panel = panel[panel["period"] != 2019]
+    ours = staggered_did(panel, bootstrap_iterations=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from differences import ATTgt
+
+        data = panel.assign(cohort=panel["first_treated"].replace(0, np.nan))
+        att = ATTgt(data=data.set_index(["unit", "period"]), cohort_column="cohort")
+        att.fit(formula="outcome", control_group="not_yet_treated", progress_bar=False)
+        event = att.aggregate("event")
+    by_event = {int(e): float(v) for e, v in event.iloc[:, 0].items()}
+    mine = {e.event_time: e.estimate for e in ours.event_study}
+    assert mine.keys() == by_event.keys()
+    assert mine == pytest.approx(by_event)
+    cell = next(g for g in ours.group_time if g.cohort == 2018 and g.period == 2020)
+    assert cell.event_time == 2
