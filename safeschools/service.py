@@ -443,7 +443,12 @@ def skip_if_imported(
     """The report of an import that reads nothing because the same file was imported before
     (a finished import of this kind and checksum, and of this school year and source when
     given), or None when the file is new and must be read."""
-    previous = _previous_import(store, kind, checksum, school_year, source)
+    previous = store.find_import(
+        checksum=checksum,
+        kind=kind,
+        source=source,
+        school_year=None if school_year is None else school_year_label(school_year),
+    )
     if previous is None:
         return None
     return IngestReport(
@@ -454,21 +459,6 @@ def skip_if_imported(
         duplicate_of=previous,
         notes=[f"same file as import #{previous.id}; nothing to do (use --force to re-read)"],
     )
-
-
-def _previous_import(
-    store: Store, kind: str, checksum: str, school_year: str | None, source: str | None
-) -> ImportRecord | None:
-    for record in store.imports():
-        if record.kind != kind or record.checksum != checksum or record.finished_at is None:
-            continue
-        if source is not None and record.source != source:
-            continue
-        if school_year is None:
-            return record
-        if record.school_year == school_year_label(school_year):
-            return record
-    return None
 
 
 def list_schools(store: Store, *, school_year: str | None = None) -> list[School]:

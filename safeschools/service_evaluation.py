@@ -24,8 +24,7 @@ from typing import Any
 import pandas as pd
 
 from safeschools.errors import DataValidationError, NotFoundError
-from safeschools.metrics.did import ASSUMPTIONS, staggered_did
-from safeschools.model.discipline import DisciplineFigure
+from safeschools.metrics.did import ASSUMPTIONS, DidResult, staggered_did
 from safeschools.proximity import ExposureIndex
 from safeschools.proximity.presets import load_presets, preset
 from safeschools.service_equity import (
@@ -156,19 +155,27 @@ def _panel(
     found = {f.source for f in figures}
     source = next((s for s in SOURCE_ORDER if s in found), min(found) if found else None)
     figures = [f for f in figures if f.source == source]
-    hidden = [f for f in figures if not _public(store, settings, f)]
-    figures = [f for f in figures if _public(store, settings, f)]
+    pubs = {
+        y: publication(store, school_year=y, settings=settings)
+        for y in {f.school_year for f in figures}
+    }
+    public = [
+        pubs[f.school_year].shown(f.school_id, f.measure, f.group) is not None for f in figures
+    ]
+    hidden = [f for f, shown in zip(figures, public, strict=True) if not shown]
+    figures = [f for f, shown in zip(figures, public, strict=True) if shown]
     published = _published_rates(store, outcome, source)
     use_published = bool(figures) and all(
         (f.school_id, f.school_year) in published for f in figures
     )
+    enrolled = {y: enrollment_of(store, y) for y in pubs}
     rows = []
     for f in figures:
         key = (f.school_id, f.school_year)
         if use_published:
             rate: float | None = published[key]
         else:
-            n = enrollment_of(store, f.school_year).get(f.school_id, {}).get("all")
+            n = enrolled[f.school_year].get(f.school_id, {}).get("all")
             rate = 100 * f.value / n if n and f.value is not None else None
         if rate is not None:
             rows.append((f.school_id, _year_start(f.school_year), rate, first[f.school_id]))
@@ -176,12 +183,6 @@ def _panel(
     kept = set(panel["period"].unique()) if not panel.empty else set()
     suppressed = sum(1 for f in hidden if not kept or _year_start(f.school_year) in kept)
     return panel, source, suppressed
-
-
-def _public(store: Store, settings: Settings, f: DisciplineFigure) -> bool:
-    """Whether the figure is published as it is (not hidden under the minimum cell size)."""
-    pub = publication(store, school_year=f.school_year, settings=settings)
-    return pub.shown(f.school_id, f.measure, f.group) is not None
 
 
 def _common_periods(panel: pd.DataFrame, share: float = 0.8) -> pd.DataFrame:
@@ -252,39 +253,64 @@ def evaluation(
     if (panel.empty or panel["unit"].nunique() < 2) and not suppressed:
         msg = f"Not enough {outcome} figures for schools that had officers to compare them."
         raise NotFoundError(msg)
-    if suppressed:
-        # leaving the small counts out would bias the estimate (they are not missing at
-        # random) and using them could reveal them: say so instead of estimating
-        return _not_estimable(outcome, panel, source, suppressed, removal, settings)
-    result = staggered_did(panel, bootstrap_iterations=bootstrap_iterations, seed=704)
-    cohorts = [
-        {"cohort": f"{g}-{(g + 1) % 100:02d}", "first_year": g, "schools": n}
-        for g, n in sorted(result.cohort_sizes.items())
-    ]
-    return {
+    common = {
         "outcome": outcome,
         "unit": "victims near the school"
         if outcome == "shootings_near"
         else "per 100 students enrolled",
-        "suppressed_counts": 0,
-        "schools": sum(result.cohort_sizes.values()) + result.never_treated,
-        "schools_left_out": dict(result.dropped),
+        "suppressed_counts": suppressed,
+        "min_cell": settings.min_cell_size,
         "source": source,
         "periods": sorted(int(p) for p in panel["period"].unique()),
-        "cohorts": cohorts,
         "still_with_officers": sum(1 for y in removal.values() if y is None),
-        "not_estimable": [f"{g}-{(g + 1) % 100:02d}" for g in result.not_estimable_cohorts],
-        "overall": None if result.overall is None else asdict(result.overall),
-        "event_study": [asdict(e) for e in result.event_study],
-        "group_time": [asdict(g) for g in result.group_time],
-        "control_group": result.control_group,
-        "confidence": result.confidence,
-        "bootstrap_iterations": result.bootstrap_iterations,
-        "seed": result.seed,
-        "assumptions": list(result.assumptions),
         "limits": list(LIMITS),
         "outcomes": list(EVALUATION_OUTCOMES),
         "discipline_outcomes": [m for m in OUTCOME_MEASURES if m in EVALUATION_OUTCOMES],
+    }
+    if suppressed:
+        # leaving the small counts out would bias the estimate (they are not missing at
+        # random) and using them could reveal them: say so instead of estimating
+        sizes: dict[int, int] = defaultdict(int)
+        for school in panel["unit"].unique():
+            if year := removal.get(str(school)):
+                sizes[_year_start(year)] += 1
+        return {
+            **common,
+            **_estimates(None, cohort_sizes=sizes),
+            "schools": int(panel["unit"].nunique()),
+            "schools_left_out": {},
+        }
+    result = staggered_did(panel, bootstrap_iterations=bootstrap_iterations, seed=704)
+    return {
+        **common,
+        **_estimates(result, cohort_sizes=result.cohort_sizes),
+        "schools": sum(result.cohort_sizes.values()) + result.never_treated,
+        "schools_left_out": dict(result.dropped),
+    }
+
+
+def _school_year(start: int) -> str:
+    return f"{start}-{(start + 1) % 100:02d}"
+
+
+def _estimates(result: DidResult | None, *, cohort_sizes: Mapping[int, int]) -> dict[str, Any]:
+    """The estimator's part of an evaluation (empty when it was not run)."""
+    return {
+        "cohorts": [
+            {"cohort": _school_year(g), "first_year": g, "schools": n}
+            for g, n in sorted(cohort_sizes.items())
+        ],
+        "not_estimable": []
+        if result is None
+        else [_school_year(g) for g in result.not_estimable_cohorts],
+        "overall": None if result is None or result.overall is None else asdict(result.overall),
+        "event_study": [] if result is None else [asdict(e) for e in result.event_study],
+        "group_time": [] if result is None else [asdict(g) for g in result.group_time],
+        "control_group": "not_yet_treated" if result is None else result.control_group,
+        "confidence": 0.95 if result is None else result.confidence,
+        "bootstrap_iterations": 0 if result is None else result.bootstrap_iterations,
+        "seed": 704 if result is None else result.seed,
+        "assumptions": list(ASSUMPTIONS if result is None else result.assumptions),
     }
 
 
@@ -319,49 +345,6 @@ def district_outcomes(store: Store, *, settings: Settings, index: ExposureIndex)
         msg = "No discipline figures are stored; import them first."
         raise NotFoundError(msg)
     return data
-
-
-def _not_estimable(
-    outcome: str,
-    panel: pd.DataFrame,
-    source: str | None,
-    suppressed: int,
-    removal: Mapping[str, str | None],
-    settings: Settings,
-) -> dict[str, Any]:
-    """An evaluation that is not shown because counts of its schools are suppressed."""
-    counts: dict[str, int] = defaultdict(int)
-    for school in panel["unit"].unique():
-        year = removal.get(str(school))
-        if year:
-            counts[year] += 1
-    return {
-        "outcome": outcome,
-        "unit": "per 100 students enrolled",
-        "suppressed_counts": suppressed,
-        "min_cell": settings.min_cell_size,
-        "schools": int(panel["unit"].nunique()),
-        "schools_left_out": {},
-        "source": source,
-        "periods": sorted(int(p) for p in panel["period"].unique()),
-        "cohorts": [
-            {"cohort": y, "first_year": _year_start(y), "schools": n}
-            for y, n in sorted(counts.items())
-        ],
-        "still_with_officers": sum(1 for y in removal.values() if y is None),
-        "not_estimable": [],
-        "overall": None,
-        "event_study": [],
-        "group_time": [],
-        "control_group": "not_yet_treated",
-        "confidence": 0.95,
-        "bootstrap_iterations": 0,
-        "seed": 704,
-        "assumptions": list(ASSUMPTIONS),
-        "limits": list(LIMITS),
-        "outcomes": list(EVALUATION_OUTCOMES),
-        "discipline_outcomes": [m for m in OUTCOME_MEASURES if m in EVALUATION_OUTCOMES],
-    }
 
 
 #: The outcome the report's section evaluates.

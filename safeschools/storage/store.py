@@ -296,20 +296,24 @@ class Store(AccountStore, OfficerStore, CouncilStore, PlanStore, FundStore, Disc
         )
 
     def find_import(
-        self, *, source: str, checksum: str, school_year: str | None
+        self,
+        *,
+        checksum: str,
+        kind: str | None = None,
+        source: str | None = None,
+        school_year: str | None = None,
     ) -> ImportRecord | None:
-        """The finished import of this source with this checksum (and school year), if any."""
+        """The first finished import with this checksum (and kind, source, school year when
+        given), if any: the same file imported before."""
+        c = t.imports.c
         query = (
             select(t.imports)
-            .where(
-                t.imports.c.source == source,
-                t.imports.c.checksum == checksum,
-                t.imports.c.finished_at.is_not(None),
-            )
-            .order_by(t.imports.c.id)
+            .where(c.checksum == checksum, c.finished_at.is_not(None))
+            .order_by(c.id)
         )
-        if school_year is not None:
-            query = query.where(t.imports.c.school_year == school_year)
+        for column, value in (("kind", kind), ("source", source), ("school_year", school_year)):
+            if value is not None:
+                query = query.where(c[column] == value)
         with self.engine.connect() as conn:
             row = conn.execute(query).first()
         return None if row is None else _import_from_row(row)

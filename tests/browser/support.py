@@ -138,3 +138,49 @@ def assert_has(page: Page, *selectors: str) -> None:
     """Every selector matches at least one element of the page (all missing ones are listed)."""
     absent = [s for s in selectors if page.locator(s).count() == 0]
     assert not absent, f"{page.url} has no {', '.join(absent)} (docs/web.md)"
+
+
+#: The password of the editor accounts the browser tests create.
+PASSWORD = "a long browser password"
+
+
+@dataclass(frozen=True)
+class Editor:
+    """An editor account in the live application's store, and the school it may edit."""
+
+    email: str
+    school_id: str
+
+
+def editor_of_another_school(live_server: LiveServer, nth: int, prefix: str) -> Editor:
+    """An editor (created once) of the ``nth`` school of the newest year other than the one
+    the page tests look at, so tests that write never touch what another test reads."""
+    from safeschools import service
+
+    store = service.open_store_from_settings(live_server.settings)
+    try:
+        schools = service.list_schools(store)
+        latest = max(s.school_year for s in schools)
+        school = [
+            s for s in schools if s.school_year == latest and s.school_id != live_server.school_id
+        ][nth]
+        email = f"{prefix}-{school.school_id}@example.org"
+        if store.user_by_email(email) is None:
+            service.create_user(
+                store,
+                email=email,
+                password=PASSWORD,
+                role="editor",
+                school_ids=[school.school_id],
+                settings=live_server.settings,
+            )
+    finally:
+        store.dispose()
+    return Editor(email=email, school_id=school.school_id)
+
+
+def sign_in(page: Page, email: str, password: str = PASSWORD) -> None:
+    """Fill and send the sign-in form of the page."""
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()

@@ -4,17 +4,23 @@ and the rule applied on the public page."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 import pytest
 
-from browser.support import AxeAudit, LiveServer, OpenPage, Shot, goto
-from browser.test_signin_plan import PASSWORD, Editor
-from safeschools import service
+from browser.support import (
+    AxeAudit,
+    Editor,
+    LiveServer,
+    OpenPage,
+    Shot,
+    editor_of_another_school,
+    goto,
+    sign_in,
+)
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Page
+    pass
 
 pytestmark = pytest.mark.browser
 
@@ -32,34 +38,9 @@ MOTION = "Ask the district for a restorative-justice coordinator"
 
 
 @pytest.fixture(scope="module")
-def council_editor(live_server: LiveServer) -> Iterator[Editor]:
+def council_editor(live_server: LiveServer) -> Editor:
     """An editor of a school that neither the page tests nor the plan test look at."""
-    store = service.open_store_from_settings(live_server.settings)
-    try:
-        schools = service.list_schools(store)
-        latest = max(s.school_year for s in schools)
-        school = [
-            s for s in schools if s.school_year == latest and s.school_id != live_server.school_id
-        ][1]
-        email = f"council-{school.school_id}@example.org"
-        if store.user_by_email(email) is None:
-            service.create_user(
-                store,
-                email=email,
-                password=PASSWORD,
-                role="editor",
-                school_ids=[school.school_id],
-                settings=live_server.settings,
-            )
-    finally:
-        store.dispose()
-    yield Editor(email=email, school_id=school.school_id)
-
-
-def _sign_in(page: Page, email: str) -> None:
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    return editor_of_another_school(live_server, 1, "council")
 
 
 def test_editor_records_a_vote_and_public_sees_its_outcome(
@@ -67,7 +48,7 @@ def test_editor_records_a_vote_and_public_sees_its_outcome(
 ) -> None:
     school_path = f"/schools/{council_editor.school_id}"
     page = open_page(f"/signin?next={school_path}")
-    _sign_in(page, council_editor.email)
+    sign_in(page, council_editor.email)
     page.wait_for_url(f"**{school_path}")
     page.locator("#council-member-form").wait_for()
     assert page.locator("#council-no-members").count() == 1
