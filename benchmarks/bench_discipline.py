@@ -22,9 +22,10 @@ import numpy as np
 import pandas as pd
 
 from benchmarks._harness import Row, measure
-from safeschools import service, service_equity
+from safeschools import services
 from safeschools.ingest.cps_misconduct import misconduct_from_xlsx
 from safeschools.metrics.did import staggered_did
+from safeschools.services import equity as service_equity
 from safeschools.settings import Settings
 from safeschools.storage import open_store
 from safeschools.testing import real_data
@@ -106,7 +107,7 @@ def _suppress() -> list[Row]:
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings()
         store = open_store(f"sqlite:///{Path(tmp) / 'demo.db'}")
-        service.load_demo_city(store, settings=settings)
+        services.load_demo_city(store, settings=settings)
         counter = iter(range(100))
 
         def ours() -> int:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from benchmarks._harness import Row, measure
-from safeschools import service
+from safeschools import services
 from safeschools.settings import Settings
 from safeschools.storage import open_store
 from safeschools.testing import real_data
@@ -51,7 +51,7 @@ def run() -> list[Row]:
             n = next(counter)
             settings = Settings(database_url=f"sqlite:///{folder / f'ours{n}.db'}")
             store = open_store(settings.database_url)
-            service.ingest_file(store, "victims", path, settings=settings)
+            services.ingest_file(store, "victims", path, settings=settings)
             store.dispose()
 
         def theirs() -> None:
@@ -65,7 +65,7 @@ def run() -> list[Row]:
     return [
         Row(
             f"import {rows:,} victimizations (CSV -> SQLite)",
-            "service.ingest_file",
+            "services.ingest_file",
             "pandas.read_csv + to_sql",
             a.best_s,
             b.best_s,

@@ -14,7 +14,7 @@ from safeschools.errors import (
 )
 from safeschools.model import Boundary, ImportRecord, RejectedRow, School, Victimization
 from safeschools.proximity import PRESETS, Definition, ExposureResult
-from safeschools.service import compare_definitions, exposure
+from safeschools.services.exposure import compare_definitions, exposure
 from safeschools.settings import Settings
 from safeschools.storage import Store, open_store
 

@@ -73,7 +73,7 @@ def load_records(
     source: str = "test",
 ) -> None:
     """Write hand-built schools and victimizations through the normal import path (pairs too)."""
-    from safeschools import service
+    from safeschools import services
     from safeschools.ingest.base import ParseResult
 
     clock = lambda: datetime(2026, 1, 1, 12, 0)  # noqa: E731 - fixed clock for the records
@@ -89,7 +89,7 @@ def load_records(
             rows_read=len(items),
             school_year=year,
         )
-        service.record_parse_result(
+        services.record_parse_result(
             store,
             result,
             kind="schools",
@@ -107,7 +107,7 @@ def load_records(
             format="test",
             rows_read=len(victims),
         )
-        service.record_parse_result(
+        services.record_parse_result(
             store,
             result,
             kind="victims",

@@ -8,7 +8,7 @@ from datetime import date, datetime
 
 import pytest
 
-from safeschools import service, service_council
+from safeschools import services
 from safeschools.errors import (
     ConflictError,
     DataValidationError,
@@ -17,6 +17,7 @@ from safeschools.errors import (
 )
 from safeschools.model import User
 from safeschools.model.council import CouncilMember
+from safeschools.services import council as service_council
 from safeschools.settings import Settings
 from safeschools.storage import Store
 
@@ -31,11 +32,11 @@ def _now() -> datetime:
 
 
 def _users(store: Store, settings: Settings) -> tuple[User, User, User]:
-    admin = service.create_user(
+    admin = services.create_user(
         store, email="admin@x.org", password=PASSWORD, role="admin", settings=settings
     )
     editor_a, editor_b = (
-        service.create_user(
+        services.create_user(
             store,
             email=f"{s}@x.org",
             password=PASSWORD,

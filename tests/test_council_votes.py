@@ -7,10 +7,12 @@ from datetime import date, datetime
 
 import pytest
 
-from safeschools import service, service_council, service_officers
+from safeschools import services
 from safeschools.errors import DataValidationError, NotFoundError, PermissionDeniedError
 from safeschools.model import User
 from safeschools.model.council import CouncilMember
+from safeschools.services import council as service_council
+from safeschools.services import officers as service_officers
 from safeschools.settings import Settings
 from safeschools.storage import Store
 
@@ -27,7 +29,7 @@ def _now() -> datetime:
 def _council(
     store: Store, settings: Settings, roles: list[str]
 ) -> tuple[User, list[CouncilMember], int]:
-    editor = service.create_user(
+    editor = services.create_user(
         store,
         email="lsc@x.org",
         password=PASSWORD,

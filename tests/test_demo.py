@@ -1,5 +1,5 @@
 """The synthetic demo city: deterministic, plausible in shape, and loaded through the normal
-import path (idempotently) by ``service.load_demo_city`` and ``safeschools demo``."""
+import path (idempotently) by ``services.load_demo_city`` and ``safeschools demo``."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import pytest
 import shapely
 from click.testing import CliRunner
 
-from safeschools import service
+from safeschools import services
 from safeschools.cli import cli
 from safeschools.demo import (
     CITY_NAME,
@@ -250,7 +250,7 @@ def test_bad_bbox_is_refused(bbox: tuple[float, float, float, float], match: str
 def test_load_writes_through_the_import_path_and_is_idempotent(
     store: Store, settings: Settings, city: DemoCity
 ) -> None:
-    first = service.load_demo_city(store, settings=settings, now=_clock)
+    first = services.load_demo_city(store, settings=settings, now=_clock)
     assert [r.kind for r in first] == ["schools"] * 5 + [
         "victims",
         "boundaries",
@@ -277,7 +277,7 @@ def test_load_writes_through_the_import_path_and_is_idempotent(
         assert rec.started_at == FIXED_NOW
     assert [r.record.school_year for r in first if r.record] == [*DEMO_SCHOOL_YEARS] + [None] * 4
 
-    second = service.load_demo_city(store, settings=settings, now=_clock)
+    second = services.load_demo_city(store, settings=settings, now=_clock)
     assert {t: store.count(t) for t in counts} == counts
     for report in second:
         rec = report.record
@@ -288,7 +288,7 @@ def test_load_writes_through_the_import_path_and_is_idempotent(
 
 
 def test_stored_rows_equal_the_built_city(store: Store, settings: Settings, city: DemoCity) -> None:
-    service.load_demo_city(store, settings=settings, now=_clock)
+    services.load_demo_city(store, settings=settings, now=_clock)
     assert store.schools() == sorted(city.schools, key=lambda s: (s.school_year, s.school_id))
     stored = sorted(store.victimizations(source=DEMO_SOURCE), key=lambda v: v.source_row_id)
     assert stored == sorted(city.victimizations, key=lambda v: v.source_row_id)
@@ -310,15 +310,15 @@ def test_load_refuses_a_store_with_real_data(store: Store, settings: Settings) -
             started_at=FIXED_NOW,
         )
     with pytest.raises(ConfigError, match="holds real data"):
-        service.load_demo_city(store, settings=settings, now=_clock)
+        services.load_demo_city(store, settings=settings, now=_clock)
     assert store.count("victimizations") == 0
 
 
 def test_store_summary_counts_what_was_loaded(
     store: Store, settings: Settings, city: DemoCity
 ) -> None:
-    service.load_demo_city(store, settings=settings, now=_clock)
-    summary = service.store_summary(store)
+    services.load_demo_city(store, settings=settings, now=_clock)
+    summary = services.store_summary(store)
     json.dumps(summary)  # plain, JSON-ready values
     assert summary["synthetic"] is True
     assert len(summary["imports"]) == 9
@@ -336,7 +336,7 @@ def test_store_summary_counts_what_was_loaded(
 
 
 def test_store_summary_of_an_empty_store(store: Store) -> None:
-    summary = service.store_summary(store)
+    summary = services.store_summary(store)
     assert summary["imports"] == summary["schools_by_year"] == []
     assert summary["victimizations_by_year"] == []
     assert summary["synthetic"] is False

@@ -3,7 +3,7 @@
 The seeded demo city has hundreds of counts under the minimum cell size. This test requests
 every GET route of the application (pages, JSON API, CSV exports) for several schools, school
 years, measures, reference groups and both languages, then checks every published discipline
-cell against :func:`safeschools.service_equity.publication`, the one place that decides what is
+cell against :func:`safeschools.services.equity.publication`, the one place that decides what is
 hidden:
 
 - HTML: every element with ``data-cell="school|year|measure|group"`` whose count is hidden has
@@ -28,9 +28,9 @@ from typing import Any
 from fastapi.testclient import TestClient
 from helpers.demo_city import DemoCity
 
-from safeschools import service_equity
 from safeschools.api import create_app
 from safeschools.metrics.suppression_tables import DISTRICT
+from safeschools.services import equity as service_equity
 from safeschools.settings import Settings
 from safeschools.storage import Store
 

@@ -10,11 +10,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from safeschools import service, service_officers
+from safeschools import services
 from safeschools.cli import cli
 from safeschools.errors import ConflictError, PermissionDeniedError
 from safeschools.ingest.cps_sro_decisions import sro_file_from_path
 from safeschools.model import User
+from safeschools.services import officers as service_officers
 from safeschools.settings import Settings
 from safeschools.storage import Store
 from safeschools.testing import real_data
@@ -31,10 +32,10 @@ def _now() -> datetime:
 
 
 def _users(store: Store, settings: Settings) -> tuple[User, User, User]:
-    admin = service.create_user(
+    admin = services.create_user(
         store, email="admin@x.org", password=PASSWORD, role="admin", settings=settings
     )
-    editor_a = service.create_user(
+    editor_a = services.create_user(
         store,
         email="a@x.org",
         password=PASSWORD,
@@ -42,7 +43,7 @@ def _users(store: Store, settings: Settings) -> tuple[User, User, User]:
         school_ids=["610513"],
         settings=settings,
     )
-    editor_b = service.create_user(
+    editor_b = services.create_user(
         store,
         email="b@x.org",
         password=PASSWORD,

@@ -40,6 +40,7 @@ def test_public_names_are_importable() -> None:
 
 
 def _module_imports(path: Path) -> set[str]:
+    """Every module ``path`` imports, relative imports resolved, at any depth of the file."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     found: set[str] = set()
     for node in ast.walk(tree):
@@ -47,42 +48,85 @@ def _module_imports(path: Path) -> set[str]:
             found.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module:
             found.add(node.module)
+            # ``from safeschools import services`` names a package, not a module's attribute
+            found.update(f"{node.module}.{alias.name}" for alias in node.names)
     return found
 
 
-def test_nothing_below_the_service_imports_an_interface_library() -> None:
+#: The library, lowest first: none of these may import the use cases or an interface.
+LIBRARY = ("model", "ingest", "spatial", "proximity", "metrics", "policy", "storage")
+#: The interfaces, which only translate; the use cases never import them.
+INTERFACE_PACKAGES = {"cli", "api", "web", "render", "reports", "server", "app", "testing"}
+
+
+def _package_of(path: Path, root: Path = PACKAGE) -> str:
+    return path.relative_to(root).with_suffix("").parts[0]
+
+
+def _offenders(
+    packages: set[str],
+    forbidden: set[str],
+    names: set[str] | frozenset[str] = frozenset(),
+    *,
+    root: Path = PACKAGE,
+) -> list[str]:
+    """``file imports module`` for every import from a file under ``packages`` of a safeschools
+    package in ``forbidden``, or of a third-party top-level name in ``names``."""
     offenders = []
-    for path in PACKAGE.rglob("*.py"):
-        parts = path.relative_to(PACKAGE).with_suffix("").parts
-        if parts[0] in INTERFACES or parts[0] == "service":
+    for path in sorted(root.rglob("*.py")):
+        if _package_of(path, root) not in packages:
             continue
         for module in _module_imports(path):
-            if module.split(".")[0] in INTERFACE_LIBS:
-                offenders.append(f"{path.relative_to(PACKAGE)} imports {module}")
-    assert offenders == []
+            parts = module.split(".")
+            ours = parts[0] == "safeschools" and len(parts) > 1 and parts[1] in forbidden
+            if ours or parts[0] in names:
+                offenders.append(f"{path.relative_to(root)} imports {module}")
+    return offenders
+
+
+def test_nothing_below_the_interfaces_imports_an_interface_library() -> None:
+    below = {_package_of(p) for p in PACKAGE.rglob("*.py")} - INTERFACE_PACKAGES
+    assert _offenders(below, set(), INTERFACE_LIBS) == []
+
+
+def test_the_library_never_imports_the_use_cases_or_an_interface() -> None:
+    assert _offenders(set(LIBRARY), {"services"} | INTERFACE_PACKAGES) == []
+
+
+def test_the_use_cases_never_import_an_interface() -> None:
+    assert _offenders({"services"}, INTERFACE_PACKAGES, INTERFACE_LIBS) == []
+
+
+def test_the_layer_check_sees_a_wrong_import(tmp_path: Path) -> None:
+    """The checks read packages, not name prefixes: an import added the wrong way is caught."""
+    (tmp_path / "storage").mkdir()
+    (tmp_path / "storage" / "wrong.py").write_text(
+        "from safeschools import services\nfrom safeschools.render import i18n\n"
+    )
+    (tmp_path / "services").mkdir()
+    (tmp_path / "services" / "wrong.py").write_text("import fastapi\n")
+    assert sorted(_offenders(set(LIBRARY), {"services"} | INTERFACE_PACKAGES, root=tmp_path)) == [
+        "storage/wrong.py imports safeschools.render",
+        "storage/wrong.py imports safeschools.render.i18n",
+        "storage/wrong.py imports safeschools.services",
+    ]
+    assert _offenders({"services"}, INTERFACE_PACKAGES, INTERFACE_LIBS, root=tmp_path) == [
+        "services/wrong.py imports fastapi"
+    ]
 
 
 @pytest.mark.parametrize(
     ("layer", "may_not_import"),
     [
-        (
-            "model",
-            {"ingest", "storage", "service", "cli", "spatial", "metrics", "policy", "api", "web"},
-        ),
-        ("ingest", {"storage", "service", "cli", "api", "web"}),
-        ("storage", {"ingest", "service", "cli", "api", "web"}),
-        ("spatial", {"ingest", "storage", "service", "cli", "proximity", "api", "web"}),
-        ("proximity", {"ingest", "storage", "service", "cli", "api", "web"}),
+        ("model", {"ingest", "storage", "spatial", "metrics", "policy", "proximity"}),
+        ("ingest", {"storage", "spatial", "metrics", "policy", "proximity"}),
+        ("storage", {"ingest", "spatial", "metrics", "proximity"}),
+        ("spatial", {"ingest", "storage", "proximity", "metrics", "policy"}),
+        ("proximity", {"ingest", "storage", "metrics", "policy"}),
     ],
 )
-def test_imports_flow_one_way(layer: str, may_not_import: set[str]) -> None:
-    offenders = []
-    for path in (PACKAGE / layer).rglob("*.py"):
-        for module in _module_imports(path):
-            parts = module.split(".")
-            if parts[0] == "safeschools" and len(parts) > 1 and parts[1] in may_not_import:
-                offenders.append(f"{path.relative_to(PACKAGE)} imports {module}")
-    assert offenders == []
+def test_library_imports_flow_one_way(layer: str, may_not_import: set[str]) -> None:
+    assert _offenders({layer}, may_not_import) == []
 
 
 def test_every_module_imports() -> None:

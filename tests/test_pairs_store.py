@@ -17,7 +17,7 @@ import pytest
 from pyproj import Geod
 from sqlalchemy import select, update
 
-from safeschools import service
+from safeschools import services
 from safeschools.settings import Settings
 from safeschools.storage import Store
 from safeschools.storage import tables as t
@@ -41,7 +41,7 @@ PairKey = tuple[str, str, int]  # school_year, school_id, victimization_id
 # ---------------------------------------------------------------------------- helpers
 def _ingest(store: Store, settings: Settings, kind: str, path: Path, **kw: Any) -> int:
     """Import one file; the new import's id."""
-    report = service.ingest_file(store, kind, path, settings=settings, **kw)
+    report = services.ingest_file(store, kind, path, settings=settings, **kw)
     assert report.record is not None, report.notes
     return report.record.id
 
@@ -195,7 +195,7 @@ def test_reimporting_the_same_file_changes_nothing(store: Store, settings: Setti
     _tamper(store, key)
     before[key] = TAMPERED
 
-    report = service.ingest_file(store, "victims", VICTIM_FILES[0], settings=settings)
+    report = services.ingest_file(store, "victims", VICTIM_FILES[0], settings=settings)
     assert report.skipped
     assert _stored(store) == before
     assert _state(store) == state_before
@@ -241,7 +241,7 @@ def test_an_updated_victim_location_moves_its_pairs(
         writer.writeheader()
         writer.writerows(rows)
 
-    report = service.ingest_file(store, "victims", copy, settings=settings)
+    report = services.ingest_file(store, "victims", copy, settings=settings)
 
     assert report.record is not None and report.record.updated == 1
     assert _state(store)["import_id"] == report.record.id

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from safeschools import service
+from safeschools import services
 from safeschools.settings import Settings
 from safeschools.storage import Store
 from safeschools.testing import real_data
@@ -35,7 +35,7 @@ VICTIM_FILES = {
 def test_school_locations_import_with_stated_counts(
     store: Store, settings: Settings, name: str, year: str, rows: int, coords: str
 ) -> None:
-    report = service.ingest_file(
+    report = services.ingest_file(
         store, "schools", real_data("cps-school-locations", name), settings=settings
     )
     assert report.record is not None
@@ -50,7 +50,7 @@ def test_school_locations_import_with_stated_counts(
 
 
 def test_sy1718_governance_counts(sqlite_only_store: Store, settings: Settings) -> None:
-    service.ingest_file(
+    services.ingest_file(
         sqlite_only_store,
         "schools",
         real_data("cps-school-locations", "School_Locations_SY1718.csv"),
@@ -69,7 +69,7 @@ def test_sy1718_governance_counts(sqlite_only_store: Store, settings: Settings) 
 def test_school_profiles_import_with_stated_counts(
     store: Store, settings: Settings, name: str, year: str, rows: int, charters: int
 ) -> None:
-    report = service.ingest_file(
+    report = services.ingest_file(
         store, "schools", real_data("cps-school-profiles", name), settings=settings
     )
     assert report.record is not None
@@ -84,7 +84,7 @@ def test_school_profiles_import_with_stated_counts(
 def test_locations_and_profiles_of_one_year_complete_each_other(
     store: Store, settings: Settings
 ) -> None:
-    service.ingest_file(
+    services.ingest_file(
         store,
         "schools",
         real_data("cps-school-locations", "School_Locations_1819.csv"),
@@ -92,7 +92,7 @@ def test_locations_and_profiles_of_one_year_complete_each_other(
     )
     before = {s.school_id: s for s in store.schools(school_year="2018-19")}
     assert before["400009"].governance is None  # the 2018-19 locations file has no governance
-    report = service.ingest_file(
+    report = services.ingest_file(
         store,
         "schools",
         real_data(
@@ -112,7 +112,7 @@ def test_victims_extract_imports_every_row_without_names(store: Store, settings:
     folder = "chicago-victims-homicides-nonfatal-shootings-2024-2026"
     total = 0
     for name, rows in VICTIM_FILES.items():
-        report = service.ingest_file(store, "victims", real_data(folder, name), settings=settings)
+        report = services.ingest_file(store, "victims", real_data(folder, name), settings=settings)
         assert report.record is not None
         assert (report.record.rows_read, report.record.accepted, report.record.rejected) == (
             rows,

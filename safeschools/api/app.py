@@ -12,7 +12,7 @@ from typing import Any
 from fastapi import FastAPI
 from starlette.middleware.gzip import GZipMiddleware
 
-from safeschools import __version__, service, service_equity
+from safeschools import __version__, services
 from safeschools.api.errors import install_error_handlers
 from safeschools.api.routes import router as api_router
 from safeschools.api.routes_equity import router as equity_router
@@ -20,7 +20,8 @@ from safeschools.api.routes_funds import router as funds_router
 from safeschools.api.routes_officers import router as officers_router
 from safeschools.api.routes_plans import router as plans_router
 from safeschools.api.sessions import Sessions
-from safeschools.service_plans import session_secret
+from safeschools.services import equity as service_equity
+from safeschools.services.accounts import session_secret
 from safeschools.settings import Settings
 from safeschools.storage import Store
 
@@ -36,7 +37,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     read at import time.
     """
     settings = settings or Settings()
-    opened = store or service.open_store_from_settings(settings)
+    opened = store or services.open_store_from_settings(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -63,7 +64,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     )
     app.state.settings = settings
     app.state.store = opened
-    app.state.index_cache = service.IndexCache(opened, settings)
+    app.state.index_cache = services.IndexCache(opened, settings)
     app.add_middleware(GZipMiddleware, minimum_size=1000, compresslevel=3)
     app.add_middleware(Sessions, secret_key=session_secret(opened))
     install_error_handlers(app)

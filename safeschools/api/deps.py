@@ -4,7 +4,7 @@ Two ways to read a definition from the query string, with the same names as the 
 :func:`get_definition` reads whatever the request carries (the HTML pages use it), and
 :func:`definition_query` declares every parameter so that OpenAPI lists and describes them
 (the JSON API uses it). Both hand the strings to
-:func:`safeschools.service.definition_from_params`, so a bad value is the service's 400 with a
+:func:`safeschools.services.definition_from_params`, so a bad value is the service's 400 with a
 message that says what to write instead, never a framework's 422.
 """
 
@@ -14,7 +14,7 @@ from typing import Annotated
 
 from fastapi import Depends, Query, Request
 
-from safeschools import service
+from safeschools import services
 from safeschools.api.sessions import CSRF_HEADER, check_csrf, session_user_id
 from safeschools.errors import AuthenticationError, NotFoundError
 from safeschools.model import User
@@ -45,8 +45,8 @@ def _settings(request: Request) -> Settings:
     return settings
 
 
-def _index_cache(request: Request) -> service.IndexCache:
-    cache: service.IndexCache = request.app.state.index_cache
+def _index_cache(request: Request) -> services.IndexCache:
+    cache: services.IndexCache = request.app.state.index_cache
     return cache
 
 
@@ -65,7 +65,7 @@ async def get_settings(request: Request) -> Settings:
     return _settings(request)
 
 
-async def get_index_cache(request: Request) -> service.IndexCache:
+async def get_index_cache(request: Request) -> services.IndexCache:
     """The application's cache of the exposure index (and of per-definition results)."""
     return _index_cache(request)
 
@@ -79,7 +79,7 @@ def get_index(request: Request) -> ExposureIndex:
 async def get_definition(request: Request) -> Definition:
     """The definition the query string asks for (same names as the CLI flags)."""
     params = {k: ",".join(request.query_params.getlist(k)) for k in request.query_params}
-    return service.definition_from_params(params, settings=_settings(request))
+    return services.definition_from_params(params, settings=_settings(request))
 
 
 #: The query parameters of a definition, with the help text OpenAPI shows for each.
@@ -151,13 +151,13 @@ async def definition_query(
         "grade": grade,
         "source": source,
     }
-    return service.definition_from_params(params, settings=_settings(request))
+    return services.definition_from_params(params, settings=_settings(request))
 
 
 StoreDep = Annotated[Store, Depends(get_store)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 IndexDep = Annotated[ExposureIndex, Depends(get_index)]
-IndexCacheDep = Annotated[service.IndexCache, Depends(get_index_cache)]
+IndexCacheDep = Annotated[services.IndexCache, Depends(get_index_cache)]
 ApiDefinitionDep = Annotated[Definition, Depends(definition_query)]
 
 
@@ -175,7 +175,7 @@ def get_user(request: Request) -> User | None:
         msg = "Send the API token as 'Authorization: Bearer TOKEN'."
         raise AuthenticationError(msg)
     store: Store = request.app.state.store
-    return service.user_for_token(store, token)
+    return services.user_for_token(store, token)
 
 
 def _session_user(request: Request) -> User | None:

@@ -30,7 +30,7 @@ from typing import Any
 import shapely
 from shapely.geometry import mapping
 
-from safeschools import service
+from safeschools import services
 from safeschools.errors import NotFoundError
 from safeschools.proximity import Definition
 from safeschools.settings import Settings
@@ -142,7 +142,7 @@ class ExportFile:
 class _Export:
     description: str
     formats: tuple[str, ...]
-    build: Callable[[Store, Settings, Definition, service.IndexCache], ExportTable]
+    build: Callable[[Store, Settings, Definition, services.IndexCache], ExportTable]
 
 
 def _point(row: dict[str, Any]) -> dict[str, Any] | None:
@@ -157,20 +157,20 @@ def _text(value: Any) -> Any:
 
 
 def _schools(
-    store: Store, settings: Settings, d: Definition, cache: service.IndexCache
+    store: Store, settings: Settings, d: Definition, cache: services.IndexCache
 ) -> ExportTable:
-    year = service.resolve_school_year(store, d.school_year)
+    year = services.resolve_school_year(store, d.school_year)
     rows = [
         {c: getattr(s, c) for c in SCHOOL_COLUMNS}
-        for s in service.list_schools(store, school_year=year)
+        for s in services.list_schools(store, school_year=year)
     ]
     return ExportTable(list(SCHOOL_COLUMNS), rows, _point, name_part=year or "all-years")
 
 
 def _exposure(
-    store: Store, settings: Settings, d: Definition, cache: service.IndexCache
+    store: Store, settings: Settings, d: Definition, cache: services.IndexCache
 ) -> ExportTable:
-    result = service.exposure(store, d, settings=settings, index=cache.get())
+    result = services.exposure.exposure(store, d, settings=settings, index=cache.get())
     columns, rows = result.school_table()
     return ExportTable(
         columns,
@@ -186,33 +186,33 @@ def _exposure(
 
 
 def _victimizations(
-    store: Store, settings: Settings, d: Definition, cache: service.IndexCache
+    store: Store, settings: Settings, d: Definition, cache: services.IndexCache
 ) -> ExportTable:
     since, until = d.since, d.until
     rows = [
         {c: _text(getattr(v, c)) for c in VICTIMIZATION_COLUMNS}
-        for v in service.list_victimizations(store, since=since, until=until, sources=d.sources)
+        for v in services.list_victimizations(store, since=since, until=until, sources=d.sources)
     ]
     span = f"{since or 'start'}-to-{until or 'end'}" if (since or until) else None
     return ExportTable(list(VICTIMIZATION_COLUMNS), rows, _point, name_part=span)
 
 
 def _imports(
-    store: Store, settings: Settings, d: Definition, cache: service.IndexCache
+    store: Store, settings: Settings, d: Definition, cache: services.IndexCache
 ) -> ExportTable:
     rows = [
         {c: _text(v) for c, v in asdict(r).items() if c in IMPORT_COLUMNS}
-        for r in service.list_imports(store)
+        for r in services.list_imports(store)
     ]
     return ExportTable(list(IMPORT_COLUMNS), rows)
 
 
 def _boundaries(
-    store: Store, settings: Settings, d: Definition, cache: service.IndexCache
+    store: Store, settings: Settings, d: Definition, cache: services.IndexCache
 ) -> ExportTable:
     rows = [
         {"kind": kind, "code": b["code"], "name": b["name"], "wkt": b["wkt"]}
-        for kind, items in service.map_layers(store).items()
+        for kind, items in services.map_layers(store).items()
         for b in items
     ]
 
@@ -224,10 +224,10 @@ def _boundaries(
 
 
 def _compare(
-    store: Store, settings: Settings, d: Definition, cache: service.IndexCache
+    store: Store, settings: Settings, d: Definition, cache: services.IndexCache
 ) -> ExportTable:
     year = None if d.school_year == "latest" else d.school_year
-    report = service.compare_definitions(
+    report = services.compare_definitions(
         store, settings=settings, index=cache.get(), school_year=year
     )
     rows = [
@@ -293,7 +293,7 @@ def export_file(
     store: Store,
     settings: Settings,
     definition: Definition,
-    cache: service.IndexCache,
+    cache: services.IndexCache,
 ) -> ExportFile:
     """One export as a file to send.
 

@@ -3,7 +3,7 @@ here. The query parameters of a definition are the CLI's flag names (see
 :mod:`safeschools.api.deps`); every error has the body of :mod:`safeschools.api.errors`.
 
 The answers that depend on the exposure index are encoded to JSON once per index and question
-(:meth:`safeschools.service.IndexCache.memo`): many people asking the same thing cost one
+(:meth:`safeschools.services.IndexCache.memo`): many people asking the same thing cost one
 computation and one encoding, and a new import starts afresh.
 """
 
@@ -18,7 +18,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 from pydantic_core import to_json
 
-from safeschools import __version__, service
+from safeschools import __version__, services
 from safeschools.api.deps import (
     ApiDefinitionDep,
     IndexCacheDep,
@@ -155,7 +155,7 @@ def exposure(
     body = cache.memo(
         ("api/exposure", definition, split_date),
         lambda index: _encoded(
-            service.exposure(
+            services.exposure.exposure(
                 store, definition, settings=settings, index=index, split_date=split_date
             ).to_dict()
         ),
@@ -179,7 +179,7 @@ def compare(
     body = cache.memo(
         ("api/compare", year),
         lambda index: _encoded(
-            service.compare_definitions(store, settings=settings, index=index, school_year=year)
+            services.compare_definitions(store, settings=settings, index=index, school_year=year)
         ),
     )
     return JSONBytes(body)
@@ -189,7 +189,7 @@ def compare(
 def presets(settings: SettingsDep) -> list[dict[str, Any]]:
     """Every named definition, built-in and from the presets file, with its parts, the
     publication it follows and the assumptions made where the publication was silent."""
-    return service.list_presets(settings)
+    return services.list_presets(settings)
 
 
 _DEFAULT_RADII = "100m,0.1mi,150m,0.25mi,500yd,0.5mi"
@@ -224,7 +224,7 @@ def sensitivity(
     body = cache.memo(
         ("api/sensitivity", definition, grid_radii, grid_hours),
         lambda index: _encoded(
-            service.sensitivity(
+            services.sensitivity(
                 store,
                 definition,
                 settings=settings,
@@ -251,11 +251,11 @@ def schools(
 ) -> dict[str, Any]:
     """The schools of one school year, by id; with `q`, the schools whose id, name or address
     contains it (the newest record of each school, best matches first)."""
-    year = service.resolve_school_year(store, school_year)
+    year = services.resolve_school_year(store, school_year)
     if q is not None and q.strip():
-        rows = service.search_schools(store, q, school_year=year)
+        rows = services.search_schools(store, q, school_year=year)
     else:
-        rows = [asdict(s) for s in service.list_schools(store, school_year=year)]
+        rows = [asdict(s) for s in services.list_schools(store, school_year=year)]
     return {"school_year": year or "all", "q": q, "count": len(rows), "schools": rows}
 
 
@@ -275,7 +275,7 @@ def school(
     body = cache.memo(
         ("api/school", school_id, definition),
         lambda index: _encoded(
-            service.school_profile(store, school_id, definition, settings=settings, index=index)
+            services.school_profile(store, school_id, definition, settings=settings, index=index)
         ),
     )
     return JSONBytes(body)
@@ -285,7 +285,7 @@ def school(
 def imports(store: StoreDep) -> dict[str, Any]:
     """Every import, oldest first: source, kind, file, format, rows read, accepted, rejected,
     inserted, updated and unchanged, and when it finished."""
-    rows = [asdict(r) for r in service.list_imports(store)]
+    rows = [asdict(r) for r in services.list_imports(store)]
     return {"count": len(rows), "imports": rows}
 
 
@@ -344,4 +344,4 @@ def me(user: Annotated[User, Depends(require_user)]) -> dict[str, Any]:
 @router.get("/audit", summary="Every recorded write, newest first")
 def audit(store: StoreDep, school_id: str | None = None, limit: int = 200) -> list[dict[str, Any]]:
     """Who changed what and when, with the record before and after (public, like the records)."""
-    return service.audit_log(store, school_id=school_id, limit=max(1, min(limit, 1000)))
+    return services.audit_log(store, school_id=school_id, limit=max(1, min(limit, 1000)))

@@ -1,6 +1,6 @@
 """JSON API and CSV exports of discipline equity, outcomes over time and the evaluation of
-officer removal. Every route calls :mod:`safeschools.service_equity` or
-:mod:`safeschools.service_evaluation` and returns what they return; a hidden count is
+officer removal. Every route calls :mod:`safeschools.services.equity` or
+:mod:`safeschools.services.evaluation` and returns what they return; a hidden count is
 ``{"value": null, "status": "suppressed"}`` in JSON and the word ``suppressed`` in CSV.
 """
 
@@ -12,9 +12,10 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 from pydantic_core import to_json
 
-from safeschools import service_equity, service_evaluation
 from safeschools.api.deps import IndexCacheDep, IndexDep, SettingsDep, StoreDep
 from safeschools.api.routes import ERROR_RESPONSES, JSONBytes
+from safeschools.services import equity as service_equity
+from safeschools.services import evaluation as service_evaluation
 
 __all__ = ["router"]
 

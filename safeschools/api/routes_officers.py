@@ -2,8 +2,8 @@
 
 Reads are public; every write needs ``Authorization: Bearer TOKEN`` of an administrator or an
 editor of the school (401 without a token, 403 for another school, 409 when the record changed
-since it was read). Every route only calls :mod:`safeschools.service_officers` and
-:mod:`safeschools.service_council`.
+since it was read). Every route only calls :mod:`safeschools.services.officers` and
+:mod:`safeschools.services.council`.
 """
 
 from __future__ import annotations
@@ -15,11 +15,12 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from safeschools import service_council, service_officers
 from safeschools.api.deps import SettingsDep, StoreDep, require_user
 from safeschools.api.routes import ERROR_RESPONSES, ErrorBody
 from safeschools.model import User
 from safeschools.model.council import CouncilMember
+from safeschools.services import council as service_council
+from safeschools.services import officers as service_officers
 
 __all__ = ["router"]
 

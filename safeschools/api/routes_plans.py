@@ -11,10 +11,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Depends
 from fastapi.responses import Response
 
-from safeschools import service_plans
 from safeschools.api.deps import SettingsDep, StoreDep, require_user
 from safeschools.api.routes import ERROR_RESPONSES
 from safeschools.model import User
+from safeschools.services import plans as service_plans
 
 __all__ = ["router"]
 

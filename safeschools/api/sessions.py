@@ -2,7 +2,7 @@
 
 - The session is a signed cookie (Starlette's :class:`SessionMiddleware`, itsdangerous) holding
   the account id and a CSRF token; the signing key is made once at random and kept in the
-  store (:func:`safeschools.service_plans.session_secret`), never written in the code.
+  store (:func:`safeschools.services.accounts.session_secret`), never written in the code.
 - The cookie is HttpOnly and SameSite=Lax, and Secure whenever the request came over https.
 - Every form POST carries the session's CSRF token in a hidden field ``csrf_token``; a POST
   without it, or with another, is refused (403). A script that writes through the API with a

@@ -27,10 +27,11 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from safeschools import __version__, fetching, service
+from safeschools import __version__, services
 from safeschools.demo import DEFAULT_SEED
 from safeschools.errors import SafeSchoolsError
 from safeschools.model import BOUNDARY_KINDS
+from safeschools.services import fetch as fetching
 from safeschools.settings import Settings
 from safeschools.storage import Store
 
@@ -85,7 +86,7 @@ class Context:
     def store(self) -> Store:
         if self._store is None:
             try:
-                self._store = service.open_store_from_settings(self.settings)
+                self._store = services.open_store_from_settings(self.settings)
             except SafeSchoolsError as exc:
                 raise UserError(str(exc)) from exc
         return self._store
@@ -135,7 +136,7 @@ def ingest() -> None:
     """Import a publisher's file into the store."""
 
 
-def _print_report(report: service.IngestReport, as_json: bool) -> None:
+def _print_report(report: services.IngestReport, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(report.as_dict(), indent=2))
         return
@@ -187,7 +188,7 @@ def _ingest_command(
     @pass_ctx
     @translate_errors
     def command(ctx: Context, /, file: Path, force: bool, as_json: bool, **extra: Any) -> None:
-        report = service.ingest_file(
+        report = services.ingest_file(
             ctx.store, kind, file, settings=ctx.settings, force=force, **extra
         )
         _print_report(report, as_json)
@@ -400,7 +401,7 @@ _FORMAT = click.option(
 @translate_errors
 def schools(ctx: Context, school_year: str | None, fmt: str) -> None:
     """List schools (of one school year)."""
-    rows = [asdict(s) for s in service.list_schools(ctx.store, school_year=school_year)]
+    rows = [asdict(s) for s in services.list_schools(ctx.store, school_year=school_year)]
     columns = ["school_id", "school_year", "name", "governance", "grade_category", "lat", "lon"]
     _emit_rows(rows, fmt, f"{len(rows)} schools", columns)
 
@@ -424,7 +425,7 @@ def imports(ctx: Context, rejects_of: int | None, fmt: str) -> None:
             rows, fmt, f"Import #{rejects_of}: {len(rows)} rejected rows", ["line", "reason"]
         )
         return
-    rows = [asdict(r) for r in service.list_imports(ctx.store)]
+    rows = [asdict(r) for r in services.list_imports(ctx.store)]
     columns = [
         "id",
         "kind",
@@ -455,8 +456,8 @@ def imports(ctx: Context, rejects_of: int | None, fmt: str) -> None:
 @translate_errors
 def demo(ctx: Context, seed: int, as_json: bool) -> None:
     """Build the synthetic demo city into the store and summarise it (offline, no real data)."""
-    reports = service.load_demo_city(ctx.store, settings=ctx.settings, seed=seed)
-    summary = service.store_summary(ctx.store)
+    reports = services.load_demo_city(ctx.store, settings=ctx.settings, seed=seed)
+    summary = services.store_summary(ctx.store)
     if as_json:
         runs = [r.as_dict() for r in reports]
         click.echo(json.dumps({"synthetic": True, "seed": seed, "run": runs, **summary}, indent=2))
@@ -465,7 +466,7 @@ def demo(ctx: Context, seed: int, as_json: bool) -> None:
 
 
 def _print_demo(
-    seed: int, reports: list[service.IngestReport], summary: dict[str, Any], where: str
+    seed: int, reports: list[services.IngestReport], summary: dict[str, Any], where: str
 ) -> None:
     out = _console()
     out.print(

@@ -8,7 +8,7 @@ import sys
 import click
 from rich.table import Table
 
-from safeschools import service
+from safeschools import services
 from safeschools.cli._app import Context, UserError, _console, cli, pass_ctx, translate_errors
 
 __all__: list[str] = []
@@ -49,7 +49,7 @@ def users_add(
         password = sys.stdin.readline().rstrip("\n")
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    user = service.create_user(
+    user = services.create_user(
         ctx.store,
         email=email,
         password=password,
@@ -98,8 +98,8 @@ def tokens_create(ctx: Context, email: str, label: str, password_stdin: bool) ->
         password = sys.stdin.readline().rstrip("\n")
     else:
         password = click.prompt("Password", hide_input=True)
-    user = service.authenticate(ctx.store, email, password)
-    token = service.create_api_token(ctx.store, user, label=label, settings=ctx.settings)
+    user = services.authenticate(ctx.store, email, password)
+    token = services.create_api_token(ctx.store, user, label=label, settings=ctx.settings)
     click.echo(token)
 
 
@@ -113,7 +113,7 @@ def audit(ctx: Context, school_id: str | None, limit: int, as_json: bool) -> Non
     """Every write, newest first: who, when, what, before and after."""
     if limit < 1:
         raise UserError("--limit must be 1 or more.")
-    entries = service.audit_log(ctx.store, school_id=school_id, limit=limit)
+    entries = services.audit_log(ctx.store, school_id=school_id, limit=limit)
     if as_json:
         click.echo(json.dumps(entries, indent=2, default=str))
         return

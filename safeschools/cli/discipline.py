@@ -8,7 +8,6 @@ from pathlib import Path
 import click
 from rich.table import Table
 
-from safeschools import service_crosswalk, service_discipline
 from safeschools.cli._app import (
     Context,
     _console,
@@ -18,6 +17,8 @@ from safeschools.cli._app import (
     pass_ctx,
     translate_errors,
 )
+from safeschools.services import crosswalk as service_crosswalk
+from safeschools.services import discipline as service_discipline
 
 __all__: list[str] = []
 

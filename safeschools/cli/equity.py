@@ -14,8 +14,10 @@ from typing import Any
 import click
 from rich.table import Table
 
-from safeschools import service, service_equity, service_evaluation
+from safeschools import services
 from safeschools.cli._app import Context, _console, cli, pass_ctx, translate_errors
+from safeschools.services import equity as service_equity
+from safeschools.services import evaluation as service_evaluation
 
 __all__: list[str] = []
 
@@ -244,7 +246,7 @@ def outcomes(ctx: Context, school_id: str | None, fmt: str) -> None:
     if school_id is None:
         data = service_equity.outcomes(store, settings=settings)
     else:
-        index = service.exposure_index(store, settings=settings)
+        index = services.exposure_index(store, settings=settings)
         data = service_evaluation.school_outcomes(
             store, school_id, settings=settings, index=index, require_figures=True
         )
@@ -321,7 +323,7 @@ def evaluate(ctx: Context, outcome: str, fmt: str) -> None:
     Example: safeschools evaluate --outcome suspensions
     """
     store, settings = ctx.store, ctx.settings
-    index = service.exposure_index(store, settings=settings)
+    index = services.exposure_index(store, settings=settings)
     data = service_evaluation.evaluation(store, settings=settings, outcome=outcome, index=index)
     if fmt == "json":
         _json(data)

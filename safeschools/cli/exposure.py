@@ -13,7 +13,7 @@ from typing import Any
 import click
 from rich.table import Table
 
-from safeschools import service
+from safeschools import services
 from safeschools.cli._app import Context, UserError, _console, cli, pass_ctx, translate_errors
 from safeschools.proximity.definition import parse_hours, parse_radius, parse_season
 from safeschools.proximity.engine import ExposureResult
@@ -150,7 +150,7 @@ def _definition(ctx: Context, kw: dict[str, Any]) -> Any:
         "grade_categories": tuple(kw["grades"]) or None,
         "sources": tuple(kw["sources"]) or None,
     }
-    definition = service.resolve_definition(
+    definition = services.resolve_definition(
         settings=ctx.settings,
         preset_name=kw["preset_name"],
         presets_file=kw["presets_file"],
@@ -189,7 +189,7 @@ _FORMATS = click.option(
 def exposure(ctx: Context, /, split_date: str | None, top: int, fmt: str, **kw: Any) -> None:
     """Violence near every school under one definition of "near"."""
     definition = _definition(ctx, kw)
-    result = service.exposure(
+    result = services.exposure.exposure(
         ctx.store, definition, settings=ctx.settings, split_date=_date(split_date, "--split-date")
     )
     if fmt == "json":
@@ -310,7 +310,7 @@ def compare_definitions(
     ctx: Context, presets_file: Path | None, school_year: str | None, fmt: str
 ) -> None:
     """Every published definition of "near a school" side by side on the same data."""
-    report = service.compare_definitions(
+    report = services.compare_definitions(
         ctx.store, settings=ctx.settings, presets_file=presets_file, school_year=school_year
     )
     rows = report["definitions"]
@@ -387,7 +387,7 @@ def sensitivity(ctx: Context, /, radii: str, hours_grid: str, fmt: str, **kw: An
     if not kw["radius"] and not kw["preset_name"]:
         kw["radius"] = "0.1mi"
     definition = _definition(ctx, kw)
-    report = service.sensitivity(
+    report = services.sensitivity(
         ctx.store,
         definition,
         settings=ctx.settings,
@@ -457,7 +457,7 @@ def presets(ctx: Context, presets_file: Path | None, fmt: str) -> None:
 def pairs(ctx: Context, rebuild: bool) -> None:
     """Show (or rebuild) the stored school-victimization pairs."""
     if rebuild:
-        done = service.rebuild_pairs(ctx.store, settings=ctx.settings)
+        done = services.rebuild_pairs(ctx.store, settings=ctx.settings)
         _console().print(
             f"Rebuilt {done.pairs_written} pairs within {ctx.settings.max_pair_radius_m:g} m."
         )

@@ -13,10 +13,11 @@ from decimal import Decimal, InvalidOperation
 import click
 from rich.table import Table
 
-from safeschools import service, service_funds
+from safeschools import services
 from safeschools.cli._app import Context, UserError, _console, cli, pass_ctx, translate_errors
 from safeschools.model import User
 from safeschools.policy.funding import FORMULAS
+from safeschools.services import funds as service_funds
 
 __all__: list[str] = []
 
@@ -28,7 +29,7 @@ def _sign_in(ctx: Context, email: str, password_stdin: bool) -> User:
         password = sys.stdin.readline().rstrip("\n")
     else:
         password = click.prompt("Password", hide_input=True)
-    return service.authenticate(ctx.store, email, password)
+    return services.authenticate(ctx.store, email, password)
 
 
 def _cents(amount: str) -> int:

@@ -8,7 +8,6 @@ from pathlib import Path
 import click
 from rich.table import Table
 
-from safeschools import service_officers
 from safeschools.cli._app import (
     Context,
     UserError,
@@ -19,6 +18,7 @@ from safeschools.cli._app import (
     pass_ctx,
     translate_errors,
 )
+from safeschools.services import officers as service_officers
 
 __all__: list[str] = []
 

@@ -7,8 +7,8 @@ import json
 import click
 from rich.table import Table
 
-from safeschools import service_plans
 from safeschools.cli._app import Context, _console, cli, pass_ctx, translate_errors
+from safeschools.services import plans as service_plans
 
 __all__: list[str] = []
 

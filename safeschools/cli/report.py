@@ -8,10 +8,11 @@ from typing import Any
 
 import click
 
-from safeschools import service, service_evaluation
+from safeschools import services
 from safeschools.cli._app import Context, UserError, _console, cli, pass_ctx, translate_errors
 from safeschools.cli.exposure import _definition, _definition_options
 from safeschools.proximity.presets import load_presets
+from safeschools.services import evaluation as service_evaluation
 
 __all__: list[str] = []
 
@@ -73,13 +74,13 @@ def report(
 
     presets_file = kw["presets_file"]
     if kw["preset_name"] is None and kw["radius"] is None:
-        kw["preset_name"] = service.DEFAULT_PRESET  # as on the school's page
+        kw["preset_name"] = services.DEFAULT_PRESET  # as on the school's page
     definition = _definition(ctx, kw)
     store = ctx.store
     settings = ctx.settings
-    index = service.exposure_index(store, settings=settings)
-    profile = service.school_profile(store, school_id, definition, settings=settings, index=index)
-    layers = service.map_layers(store)
+    index = services.exposure_index(store, settings=settings)
+    profile = services.school_profile(store, school_id, definition, settings=settings, index=index)
+    layers = services.map_layers(store)
     presets = load_presets(presets_file or settings.presets_file)
     equity = service_evaluation.school_equity_report(
         store, school_id, settings=settings, index=index

@@ -1,7 +1,7 @@
 """Demo City (synthetic): a made-up city to try safeschools on without any real data.
 
 :func:`build_demo_city` makes the city (pure, seeded); :func:`demo_imports` turns it into the
-parse results that ``service.load_demo_city`` writes through the normal import path.
+parse results that ``services.load_demo_city`` writes through the normal import path.
 """
 
 from safeschools.demo.city import (

@@ -2,7 +2,7 @@
 
 Each school year's schools, the victimizations and the boundaries become one
 :class:`~safeschools.ingest.base.ParseResult` with the source ``demo-synthetic`` and a checksum
-of its records, exactly as an importer would hand them to ``service.record_parse_result``.
+of its records, exactly as an importer would hand them to ``services.record_parse_result``.
 """
 
 from __future__ import annotations

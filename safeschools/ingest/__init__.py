@@ -1,6 +1,6 @@
 """Importers: one module per publisher, each turning a file into model records and rejected rows.
 
-Importers never touch the store; :mod:`safeschools.service` writes what they return.
+Importers never touch the store; :mod:`safeschools.services` writes what they return.
 """
 
 from safeschools.ingest.base import ParseResult, TableFile, read_table

@@ -70,17 +70,14 @@ import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from safeschools.errors import DataValidationError, SourceSchemaError
 from safeschools.ingest.base import ParseResult, TableFile, public_raw, read_table
-from safeschools.ingest.isbe_eoy import usable_match
-from safeschools.ingest.name_crosswalk import match_names
+from safeschools.ingest.context import ParseContext
+from safeschools.ingest.name_crosswalk import match_names, usable_match
 from safeschools.model import RejectedRow, school_year_label
 from safeschools.model.discipline import DisciplineFigure, Enrollment, NameMatch
-
-if TYPE_CHECKING:
-    from safeschools.service_discipline import ParseContext
 
 __all__ = [
     "CHICAGO_LEAID",

@@ -55,17 +55,15 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from safeschools.errors import DataValidationError, SourceSchemaError
 from safeschools.ingest.base import ParseResult
-from safeschools.ingest.name_crosswalk import match_names
+from safeschools.ingest.context import ParseContext
+from safeschools.ingest.name_crosswalk import match_names, usable_match
 from safeschools.ingest.workbook import cell_text, header_key, open_workbook
 from safeschools.model import RejectedRow, school_year_label
 from safeschools.model.discipline import DisciplineFigure, NameMatch
-
-if TYPE_CHECKING:
-    from safeschools.service_discipline import ParseContext
 
 __all__ = [
     "ACTION_MEASURES",
@@ -75,7 +73,6 @@ __all__ = [
     "SOURCE",
     "chicago_school_names",
     "figures_from_isbe_eoy",
-    "usable_match",
 ]
 
 SOURCE = {
@@ -156,15 +153,6 @@ def _action(desc: str) -> tuple[str, str] | None:
     if key.startswith("expulsion"):
         key = "expulsion"
     return ACTION_MEASURES.get(key)
-
-
-def usable_match(match: NameMatch, *, accept_fuzzy: bool) -> bool:
-    """Whether an import may use ``match``: reviewed, exact or normalized; fuzzy on request."""
-    if match.school_id is None:
-        return False
-    return match.method in ("reviewed", "exact", "normalized") or (
-        match.method == "fuzzy" and accept_fuzzy
-    )
 
 
 def _why_unusable(match: NameMatch | None, name: str) -> str:

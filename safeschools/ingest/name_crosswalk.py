@@ -48,6 +48,7 @@ __all__ = [
     "match_names",
     "normalize_name",
     "read_crosswalk",
+    "usable_match",
     "write_crosswalk",
 ]
 
@@ -513,3 +514,12 @@ def write_crosswalk(path: Path | str, matches: Iterable[NameMatch]) -> Path:
                 ]
             )
     return path
+
+
+def usable_match(match: NameMatch, *, accept_fuzzy: bool) -> bool:
+    """Whether an import may use ``match``: reviewed, exact or normalized; fuzzy on request."""
+    if match.school_id is None:
+        return False
+    return match.method in ("reviewed", "exact", "normalized") or (
+        match.method == "fuzzy" and accept_fuzzy
+    )

@@ -1,6 +1,6 @@
 """Answer any definition of "near a school" as a filter on the stored pairs, in milliseconds.
 
-Distances are computed once, at import (:func:`safeschools.service.refresh_pairs`): every pair of
+Distances are computed once, at import (:func:`safeschools.services.refresh_pairs`): every pair of
 a school-year and a victimization within the largest radius, with its distance in metres. An
 :class:`ExposureIndex` holds those pairs and the victims' and schools' attributes as numpy
 columns; :meth:`ExposureIndex.query` turns a :class:`~safeschools.proximity.definition.Definition`

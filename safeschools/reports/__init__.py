@@ -1,6 +1,6 @@
 """Printable per-school reports for council meetings: HTML (print stylesheet) and PDF.
 
-Built from :func:`safeschools.service.school_profile` with the same templates, maps and
+Built from :func:`safeschools.services.school_profile` with the same templates, maps and
 translations as the web pages. The PDF needs WeasyPrint (``pip install 'safeschools[pdf]'``)
 and never fetches anything from the network: only the package's own stylesheet is read.
 """

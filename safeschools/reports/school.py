@@ -40,9 +40,9 @@ def school_report_html(
     Parameters
     ----------
     profile
-        ``service.school_profile(...)``: the school under one definition.
+        ``services.school_profile(...)``: the school under one definition.
     layers, base
-        The base map: ``service.map_layers(store)`` output, or an already built
+        The base map: ``services.map_layers(store)`` output, or an already built
         :class:`~safeschools.web.maps.BaseMap`. Without either, the map has no boundaries.
     presets
         The published definitions, to describe the side-by-side table (default: built-in).

@@ -1,6 +1,6 @@
 """The council forms a signed-in editor sends from a school's page: seat a member, correct a
 member or end their term, record a motion vote. Each checks the session's CSRF token and calls
-the same service functions as the API (:mod:`safeschools.service_council`), then goes back to
+the same service functions as the API (:mod:`safeschools.services.council`), then goes back to
 the school page (303)."""
 
 from __future__ import annotations
@@ -11,12 +11,12 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from safeschools import service_council
 from safeschools.api.deps import get_user
 from safeschools.api.sessions import CSRF_FIELD, check_csrf, csrf_token
 from safeschools.errors import DataValidationError
 from safeschools.model import User
 from safeschools.model.council import MOTION_TOPICS, SEAT_ROLES
+from safeschools.services import council as service_council
 from safeschools.storage import Store
 
 __all__ = ["BALLOTS", "editor_council_form", "router"]

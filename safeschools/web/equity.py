@@ -2,7 +2,7 @@
 (``/schools/{id}/equity``), the district's disparity table (``/equity``) and the evaluation of
 officer removal (``/evaluation``).
 
-Each route calls :mod:`safeschools.service_equity` or :mod:`safeschools.service_evaluation`
+Each route calls :mod:`safeschools.services.equity` or :mod:`safeschools.services.evaluation`
 and renders what they return (:mod:`safeschools.web.equity_views`); what is hidden is decided
 there, once. Pages are cached per data version, address and language.
 """
@@ -14,7 +14,8 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from safeschools import service_equity, service_evaluation
+from safeschools.services import equity as service_equity
+from safeschools.services import evaluation as service_evaluation
 from safeschools.web import equity_views
 from safeschools.web.i18n import Lang
 from safeschools.web.pages import (

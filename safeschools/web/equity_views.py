@@ -1,5 +1,5 @@
 """What the equity and evaluation pages show, as template contexts built from the service's dicts
-(:mod:`safeschools.service_equity`, :mod:`safeschools.service_evaluation`).
+(:mod:`safeschools.services.equity`, :mod:`safeschools.services.evaluation`).
 
 Nothing is computed or hidden here: a count the service marks ``suppressed`` is written as the
 word, never as a number, and so are the risk and ratio computed from it. Every count, risk and

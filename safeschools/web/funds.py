@@ -8,9 +8,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 
-from safeschools import service_funds
 from safeschools.api.deps import get_index, get_settings, get_store
 from safeschools.proximity import ExposureIndex
+from safeschools.services import funds as service_funds
 from safeschools.settings import Settings
 from safeschools.storage import Store
 from safeschools.web.funds_forms import admin_funds_form

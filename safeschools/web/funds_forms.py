@@ -1,6 +1,6 @@
 """The funds forms: a school's editor adds or changes a spending-plan line (school page), an
 administrator adopts a formula for a pool (``/funds``). Each POST checks the session's CSRF
-token and calls the same service functions as the API (:mod:`safeschools.service_funds`);
+token and calls the same service functions as the API (:mod:`safeschools.services.funds`);
 over-spending and stale forms get the service's own message (400, 409)."""
 
 from __future__ import annotations
@@ -10,13 +10,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
-from safeschools import service_funds
 from safeschools.api.deps import get_index, get_user
 from safeschools.api.sessions import CSRF_FIELD, check_csrf, csrf_token
 from safeschools.errors import NotFoundError
 from safeschools.model import User
 from safeschools.policy.funding import FORMULAS
 from safeschools.proximity import ExposureIndex
+from safeschools.services import funds as service_funds
 from safeschools.storage import Store
 from safeschools.web.forms import dollars_to_cents, field, to_signin, version_read, whole_number
 

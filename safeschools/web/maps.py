@@ -19,7 +19,7 @@ import shapely
 from shapely.geometry import Point, box
 from shapely.geometry.base import BaseGeometry
 
-from safeschools import service
+from safeschools import services
 from safeschools.storage import Store
 from safeschools.web import svg
 from safeschools.web.i18n import Lang
@@ -92,7 +92,7 @@ def _display_name(kind: str, name: str, code: str) -> str:
 
 
 def base_map_from_layers(layers: Mapping[str, Sequence[Mapping[str, str]]]) -> BaseMap | None:
-    """The base map of :func:`safeschools.service.map_layers` output; None without boundaries."""
+    """The base map of :func:`safeschools.services.map_layers` output; None without boundaries."""
     kind = next((k for k in BASE_KINDS if layers.get(k)), None)
     if kind is None:
         kind = next((k for k, v in layers.items() if v), None)
@@ -130,7 +130,7 @@ def cached_base_map(store: Store) -> BaseMap | None:
         hit = _CACHE.get(store)
         if hit is not None and hit[0] == key:
             return hit[1]
-    built = base_map_from_layers(service.map_layers(store))
+    built = base_map_from_layers(services.map_layers(store))
     with _CACHE_LOCK:
         _CACHE[store] = (key, built)
     return built

@@ -9,9 +9,10 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 from markupsafe import Markup
 
-from safeschools import service_council, service_officers
 from safeschools.api.deps import get_index, get_store
 from safeschools.proximity import ExposureIndex
+from safeschools.services import council as service_council
+from safeschools.services import officers as service_officers
 from safeschools.storage import Store
 from safeschools.web import svg
 from safeschools.web.officers_forms import admin_figure_form

@@ -1,7 +1,7 @@
 """The officer forms: a school's editor sets its officers for a school year (school page), an
 administrator records a district figure as published (``/officers``). Each POST checks the
 session's CSRF token and calls the same service functions as the API
-(:mod:`safeschools.service_officers`), then goes back to the page (303)."""
+(:mod:`safeschools.services.officers`), then goes back to the page (303)."""
 
 from __future__ import annotations
 
@@ -10,11 +10,11 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from safeschools import service_officers
 from safeschools.api.deps import get_user
 from safeschools.api.sessions import CSRF_FIELD, check_csrf, csrf_token
 from safeschools.model import User
 from safeschools.model.officers import OFFICER_KINDS
+from safeschools.services import officers as service_officers
 from safeschools.web.forms import field, to_signin, version_read, whole_number
 
 __all__ = ["admin_figure_form", "editor_officers_form", "router"]

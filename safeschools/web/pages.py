@@ -16,11 +16,14 @@ from fastapi.responses import HTMLResponse, Response
 from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
-from safeschools import reports, service, service_evaluation, service_funds, service_officers
+from safeschools import reports, services
 from safeschools.api.deps import get_definition, get_index, get_settings, get_store
 from safeschools.errors import SafeSchoolsError
 from safeschools.proximity import Definition, ExposureIndex
 from safeschools.proximity.presets import load_presets
+from safeschools.services import evaluation as service_evaluation
+from safeschools.services import funds as service_funds
+from safeschools.services import officers as service_officers
 from safeschools.settings import Settings
 from safeschools.storage import Store
 from safeschools.web import maps, views
@@ -101,7 +104,7 @@ def _cached_page(
     Parents, council members and reporters mostly ask for the same pages (a school under the
     default or a published definition); a new import empties the cache with the index.
     """
-    cache: service.IndexCache = request.app.state.index_cache
+    cache: services.IndexCache = request.app.state.index_cache
     key = (
         "page",
         request.url.path,
@@ -165,9 +168,9 @@ def _overview_html(
     params = _params(request)
     presets = load_presets(settings.presets_file)
     error = None
-    fallback = service.definition_from_params({}, settings=settings)
+    fallback = services.definition_from_params({}, settings=settings)
     try:
-        d = service.definition_from_params(params, settings=settings)
+        d = services.definition_from_params(params, settings=settings)
     except SafeSchoolsError as exc:
         error, d = str(exc), fallback
     empty = index.n_schools == 0
@@ -175,10 +178,10 @@ def _overview_html(
         data = views.empty_overview(d, presets)
     else:
         try:
-            data = service.district_overview(store, d, settings=settings, index=index)
+            data = services.district_overview(store, d, settings=settings, index=index)
         except SafeSchoolsError as exc:
             error, d = str(exc), fallback
-            data = service.district_overview(store, d, settings=settings, index=index)
+            data = services.district_overview(store, d, settings=settings, index=index)
     vintage = _vintage(index)
     data["data_vintage"] = data.get("data_vintage") or vintage
     context = views.overview_context(
@@ -204,7 +207,7 @@ def _overview_html(
                 L,
                 school_years=index.school_years,
                 sources=[s["source"] for s in vintage.get("sources", [])],
-                default_preset=service.DEFAULT_PRESET,
+                default_preset=services.DEFAULT_PRESET,
             ),
         }
     )
@@ -221,7 +224,7 @@ def _school(
     definition: Definition,
 ) -> tuple[Lang, dict[str, Any], dict[str, Any], dict[str, Definition]]:
     L = _lang(request)
-    profile = service.school_profile(store, school_id, definition, settings=settings, index=index)
+    profile = services.school_profile(store, school_id, definition, settings=settings, index=index)
     presets = load_presets(settings.presets_file)
     return L, profile, _params(request), presets
 
@@ -285,7 +288,7 @@ def _school_html(
     context.update(extra or {})
     context.update(
         {
-            "audit": service.audit_log(store, school_id=school_id, limit=20),
+            "audit": services.audit_log(store, school_id=school_id, limit=20),
             "compact": True,
             "tile_attribution": settings.map_tile_attribution if settings.map_tile_url else "",
             "form_id": "school-definition",
@@ -295,7 +298,7 @@ def _school_html(
                 params,
                 presets,
                 L,
-                default_preset=service.DEFAULT_PRESET,
+                default_preset=services.DEFAULT_PRESET,
             ),
         }
     )
@@ -307,7 +310,7 @@ def _report_equity(
 ) -> dict[str, Any] | None:
     """The report's section "Equity and outcomes", computed once per data version and school
     (the evaluation behind it takes a while); a copy, so the cached one stays as it was."""
-    cache: service.IndexCache = request.app.state.index_cache
+    cache: services.IndexCache = request.app.state.index_cache
     section = cache.memo(
         ("report/equity", school_id, store.latest_write_id()),
         lambda index: service_evaluation.school_equity_report(
@@ -388,7 +391,7 @@ def definitions(
     L = _lang(request)
     presets = load_presets(settings.presets_file)
     empty = index.n_schools == 0
-    compare = None if empty else service.compare_definitions(store, settings=settings, index=index)
+    compare = None if empty else services.compare_definitions(store, settings=settings, index=index)
     context = views.definitions_context(compare, presets, L)
     context["empty"] = empty
     vintage = context["vintage"] or _vintage(index)
@@ -446,6 +449,6 @@ def methodology(request: Request, index: IndexDep) -> HTMLResponse:
 def search(request: Request, store: StoreDep, index: IndexDep, q: str = "") -> HTMLResponse:
     """Schools by name, id or address."""
     L = _lang(request)
-    results = service.search_schools(store, q) if q.strip() else []
+    results = services.search_schools(store, q) if q.strip() else []
     context = {"q": q, "results": results, "empty": index.n_schools == 0}
     return _page(request, "search.html", context, L, page="search", vintage=_vintage(index))

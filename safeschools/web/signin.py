@@ -9,12 +9,13 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from safeschools import service, service_plans
+from safeschools import services
 from safeschools.api.deps import get_user
 from safeschools.api.sessions import CSRF_FIELD, check_csrf, csrf_token, sign_in, sign_out
 from safeschools.errors import AuthenticationError
 from safeschools.model import User
 from safeschools.model.plans import PLAN_STATUSES
+from safeschools.services import plans as service_plans
 from safeschools.storage import Store
 from safeschools.web.pages import _lang, _page
 
@@ -69,7 +70,7 @@ async def signin(request: Request) -> Response:
     email = _form_text(form, "email")
     store: Store = request.app.state.store
     try:
-        user = service.authenticate(store, email, str(form.get("password") or ""))
+        user = services.authenticate(store, email, str(form.get("password") or ""))
     except AuthenticationError:
         L = _lang(request)
         sign_out(request)

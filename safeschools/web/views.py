@@ -267,7 +267,7 @@ def overview_context(
     base: maps.BaseMap | None,
     show_all: bool = False,
 ) -> dict[str, Any]:
-    """The district overview's context (``data`` is ``service.district_overview()``)."""
+    """The district overview's context (``data`` is ``services.district_overview()``)."""
     d = data["definition"]
     query = definition_query(params)
     picture, legend = maps.district_map(
@@ -333,7 +333,7 @@ def school_context(
     prepared: date | None = None,
     tiles: str | None = None,
 ) -> dict[str, Any]:
-    """A school's page (and report) context (``profile`` is ``service.school_profile()``)."""
+    """A school's page (and report) context (``profile`` is ``services.school_profile()``)."""
     school = profile["school"]
     d = profile["definition"]
     exposure = profile["exposure"]
@@ -411,7 +411,7 @@ def definitions_context(
     presets: Mapping[str, Definition],
     L: Lang,
 ) -> dict[str, Any]:
-    """Every preset side by side (``compare`` is ``service.compare_definitions()``, or None for
+    """Every preset side by side (``compare`` is ``services.compare_definitions()``, or None for
     an empty store: the definitions without counts)."""
     counted = {r["preset"]: r for r in (compare or {}).get("definitions", [])}
     rows = []

@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from safeschools import service
+from safeschools import services
 from safeschools.model import School, Victimization
 from safeschools.settings import Settings
 from safeschools.storage import Store
@@ -71,4 +71,4 @@ def city_victims() -> list[Victimization]:
 def load_city(store: Store, settings: Settings) -> None:
     """The city's schools, victims and three wards, through the normal import path."""
     load_records(store, settings, schools=city_schools(), victims=city_victims())
-    service.ingest_file(store, "boundaries", WARDS, settings=settings)
+    services.ingest_file(store, "boundaries", WARDS, settings=settings)

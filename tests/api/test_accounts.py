@@ -6,7 +6,7 @@ import pytest
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
-from safeschools import service
+from safeschools import services
 from safeschools.api import create_app
 from safeschools.cli import cli
 from safeschools.errors import AuthenticationError, DataValidationError, PermissionDeniedError
@@ -28,7 +28,7 @@ def test_passwords_are_hashed_with_argon2() -> None:
 
 
 def test_accounts_tokens_and_audit(store: Store, settings: Settings) -> None:
-    editor = service.create_user(
+    editor = services.create_user(
         store,
         email="Ana@Example.org",
         password=PASSWORD,
@@ -38,26 +38,26 @@ def test_accounts_tokens_and_audit(store: Store, settings: Settings) -> None:
     )
     assert editor.email == "ana@example.org" and editor.school_ids == ("609971",)
     with pytest.raises(DataValidationError, match="exists already"):
-        service.create_user(
+        services.create_user(
             store, email="ana@example.org", password=PASSWORD, role="admin", settings=settings
         )
     with pytest.raises(DataValidationError, match="needs at least one school"):
-        service.create_user(
+        services.create_user(
             store, email="b@example.org", password=PASSWORD, role="editor", settings=settings
         )
     with pytest.raises(DataValidationError, match="Unknown role"):
-        service.create_user(
+        services.create_user(
             store, email="c@example.org", password=PASSWORD, role="public", settings=settings
         )
-    assert service.authenticate(store, "ANA@example.org", PASSWORD).id == editor.id
+    assert services.authenticate(store, "ANA@example.org", PASSWORD).id == editor.id
     for email, password in (("ana@example.org", "wrong password!"), ("nobody@x.org", PASSWORD)):
         with pytest.raises(AuthenticationError, match="Wrong email or password"):
-            service.authenticate(store, email, password)
-    token = service.create_api_token(store, editor, label="laptop", settings=settings)
-    assert service.user_for_token(store, token).id == editor.id
+            services.authenticate(store, email, password)
+    token = services.create_api_token(store, editor, label="laptop", settings=settings)
+    assert services.user_for_token(store, token).id == editor.id
     with pytest.raises(AuthenticationError, match="Unknown or revoked"):
-        service.user_for_token(store, token + "x")
-    entries = service.audit_log(store)
+        services.user_for_token(store, token + "x")
+    entries = services.audit_log(store)
     assert [(e["action"], e["entity"]) for e in entries] == [
         ("create", "api_token"),
         ("create", "user"),
@@ -66,7 +66,7 @@ def test_accounts_tokens_and_audit(store: Store, settings: Settings) -> None:
 
 
 def test_who_may_edit_what(sqlite_only_store: Store, settings: Settings) -> None:
-    editor = service.create_user(
+    editor = services.create_user(
         sqlite_only_store,
         email="e@x.org",
         password=PASSWORD,
@@ -74,7 +74,7 @@ def test_who_may_edit_what(sqlite_only_store: Store, settings: Settings) -> None
         school_ids=["1"],
         settings=settings,
     )
-    admin = service.create_user(
+    admin = services.create_user(
         sqlite_only_store, email="a@x.org", password=PASSWORD, role="admin", settings=settings
     )
     assert check_can_edit(editor, "1", what="votes") is editor
@@ -88,7 +88,7 @@ def test_who_may_edit_what(sqlite_only_store: Store, settings: Settings) -> None
 
 
 def test_api_token_and_error_shapes(sqlite_only_store: Store, settings: Settings) -> None:
-    user = service.create_user(
+    user = services.create_user(
         sqlite_only_store,
         email="e@x.org",
         password=PASSWORD,
@@ -96,7 +96,7 @@ def test_api_token_and_error_shapes(sqlite_only_store: Store, settings: Settings
         school_ids=["1"],
         settings=settings,
     )
-    token = service.create_api_token(sqlite_only_store, user, label="t", settings=settings)
+    token = services.create_api_token(sqlite_only_store, user, label="t", settings=settings)
     with TestClient(create_app(settings, store=sqlite_only_store)) as http:
         ok = http.get("/api/me", headers={"Authorization": f"Bearer {token}"})
         assert ok.status_code == 200 and ok.json()["school_ids"] == ["1"]

@@ -8,7 +8,7 @@ import json
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
-from safeschools import service
+from safeschools import services
 from safeschools.api import create_app
 from safeschools.cli import cli
 from safeschools.settings import Settings
@@ -23,11 +23,11 @@ def test_api_exposure_equals_the_cli_on_real_data(
     sqlite_only_store: Store, settings: Settings
 ) -> None:
     store = sqlite_only_store
-    service.ingest_file(
+    services.ingest_file(
         store, "schools", real_data("cps-school-profiles", PROFILES), settings=settings
     )
     for path in sorted(real_data(VICTIMS).glob("*.csv")):
-        service.ingest_file(store, "victims", path, settings=settings)
+        services.ingest_file(store, "victims", path, settings=settings)
     url = store.engine.url.render_as_string(hide_password=False)
     flags = [
         "--radius",

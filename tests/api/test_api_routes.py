@@ -9,7 +9,7 @@ import pytest
 from api_city import NORTH_100, load_city
 from fastapi.testclient import TestClient
 
-from safeschools import __version__, service
+from safeschools import __version__, services
 from safeschools.api import create_app
 from safeschools.proximity import PRESETS
 from safeschools.settings import Settings
@@ -18,8 +18,8 @@ from safeschools.testing import load_records, victim
 
 
 def _service_exposure(store: Store, settings: Settings, params: dict[str, str]) -> object:
-    d = service.definition_from_params(params, settings=settings)
-    return json.loads(json.dumps(service.exposure(store, d, settings=settings).to_dict()))
+    d = services.definition_from_params(params, settings=settings)
+    return json.loads(json.dumps(services.exposure.exposure(store, d, settings=settings).to_dict()))
 
 
 def test_health_gives_the_version_and_counts(client: TestClient) -> None:
@@ -109,7 +109,7 @@ def test_compare_lists_every_preset_on_the_same_data(
 ) -> None:
     data = client.get("/api/compare").json()
     assert [r["preset"] for r in data["definitions"]] == list(PRESETS)
-    expected = service.compare_definitions(city_store, settings=settings)
+    expected = services.compare_definitions(city_store, settings=settings)
     assert data == json.loads(json.dumps(expected))
     older = client.get("/api/compare?school_year=2023-24").json()
     assert older["definitions"][0]["schools_considered"] == 3
@@ -158,11 +158,11 @@ def test_one_school_under_the_definition_in_the_query(
     assert not any("name" in key for v in data["exposure"]["victimizations"] for key in v)
     assert [p["preset"] for p in data["presets"]] == list(PRESETS)
     assert data["rank"] == 1 and data["definition"]["radius"] == "100 m"
-    d = service.definition_from_params(
+    d = services.definition_from_params(
         {"radius": "100m", "hours": "07:00-17:00"}, settings=settings
     )
-    index = service.exposure_index(city_store, settings=settings)
-    expected = service.school_profile(city_store, "1", d, settings=settings, index=index)
+    index = services.exposure_index(city_store, settings=settings)
+    expected = services.school_profile(city_store, "1", d, settings=settings, index=index)
     assert data == json.loads(json.dumps(expected))
 
 

@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 from helpers.forms import csrf, sign_in
 
-from safeschools import service
+from safeschools import services
 from safeschools.api import create_app
 from safeschools.model import School
 from safeschools.settings import Settings
@@ -34,10 +34,10 @@ def _error(response: Any, status: int, words: str) -> None:
 
 def _tokens(store: Store, settings: Settings) -> dict[str, str]:
     users = {
-        "admin": service.create_user(
+        "admin": services.create_user(
             store, email="admin@x.org", password=PASSWORD, role="admin", settings=settings
         ),
-        "ed1": service.create_user(
+        "ed1": services.create_user(
             store,
             email="ed1@x.org",
             password=PASSWORD,
@@ -45,7 +45,7 @@ def _tokens(store: Store, settings: Settings) -> dict[str, str]:
             school_ids=["1"],
             settings=settings,
         ),
-        "ed2": service.create_user(
+        "ed2": services.create_user(
             store,
             email="ed2@x.org",
             password=PASSWORD,
@@ -55,7 +55,7 @@ def _tokens(store: Store, settings: Settings) -> dict[str, str]:
         ),
     }
     return {
-        k: service.create_api_token(store, u, label=k, settings=settings) for k, u in users.items()
+        k: services.create_api_token(store, u, label=k, settings=settings) for k, u in users.items()
     }
 
 

@@ -10,8 +10,8 @@ import pytest
 from fastapi.testclient import TestClient
 from helpers.demo_city import DemoCity
 
-from safeschools import service_equity
 from safeschools.api import create_app
+from safeschools.services import equity as service_equity
 
 
 @pytest.fixture(scope="module")

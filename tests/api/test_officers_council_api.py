@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from safeschools import service
+from safeschools import services
 from safeschools.api import create_app
 from safeschools.settings import Settings
 from safeschools.storage import Store
@@ -34,15 +34,15 @@ WRITES: list[tuple[str, str, dict[str, Any]]] = [
 
 
 def _tokens(store: Store, settings: Settings) -> tuple[str, str]:
-    editor_a = service.create_user(
+    editor_a = services.create_user(
         store, email="a@x.org", password=PASSWORD, role="editor", school_ids=[A], settings=settings
     )
-    admin = service.create_user(
+    admin = services.create_user(
         store, email="admin@x.org", password=PASSWORD, role="admin", settings=settings
     )
     return (
-        service.create_api_token(store, editor_a, label="a", settings=settings),
-        service.create_api_token(store, admin, label="admin", settings=settings),
+        services.create_api_token(store, editor_a, label="a", settings=settings),
+        services.create_api_token(store, admin, label="admin", settings=settings),
     )
 
 
@@ -138,7 +138,7 @@ def test_council_vote_through_the_api(sqlite_only_store: Store, settings: Settin
 
 
 def test_district_series_after_import(sqlite_only_store: Store, settings: Settings) -> None:
-    from safeschools import service_officers
+    from safeschools.services import officers as service_officers
 
     for name in ("sro_decisions.csv", "sro_aggregates.csv"):
         service_officers.ingest_officers_file(

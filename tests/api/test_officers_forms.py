@@ -11,9 +11,10 @@ import pytest
 from fastapi.testclient import TestClient
 from helpers.forms import csrf, sign_in, two_schools_with_editors
 
-from safeschools import service, service_officers
+from safeschools import services
 from safeschools.api import create_app
 from safeschools.errors import ConflictError, PermissionDeniedError
+from safeschools.services import officers as service_officers
 from safeschools.settings import Settings
 from safeschools.storage import Store
 
@@ -30,7 +31,7 @@ FIGURE = {
 @pytest.fixture
 def app_store(sqlite_only_store: Store, settings: Settings) -> Store:
     two_schools_with_editors(sqlite_only_store, settings, PASSWORD)
-    service.create_user(
+    services.create_user(
         sqlite_only_store, email="admin@x.org", password=PASSWORD, role="admin", settings=settings
     )
     return sqlite_only_store
@@ -147,7 +148,7 @@ def test_admin_adds_published_figure(http: TestClient, app_store: Store) -> None
         "2012-13", "officers", "about 170", "at 74 schools",
     )  # fmt: skip
     assert figure.sources == FIGURE["sources"]
-    entries = service.audit_log(app_store, limit=5)
+    entries = services.audit_log(app_store, limit=5)
     assert [(e["action"], e["entity"]) for e in entries[:2]] == [
         ("update", "sro_aggregate"),
         ("create", "sro_aggregate"),
@@ -164,8 +165,8 @@ def test_figures_api_needs_an_admin_token(
     assert http.post("/api/officers/figures", json=FIGURE).status_code == 401
     tokens = {}
     for email in ("ed1@x.org", "admin@x.org"):
-        user = service.authenticate(app_store, email, PASSWORD)
-        secret = service.create_api_token(app_store, user, label="t", settings=settings)
+        user = services.authenticate(app_store, email, PASSWORD)
+        secret = services.create_api_token(app_store, user, label="t", settings=settings)
         tokens[email] = {"Authorization": f"Bearer {secret}"}
     editor = http.post("/api/officers/figures", json=FIGURE, headers=tokens["ed1@x.org"])
     assert editor.status_code == 403
@@ -188,7 +189,7 @@ def test_overview_shows_officers_and_funds(
     assert "Aún no hay nada registrado." in _section(spanish, "overview-officers")
     assert 'href="/officers"' in _section(english, "overview-officers")
     assert 'href="/funds"' in _section(english, "overview-funds")
-    admin = service.authenticate(app_store, "admin@x.org", PASSWORD)
+    admin = services.authenticate(app_store, "admin@x.org", PASSWORD)
     service_officers.add_published_figure(
         app_store, admin, school_year="2012-13", metric="officers", value="166",
         detail="at 74 schools", sources="CPS", settings=settings,
@@ -208,7 +209,7 @@ def test_overview_shows_officers_and_funds(
 
 
 def test_published_figure_on_every_backend(store: Store, settings: Settings) -> None:
-    admin = service.create_user(
+    admin = services.create_user(
         store, email="admin@x.org", password=PASSWORD, role="admin", settings=settings
     )
     made = service_officers.add_published_figure(

@@ -14,11 +14,12 @@ from click.testing import CliRunner
 from fastapi.testclient import TestClient
 from helpers.forms import csrf
 
-from safeschools import service, service_plans
+from safeschools import services
 from safeschools.api import create_app
 from safeschools.cli import cli
 from safeschools.errors import ConflictError, DataValidationError, PermissionDeniedError
 from safeschools.model import School
+from safeschools.services import plans as service_plans
 from safeschools.settings import Settings
 from safeschools.storage import Store
 from safeschools.testing import load_records
@@ -69,15 +70,15 @@ def plan_store(store: Store, settings: Settings) -> Store:
 
 
 def _users(store: Store, settings: Settings) -> tuple[object, ...]:
-    editor = service.create_user(
+    editor = services.create_user(
         store, email="ed1@x.org", password=PASSWORD, role="editor", school_ids=["1"],
         settings=settings,
     )  # fmt: skip
-    other = service.create_user(
+    other = services.create_user(
         store, email="ed2@x.org", password=PASSWORD, role="editor", school_ids=["2"],
         settings=settings,
     )  # fmt: skip
-    admin = service.create_user(
+    admin = services.create_user(
         store, email="admin@x.org", password=PASSWORD, role="admin", settings=settings
     )
     return editor, other, admin
@@ -133,7 +134,7 @@ def test_plan_versions_conflicts_permissions_and_audit(
         )  # fmt: skip
     history = plan_store.safety_plan_history("1", "2025-26")
     assert [h["version"] for h in history] == [1, 2]
-    entries = [e for e in service.audit_log(plan_store) if e["entity"] == "safety_plan"]
+    entries = [e for e in services.audit_log(plan_store) if e["entity"] == "safety_plan"]
     assert [(e["action"], e["user_email"]) for e in entries] == [
         ("update", "admin@x.org"),
         ("create", "ed1@x.org"),
@@ -163,8 +164,8 @@ def http(app_store: Store, settings: Settings) -> Iterator[TestClient]:
 
 def test_plan_api(app_store: Store, settings: Settings, http: TestClient) -> None:
     editor, _other, _admin = _users(app_store, settings)
-    other_token = service.create_api_token(app_store, _other, label="t", settings=settings)  # type: ignore[arg-type]
-    token = service.create_api_token(app_store, editor, label="t", settings=settings)  # type: ignore[arg-type]
+    other_token = services.create_api_token(app_store, _other, label="t", settings=settings)  # type: ignore[arg-type]
+    token = services.create_api_token(app_store, editor, label="t", settings=settings)  # type: ignore[arg-type]
     url = "/api/schools/1/safety-plans/2025-26"
     for headers in ({}, {"Authorization": "Bearer wrong"}):
         refused = http.put(url, json=PLAN, headers=headers)
@@ -253,7 +254,7 @@ def test_signin_csrf_and_editor_form(
     )
     assert done.status_code == 303, done.text
     assert app_store.safety_plans()[0].status == "draft"
-    entry = service.audit_log(app_store, school_id="1")[0]
+    entry = services.audit_log(app_store, school_id="1")[0]
     assert entry["entity"] == "safety_plan" and entry["user_email"] == "ed1@x.org"
     # an API write with the session (not a token) needs the CSRF token in a header
     put = "/api/schools/1/safety-plans/2025-26"
@@ -280,16 +281,16 @@ def test_session_cookie_is_secure_over_https(app_store: Store, settings: Setting
 
 
 def test_session_secret_is_made_once_and_kept(app_store: Store) -> None:
-    first = service_plans.session_secret(app_store)
-    assert len(first) == 64 and service_plans.session_secret(app_store) == first
+    first = services.session_secret(app_store)
+    assert len(first) == 64 and services.session_secret(app_store) == first
 
 
 def test_cli_safety_plans(tmp_path, settings: Settings) -> None:  # type: ignore[no-untyped-def]
     url = f"sqlite:///{tmp_path / 'p.db'}"
-    store = service.open_store_from_settings(Settings(database_url=url))
+    store = services.open_store_from_settings(Settings(database_url=url))
     try:
         load_records(store, settings, schools=_schools())
-        admin = service.create_user(
+        admin = services.create_user(
             store, email="a@x.org", password=PASSWORD, role="admin", settings=settings
         )
         service_plans.save_safety_plan(
@@ -333,5 +334,5 @@ def test_concurrent_writers_of_one_plan_lose_nothing(plan_store: Store, settings
     assert sorted(outcomes) == ["conflict"] * 7 + ["saved"]
     history = plan_store.safety_plan_history("1", "2025-26")
     assert [h["version"] for h in history] == [1, 2]
-    updates = [e for e in service.audit_log(plan_store) if e["entity"] == "safety_plan"]
+    updates = [e for e in services.audit_log(plan_store) if e["entity"] == "safety_plan"]
     assert len(updates) == 2  # one audit entry per write that landed, none for the refused

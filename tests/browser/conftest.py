@@ -44,7 +44,7 @@ from browser.support import (
     goto,
     missing,
 )
-from safeschools import service
+from safeschools import services
 from safeschools.settings import Settings
 from safeschools.testing import real_data
 
@@ -69,13 +69,13 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
 
     folder = tmp_path_factory.mktemp("browser-app")
     settings = Settings(database_url=f"sqlite:///{folder / 'app.db'}", data_dir=folder / "data")
-    store = service.open_store_from_settings(settings)
+    store = services.open_store_from_settings(settings)
     try:
-        service.load_demo_city(store, settings=settings)
-        service.ingest_file(
+        services.load_demo_city(store, settings=settings)
+        services.ingest_file(
             store, "calendars", real_data("cps-calendars", "calendars.csv"), settings=settings
         )
-        schools = service.list_schools(store)
+        schools = services.list_schools(store)
         latest = max(s.school_year for s in schools)
         school = next(s for s in schools if s.school_year == latest)
     finally:

@@ -155,18 +155,18 @@ class Editor:
 def editor_of_another_school(live_server: LiveServer, nth: int, prefix: str) -> Editor:
     """An editor (created once) of the ``nth`` school of the newest year other than the one
     the page tests look at, so tests that write never touch what another test reads."""
-    from safeschools import service
+    from safeschools import services
 
-    store = service.open_store_from_settings(live_server.settings)
+    store = services.open_store_from_settings(live_server.settings)
     try:
-        schools = service.list_schools(store)
+        schools = services.list_schools(store)
         latest = max(s.school_year for s in schools)
         school = [
             s for s in schools if s.school_year == latest and s.school_id != live_server.school_id
         ][nth]
         email = f"{prefix}-{school.school_id}@example.org"
         if store.user_by_email(email) is None:
-            service.create_user(
+            services.create_user(
                 store,
                 email=email,
                 password=PASSWORD,

@@ -9,9 +9,9 @@ import pytest
 
 from safeschools.errors import DataValidationError, SourceSchemaError
 from safeschools.ingest.base import ParseResult
+from safeschools.ingest.context import ParseContext
 from safeschools.ingest.crdc import RESERVE_CODES, WITHOUT_IDEA_NOTE, records_from_crdc
 from safeschools.model.discipline import DisciplineFigure, Enrollment, NameMatch
-from safeschools.service_discipline import ParseContext
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "crdc"
 SCHOOLS = {

@@ -22,9 +22,10 @@ from helpers.xlsx_files import (
 from safeschools.cli import cli
 from safeschools.errors import DataValidationError, SourceError
 from safeschools.ingest.base import ParseResult
+from safeschools.ingest.context import ParseContext
 from safeschools.model import School
 from safeschools.model.discipline import NameMatch
-from safeschools.service_discipline import PARSERS, ParseContext, ingest_discipline_file
+from safeschools.services.discipline import PARSERS, ingest_discipline_file
 from safeschools.settings import Settings
 from safeschools.storage import Store
 from safeschools.testing import load_records, real_data

@@ -13,8 +13,10 @@ import pytest
 from click.testing import CliRunner, Result
 from helpers.demo_city import DemoCity
 
-from safeschools import service, service_equity, service_evaluation
+from safeschools import services
 from safeschools.cli import cli
+from safeschools.services import equity as service_equity
+from safeschools.services import evaluation as service_evaluation
 
 SCHOOL = "900068"  # removed its officers in 2020-21; some counts are under the cell size
 
@@ -130,7 +132,7 @@ def test_bad_options_exit_2_with_one_sentence(run: Any, args: list[str], says: s
 
 def test_outcomes_of_a_school(run: Any, demo_city: DemoCity) -> None:
     store, settings = demo_city
-    index = service.exposure_index(store, settings=settings)
+    index = services.exposure_index(store, settings=settings)
     data = service_evaluation.school_outcomes(store, SCHOOL, settings=settings, index=index)
     table = run("outcomes", "--school", SCHOOL)
     assert table.exit_code == 0, table.output

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from helpers.demo_city import DemoCity
 
-from safeschools import service, service_equity, service_evaluation
+from safeschools import services
 from safeschools.errors import DataValidationError, NotFoundError
 from safeschools.metrics.disparity import risk_difference, risk_ratio
 from safeschools.metrics.suppression_tables import (
@@ -19,6 +19,8 @@ from safeschools.metrics.suppression_tables import (
     suppress_publication,
 )
 from safeschools.model.discipline import DisciplineFigure, Enrollment
+from safeschools.services import equity as service_equity
+from safeschools.services import evaluation as service_evaluation
 from safeschools.settings import Settings
 from safeschools.storage import Store
 from safeschools.testing import sqlite_store
@@ -177,7 +179,7 @@ def test_evaluation_recovers_the_demo_effect_and_invents_none(
     assert suspensions["overall"] is not None
     assert suspensions["overall"]["ci_low"] < 0 < suspensions["overall"]["ci_high"]
     assert police["assumptions"] and police["limits"]
-    index = service.exposure_index(demo, settings=settings)
+    index = services.exposure_index(demo, settings=settings)
     shootings = service_evaluation.shootings_by_school_year(index, settings=settings)
     assert set(shootings) == {"2020-21", "2021-22", "2022-23", "2023-24", "2024-25"}
     near = service_evaluation.evaluation(

@@ -7,10 +7,10 @@ from typing import Any
 import pytest
 
 from safeschools.ingest.base import ParseResult
+from safeschools.ingest.context import ParseContext
 from safeschools.ingest.cps_schools import schools_from_cps_file
 from safeschools.ingest.isbe_eoy import EXPULSION_NOTE, REDACTED_NOTE, figures_from_isbe_eoy
 from safeschools.model.discipline import DisciplineFigure, NameMatch
-from safeschools.service_discipline import ParseContext
 from safeschools.settings import Settings
 from safeschools.testing import REAL_DATA, real_data
 

@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from safeschools import service_crosswalk
 from safeschools.cli import cli
 from safeschools.errors import SourceSchemaError
 from safeschools.ingest.name_crosswalk import (
@@ -18,6 +17,7 @@ from safeschools.ingest.name_crosswalk import (
 )
 from safeschools.model import School
 from safeschools.model.discipline import NameMatch
+from safeschools.services import crosswalk as service_crosswalk
 from safeschools.settings import Settings
 from safeschools.storage import Store
 from safeschools.testing import load_records

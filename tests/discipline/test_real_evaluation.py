@@ -10,8 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from safeschools import service, service_discipline, service_equity, service_evaluation
-from safeschools.service_officers import ingest_officers_file
+from safeschools import services
+from safeschools.services import discipline as service_discipline
+from safeschools.services import equity as service_equity
+from safeschools.services import evaluation as service_evaluation
+from safeschools.services.officers import ingest_officers_file
 from safeschools.settings import Settings
 from safeschools.testing import real_data, sqlite_store
 
@@ -22,7 +25,7 @@ def test_real_removals_and_the_evaluation_of_police_notifications(tmp_path: Path
     store = sqlite_store(tmp_path / "real.db")
     profiles = real_data("cps-school-profiles")
     for path in sorted(profiles.glob("*.csv")):
-        service.ingest_file(store, "schools", path, settings=settings)
+        services.ingest_file(store, "schools", path, settings=settings)
     ingest_officers_file(
         store, real_data("cps-sro-decisions") / "sro_decisions.csv", settings=settings
     )

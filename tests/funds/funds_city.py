@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from safeschools import service
+from safeschools import services
 from safeschools.model import School, User
 from safeschools.settings import Settings
 from safeschools.storage import Store
@@ -36,14 +36,14 @@ def load_funds_city(store: Store, settings: Settings) -> None:
 
 def accounts(store: Store, settings: Settings) -> tuple[User, User, User]:
     """An administrator, an editor of school 1 and an editor of school 2."""
-    admin = service.create_user(
+    admin = services.create_user(
         store, email="admin@x.org", password=PASSWORD, role="admin", settings=settings
     )
-    ed1 = service.create_user(
+    ed1 = services.create_user(
         store, email="one@x.org", password=PASSWORD, role="editor", school_ids=["1"],
         settings=settings,
     )  # fmt: skip
-    ed2 = service.create_user(
+    ed2 = services.create_user(
         store, email="two@x.org", password=PASSWORD, role="editor", school_ids=["2"],
         settings=settings,
     )  # fmt: skip

@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 from funds_city import YEAR, accounts, load_funds_city
 
-from safeschools import service
+from safeschools import services
 from safeschools.api import create_app
 from safeschools.settings import Settings
 from safeschools.storage import Store
@@ -36,7 +36,7 @@ def _tokens(store: Store, settings: Settings) -> dict[str, dict[str, str]]:
     return {
         name: {
             "Authorization": "Bearer "
-            + service.create_api_token(store, user, label="t", settings=settings)
+            + services.create_api_token(store, user, label="t", settings=settings)
         }
         for name, user in zip(("admin", "one", "two"), users, strict=True)
     }

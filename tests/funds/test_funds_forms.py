@@ -12,9 +12,9 @@ from fastapi.testclient import TestClient
 from funds_city import PASSWORD, YEAR, accounts, load_funds_city
 from helpers.forms import csrf, sign_in
 
-from safeschools import service_funds
 from safeschools.api import create_app
 from safeschools.model import User
+from safeschools.services import funds as service_funds
 from safeschools.settings import Settings
 from safeschools.storage import Store
 

@@ -8,13 +8,14 @@ from datetime import datetime
 import pytest
 from funds_city import YEAR, accounts, load_funds_city
 
-from safeschools import service, service_funds
+from safeschools import services
 from safeschools.errors import (
     ConflictError,
     DataValidationError,
     NotFoundError,
     PermissionDeniedError,
 )
+from safeschools.services import funds as service_funds
 from safeschools.settings import Settings
 from safeschools.storage import Store
 
@@ -96,7 +97,7 @@ def test_adoption_freezes_and_reallocation_makes_version_2(
         service_funds.create_pool(
             store, ed1, school_year=YEAR, label="x", amount_cents=1, settings=settings
         )
-    entries = service.audit_log(store)
+    entries = services.audit_log(store)
     adopted = [e for e in entries if e["entity"] == "fund_allocation"]
     assert [e["entity_key"] for e in adopted] == [f"{pool['id']}/v2", f"{pool['id']}/v1"]
     assert adopted[0]["before"] == {"version": 1}
@@ -147,7 +148,9 @@ def test_spending_within_the_share(store: Store, settings: Settings) -> None:
     ]
     school_1 = next(r for r in rollup["by_school"] if r["school_id"] == "1")
     assert school_1["spent_cents"] == 3_000_000
-    entries = [e for e in service.audit_log(store, school_id="1") if e["entity"] == "spending_line"]
+    entries = [
+        e for e in services.audit_log(store, school_id="1") if e["entity"] == "spending_line"
+    ]
     assert entries[0]["action"] == "delete" and entries[0]["before"]["active"] is True
     assert entries[0]["after"]["active"] is False
     assert "mentoring" in service_funds.plans_csv(store)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import NamedTuple
 
-from safeschools import service
+from safeschools import services
 from safeschools.settings import Settings
 from safeschools.storage import Store
 from safeschools.testing import sqlite_store
@@ -24,5 +24,5 @@ def build_demo_city(folder: Path) -> DemoCity:
     """Load the demo city into ``folder/demo.db``; the caller disposes of the store."""
     settings = Settings(database_url=f"sqlite:///{folder / 'demo.db'}", data_dir=folder / "data")
     store = sqlite_store(folder / "demo.db")
-    service.load_demo_city(store, settings=settings)
+    services.load_demo_city(store, settings=settings)
     return DemoCity(store, settings)

@@ -7,7 +7,7 @@ import re
 
 from fastapi.testclient import TestClient
 
-from safeschools import service
+from safeschools import services
 from safeschools.model import School
 from safeschools.settings import Settings
 from safeschools.storage import Store
@@ -40,7 +40,7 @@ def two_schools_with_editors(store: Store, settings: Settings, password: str) ->
     ]
     load_records(store, settings, schools=schools)
     for email, school in (("ed1@x.org", "1"), ("ed2@x.org", "2")):
-        service.create_user(
+        services.create_user(
             store, email=email, password=password, role="editor",
             school_ids=[school], settings=settings,
         )  # fmt: skip

@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from pyproj import Geod
 from shapely.geometry import MultiPolygon
 
-from safeschools import service
+from safeschools import services
 from safeschools.cli import cli
 from safeschools.errors import SourceError, SourceSchemaError
 from safeschools.ingest.boundaries import boundaries_from_file, detect_boundary_kind
@@ -164,23 +164,23 @@ def test_detect_boundary_kind(fields: list[str], kind: str | None) -> None:
 def test_importing_the_same_file_twice_changes_nothing(
     store: Store, settings: Settings, path: Path, kind: str, count: int
 ) -> None:
-    first = service.ingest_file(store, "boundaries", path, settings=settings)
+    first = services.ingest_file(store, "boundaries", path, settings=settings)
     assert first.record is not None
     assert (first.record.inserted, first.record.updated, first.record.unchanged) == (count, 0, 0)
     stored = store.boundaries(kind=kind)
     assert len(stored) == count
 
-    skipped = service.ingest_file(store, "boundaries", path, settings=settings)
+    skipped = services.ingest_file(store, "boundaries", path, settings=settings)
     assert skipped.skipped
-    again = service.ingest_file(store, "boundaries", path, settings=settings, force=True)
+    again = services.ingest_file(store, "boundaries", path, settings=settings, force=True)
     assert again.record is not None
     assert (again.record.inserted, again.record.updated, again.record.unchanged) == (0, 0, count)
     assert store.boundaries(kind=kind) == stored
 
 
 def test_kinds_are_kept_apart_in_the_store(store: Store, settings: Settings) -> None:
-    service.ingest_file(store, "boundaries", WARDS, settings=settings)
-    service.ingest_file(store, "boundaries", POLICE_DISTRICTS, settings=settings)
+    services.ingest_file(store, "boundaries", WARDS, settings=settings)
+    services.ingest_file(store, "boundaries", POLICE_DISTRICTS, settings=settings)
     assert len(store.boundaries(kind="ward")) == 50
     assert len(store.boundaries(kind="police_district")) == 23
     assert len(store.boundaries()) == 73

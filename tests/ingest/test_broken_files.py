@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from safeschools import service
+from safeschools import services
 from safeschools.cli import cli
 from safeschools.errors import SourceError, SourceSchemaError
 from safeschools.settings import Settings
@@ -50,8 +50,8 @@ def _state(store: Store) -> tuple[int, int, int, int]:
     )
 
 
-def _ingest(store: Store, settings: Settings, kind: str, path: Path) -> service.IngestReport:
-    return service.ingest_file(store, kind, path, settings=settings)
+def _ingest(store: Store, settings: Settings, kind: str, path: Path) -> services.IngestReport:
+    return services.ingest_file(store, kind, path, settings=settings)
 
 
 # ------------------------------------------------------------------ whole-file failures
@@ -103,7 +103,7 @@ def test_school_file_without_year_asks_for_school_year(
     path = _write(tmp_path / "schools.csv", header, rows)
     with pytest.raises(SourceSchemaError, match="pass --school-year"):
         _ingest(store, settings, "schools", path)
-    report = service.ingest_file(store, "schools", path, settings=settings, school_year="2017-18")
+    report = services.ingest_file(store, "schools", path, settings=settings, school_year="2017-18")
     assert report.record is not None and report.record.accepted == 661
 
 
@@ -218,7 +218,7 @@ def test_same_file_twice_adds_nothing(store: Store, settings: Settings) -> None:
     assert second.skipped and second.duplicate_of is not None
     assert second.duplicate_of.id == first.record.id  # type: ignore[union-attr]
     assert _state(store) == state
-    forced = service.ingest_file(store, "victims", VICTIMS, settings=settings, force=True)
+    forced = services.ingest_file(store, "victims", VICTIMS, settings=settings, force=True)
     assert forced.record is not None
     assert (forced.record.inserted, forced.record.updated, forced.record.unchanged) == (0, 0, 223)
     assert store.count("victimizations") == state[0]

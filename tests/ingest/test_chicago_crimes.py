@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 from pyproj import Geod
 
-from safeschools import service
+from safeschools import services
 from safeschools.cli import cli
 from safeschools.errors import ConfigError, SourceSchemaError
 from safeschools.ingest.chicago_crimes import (
@@ -162,7 +162,7 @@ def test_a_file_without_crime_columns_is_refused(tmp_path: Path) -> None:
 
 
 def test_import_into_store_then_again_changes_nothing(store: Store, settings: Settings) -> None:
-    first = service.ingest_file(store, "crimes", CSV, settings=settings)
+    first = services.ingest_file(store, "crimes", CSV, settings=settings)
     assert first.record is not None
     rec = first.record
     assert (rec.rows_read, rec.accepted, rec.rejected, rec.inserted) == (14, 8, 2, 8)
@@ -173,9 +173,9 @@ def test_import_into_store_then_again_changes_nothing(store: Store, settings: Se
     assert sum(r.fatal for r in rows) == 5
     assert [r.line for r in store.rejected_rows(rec.id)] == [8, 9]
 
-    skipped = service.ingest_file(store, "crimes", CSV, settings=settings)
+    skipped = services.ingest_file(store, "crimes", CSV, settings=settings)
     assert skipped.skipped
-    again = service.ingest_file(store, "crimes", JSON, settings=settings)
+    again = services.ingest_file(store, "crimes", JSON, settings=settings)
     assert again.record is not None
     assert (again.record.inserted, again.record.updated, again.record.unchanged) == (0, 0, 8)
 
@@ -198,9 +198,9 @@ def test_another_selection_of_the_same_file_is_not_a_duplicate(
     store: Store, settings: Settings
 ) -> None:
     path = DATA / "crimes_portal.csv"
-    first = service.ingest_file(store, "crimes", path, settings=settings)
-    again = service.ingest_file(store, "crimes", path, settings=settings)
+    first = services.ingest_file(store, "crimes", path, settings=settings)
+    again = services.ingest_file(store, "crimes", path, settings=settings)
     assert first.record is not None and again.skipped
-    wider = service.ingest_file(store, "crimes", path, settings=settings, select="all")
+    wider = services.ingest_file(store, "crimes", path, settings=settings, select="all")
     assert wider.record is not None and not wider.skipped
     assert wider.record.accepted > first.record.accepted

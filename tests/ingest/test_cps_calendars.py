@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from safeschools import service
+from safeschools import services
 from safeschools.cli import cli
 from safeschools.errors import SourceSchemaError
 from safeschools.ingest.cps_calendars import calendars_from_file
@@ -126,7 +126,7 @@ def test_calendar_file_without_its_columns_is_refused(tmp_path: Path) -> None:
 
 
 def test_import_real_calendar_twice_changes_nothing(store: Store, settings: Settings) -> None:
-    first = service.ingest_file(store, "calendars", CALENDARS, settings=settings)
+    first = services.ingest_file(store, "calendars", CALENDARS, settings=settings)
     assert first.record is not None
     assert (first.record.rows_read, first.record.accepted, first.record.rejected) == (256, 256, 0)
     assert first.record.inserted == 256
@@ -135,9 +135,9 @@ def test_import_real_calendar_twice_changes_nothing(store: Store, settings: Sett
     assert set(stored) == set(calendars_from_file(CALENDARS).records)
     assert len(store.calendar_days(school_year="2019-20")) == 57
 
-    again = service.ingest_file(store, "calendars", CALENDARS, settings=settings)
+    again = services.ingest_file(store, "calendars", CALENDARS, settings=settings)
     assert again.skipped
-    forced = service.ingest_file(store, "calendars", CALENDARS, settings=settings, force=True)
+    forced = services.ingest_file(store, "calendars", CALENDARS, settings=settings, force=True)
     assert forced.record is not None
     assert (forced.record.inserted, forced.record.updated, forced.record.unchanged) == (0, 0, 256)
     assert store.calendar_days() == stored
@@ -146,15 +146,15 @@ def test_import_real_calendar_twice_changes_nothing(store: Store, settings: Sett
 def test_calendar_import_replaces_only_the_years_it_covers(
     store: Store, settings: Settings, tmp_path: Path
 ) -> None:
-    service.ingest_file(store, "calendars", CALENDARS, settings=settings)
-    service.ingest_file(store, "calendars", _write(tmp_path, GOOD), settings=settings)
+    services.ingest_file(store, "calendars", CALENDARS, settings=settings)
+    services.ingest_file(store, "calendars", _write(tmp_path, GOOD), settings=settings)
     # Move the last day of 2030-31 and drop its Thanksgiving row; add a new day off.
     moved = [
         GOOD[0],
         "2030-31,2031-06-12,Thu,last_day,Last day,all,high,X,",
         "2030-31,2030-11-29,Fri,no_school,Day after Thanksgiving,all,high,X,",
     ]
-    report = service.ingest_file(
+    report = services.ingest_file(
         store, "calendars", _write(tmp_path, moved, "moved.csv"), settings=settings
     )
     assert report.record is not None

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from safeschools import service
+from safeschools import services
 from safeschools.cli import cli
 from safeschools.errors import SourceError, SourceSchemaError
 from safeschools.ingest.generic import load_mapping, records_from_mapping
@@ -187,18 +187,18 @@ def test_unreadable_mapping_files(tmp_path: Path) -> None:
 
 def test_import_with_mapping_into_store(store: Store, settings: Settings) -> None:
     oakland = settings.model_copy(update={"area_bbox": OAKLAND_BBOX})
-    report = service.ingest_file(store, "victims", VICTIMS, settings=oakland, mapping=EXAMPLE)
+    report = services.ingest_file(store, "victims", VICTIMS, settings=oakland, mapping=EXAMPLE)
     assert report.record is not None
     assert report.record.source == "oakland-shootings"
     assert (report.record.accepted, report.record.rejected, report.record.inserted) == (4, 4, 4)
     assert len(store.victimizations(source="oakland-shootings")) == 4
-    again = service.ingest_file(
+    again = services.ingest_file(
         store, "victims", VICTIMS, settings=oakland, mapping=EXAMPLE, force=True
     )
     assert again.record is not None
     assert (again.record.inserted, again.record.updated, again.record.unchanged) == (0, 0, 4)
 
-    schools = service.ingest_file(
+    schools = services.ingest_file(
         store,
         "schools",
         DATA / "district_schools.csv",

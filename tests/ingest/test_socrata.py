@@ -24,9 +24,9 @@ from sqlalchemy import Connection
 
 from safeschools.cli import cli
 from safeschools.errors import ConfigError, SourceError
-from safeschools.fetching import FetchProgress, fetch_chicago
 from safeschools.ingest.chicago_victims import victims_from_file
 from safeschools.ingest.socrata import SocrataClient, soql_and, soql_literal
+from safeschools.services.fetch import FetchProgress, fetch_chicago
 from safeschools.settings import CHICAGO_BBOX, Settings
 from safeschools.storage import Store
 from safeschools.testing import real_data

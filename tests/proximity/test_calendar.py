@@ -15,7 +15,7 @@ import holidays
 import numpy as np
 import pytest
 
-from safeschools import service
+from safeschools import services
 from safeschools.errors import ConfigError
 from safeschools.ingest.cps_calendars import calendars_from_file
 from safeschools.model import CalendarDay
@@ -218,12 +218,12 @@ def test_unknown_grades_are_refused() -> None:
 
 
 def test_service_calendar_reads_the_store(store: Store, settings: Settings) -> None:
-    empty = service.school_calendar(store)
+    empty = services.school_calendar(store)
     assert empty.file_years == []
     assert empty.source_of("2024-25") == "rules"
-    service.ingest_file(store, "calendars", CALENDARS, settings=settings)
-    calendar = service.school_calendar(store, grades="HS")
+    services.ingest_file(store, "calendars", CALENDARS, settings=settings)
+    calendar = services.school_calendar(store, grades="HS")
     assert calendar.file_years == sorted(PLANNED_HS)
     assert calendar.count_school_days("2021-22") == 179 - 6
-    planned_es = service.school_calendar(store, grades="ES", as_planned=True)
+    planned_es = services.school_calendar(store, grades="ES", as_planned=True)
     assert planned_es.count_school_days("2019-20") == 183

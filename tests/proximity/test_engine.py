@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from safeschools import service
+from safeschools import services
 from safeschools.cli import cli
 from safeschools.errors import ConfigError, NotFoundError
 from safeschools.model import School
@@ -93,7 +93,7 @@ def _victims() -> list:  # type: ignore[type-arg]
 @pytest.fixture
 def city(sqlite_only_store: Store, settings: Settings) -> ExposureIndex:
     load_records(sqlite_only_store, settings, schools=_schools(), victims=_victims())
-    return service.exposure_index(sqlite_only_store, settings=settings)
+    return services.exposure_index(sqlite_only_store, settings=settings)
 
 
 def _ids(result) -> dict[str, int]:  # type: ignore[no-untyped-def]
@@ -136,7 +136,9 @@ def test_radius_boundary(
     school = School("1", "2024-25", "Alpha", lat=A[0], lon=A[1])
     v = victim("edge", *point_at(*A, distance_m=offset_m, azimuth_deg=33), datetime(2024, 5, 1, 9))
     load_records(sqlite_only_store, settings, schools=[school], victims=[v])
-    result = service.exposure(sqlite_only_store, Definition(radius_m=160.95), settings=settings)
+    result = services.exposure.exposure(
+        sqlite_only_store, Definition(radius_m=160.95), settings=settings
+    )
     assert result.victims == int(counted)
 
 

@@ -17,7 +17,7 @@ import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
 
-from safeschools import reports, service
+from safeschools import reports, services
 from safeschools.api import create_app
 from safeschools.cli import cli
 from safeschools.model import School
@@ -53,8 +53,8 @@ def report_store(sqlite_only_store: Store, settings: Settings) -> Store:
 
 
 def _profile(store: Store, settings: Settings, preset: str = "trace-500yd") -> dict[str, Any]:
-    index = service.exposure_index(store, settings=settings)
-    return service.school_profile(store, "609966", PRESETS[preset], settings=settings, index=index)
+    index = services.exposure_index(store, settings=settings)
+    return services.school_profile(store, "609966", PRESETS[preset], settings=settings, index=index)
 
 
 def _pdf_text(pdf: bytes) -> str:
@@ -85,7 +85,7 @@ def test_the_pdf_has_the_school_definition_vintage_and_caveats(
 ) -> None:
     profile = _profile(report_store, settings)
     pdf = reports.school_report_pdf(
-        profile, lang=lang, layers=service.map_layers(report_store), prepared=PREPARED
+        profile, lang=lang, layers=services.map_layers(report_store), prepared=PREPARED
     )
     text = " ".join(_pdf_text(pdf).split())
     for piece in expected:
@@ -171,7 +171,7 @@ def test_weasyprint_fetches_nothing_but_the_local_stylesheet(recorder: str) -> N
 
 # ---------------------------------------------------------------------- the command line
 def test_the_report_command_writes_pdf_and_html(settings: Settings, tmp_path: Path) -> None:
-    store = service.open_store_from_settings(settings)
+    store = services.open_store_from_settings(settings)
     try:
         _load(store, settings)
     finally:
@@ -202,7 +202,7 @@ def test_the_report_command_writes_pdf_and_html(settings: Settings, tmp_path: Pa
 def test_the_report_command_explains_mistakes(
     settings: Settings, tmp_path: Path, args: list[str], message: str
 ) -> None:
-    store = service.open_store_from_settings(settings)
+    store = services.open_store_from_settings(settings)
     try:
         _load(store, settings)
     finally:

@@ -10,10 +10,10 @@ import pytest
 from fastapi.testclient import TestClient
 from helpers.demo_city import DemoCity
 
-from safeschools import service_equity
 from safeschools.api import create_app
 from safeschools.metrics.did import ASSUMPTIONS
-from safeschools.service_evaluation import LIMITS
+from safeschools.services import equity as service_equity
+from safeschools.services.evaluation import LIMITS
 from safeschools.settings import Settings
 from safeschools.storage import Store
 from safeschools.web.i18n import language

@@ -190,7 +190,7 @@ def test_the_engine_writes_the_caveats_the_catalog_knows(sqlite_only_store, sett
     wording changes, update KNOWN_TEXTS / PATTERNS in safeschools/web/i18n.py and the catalog."""
     from datetime import datetime as dt
 
-    from safeschools import service
+    from safeschools import services
     from safeschools.model import School
     from safeschools.testing import load_records, victim
 
@@ -198,7 +198,7 @@ def test_the_engine_writes_the_caveats_the_catalog_knows(sqlite_only_store, sett
     victims = [victim("v1", 41.8001, -87.7, dt(2024, 1, 31, 14), age_band=None),
                victim("v2", 41.8001, -87.7, dt(2024, 2, 1, 14), source="other")]  # fmt: skip
     load_records(sqlite_only_store, settings, schools=schools, victims=victims)
-    index = service.exposure_index(sqlite_only_store, settings=settings)
+    index = services.exposure_index(sqlite_only_store, settings=settings)
     es = language("es")
     for d in (
         PRESETS["abc7-2024"].with_changes(since=None, until=None),

@@ -7,8 +7,10 @@ from datetime import date
 
 from web_city import Pages, parse, select
 
-from safeschools import service, service_council, service_officers
+from safeschools import services
 from safeschools.api import create_app
+from safeschools.services import council as service_council
+from safeschools.services import officers as service_officers
 from safeschools.settings import Settings
 from safeschools.storage import Store
 from safeschools.testing import real_data
@@ -18,7 +20,7 @@ ROLES_12 = ["principal", "teacher", "teacher"] + ["parent"] * 6 + ["staff"] + ["
 
 
 def _record(store: Store, settings: Settings) -> None:
-    admin = service.create_user(
+    admin = services.create_user(
         store, email="admin@x.org", password=PASSWORD, role="admin", settings=settings
     )
     service_officers.set_officers(

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from web_city import VICTIMS, Pages, missing, parse, select
 
-from safeschools import service
+from safeschools import services
 from safeschools.api import create_app
 from safeschools.settings import Settings
 from safeschools.storage import Store
@@ -256,7 +256,7 @@ def test_no_page_shows_a_victims_name(
     from safeschools.testing import load_records
 
     load_records(sqlite_only_store, settings, schools=city_schools())
-    report = service.ingest_file(sqlite_only_store, "victims", csv, settings=settings)
+    report = services.ingest_file(sqlite_only_store, "victims", csv, settings=settings)
     assert report.record is not None and report.record.accepted == 2
     pages = Pages(create_app(settings, store=sqlite_only_store))
     for url in (*CONTRACT, "/?lang=es", "/schools/1?lang=es", "/schools/1/report?preset=abc7-2024"):

@@ -23,7 +23,7 @@ from typing import Any
 
 import httpx
 
-from safeschools import service
+from safeschools import services
 from safeschools.model import School, Victimization
 from safeschools.settings import Settings
 from safeschools.storage import Store
@@ -90,7 +90,7 @@ def area_geojson(path: Path) -> Path:
 def load_city(store: Store, settings: Settings, folder: Path) -> None:
     """The schools, the victims and the community area, through the normal import paths."""
     load_records(store, settings, schools=city_schools(), victims=city_victims())
-    service.ingest_file(
+    services.ingest_file(
         store, "boundaries", area_geojson(folder / "areas.geojson"), settings=settings
     )
 

@@ -20,7 +20,6 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Any
 
-from safeschools import service
 from safeschools.errors import (
     ConfigError,
     ConflictError,
@@ -31,6 +30,8 @@ from safeschools.model import User
 from safeschools.policy.accounts import check_can_edit
 from safeschools.policy.funding import FORMULAS, allocate, weights_for
 from safeschools.proximity.engine import ExposureIndex
+from safeschools.services.base import clock_of
+from safeschools.services.exposure import exposure, resolve_definition
 from safeschools.settings import Settings
 from safeschools.storage import Store
 
@@ -139,7 +140,7 @@ def create_pool(
     if unknown:
         msg = f"Not schools of {school_year}: {', '.join(unknown)}; check the ids."
         raise NotFoundError(msg)
-    at = service.clock_of(settings, now)()
+    at = clock_of(settings, now)()
     with store.transaction() as conn:
         pool_id = store.add_pool(
             conn,
@@ -214,7 +215,7 @@ def update_pool(
         changes["source_note"] = source_note
     if exposure_preset is not None:
         changes["exposure_preset"] = exposure_preset or None
-    at = service.clock_of(settings, now)()
+    at = clock_of(settings, now)()
     with store.transaction() as conn:
         before = store.fund_pool(pool_id, conn)
         if "amount_cents" in changes and changes["amount_cents"] != before["amount_cents"]:
@@ -256,7 +257,7 @@ def set_school_facts(
 ) -> dict[str, Any]:
     """Enter a school's officers given up and need score for a pool (administrators)."""
     actor = check_can_edit(user, None, what="the facts of a fund pool")
-    at = service.clock_of(settings, now)()
+    at = clock_of(settings, now)()
     values = {"officers_removed": _officers(officers_removed), "need": _need(need)}
     with store.transaction() as conn:
         rows = {r["school_id"]: r for r in store.pool_schools(pool_id, conn)}
@@ -298,10 +299,10 @@ def _facts(
     preset_name = pool.get("exposure_preset")
     if preset_name:
         try:
-            definition = service.resolve_definition(
+            definition = resolve_definition(
                 settings=settings, preset_name=preset_name, school_year=year
             )
-            result = service.exposure(store, definition, settings=settings, index=index)
+            result = exposure(store, definition, settings=settings, index=index)
             victims = {r["school_id"]: int(r["victims"]) for r in result.all_schools}
         except (ConfigError, NotFoundError, DataValidationError) as exc:
             problems["victims"] = f"the exposure under {preset_name} is not available: {exc}"
@@ -439,7 +440,7 @@ def adopt(
         }
         for s in sorted(shares)
     ]
-    at = service.clock_of(settings, now)()
+    at = clock_of(settings, now)()
     with store.transaction() as conn:
         current = store.fund_pool(pool_id, conn)
         if current["version"] != pool["version"]:
@@ -527,7 +528,7 @@ def update_catalog_item(
         values["label"] = label
     if note is not None:
         values["note"] = note
-    at = service.clock_of(settings, now)()
+    at = clock_of(settings, now)()
     with store.transaction() as conn:
         items = {i["code"]: i for i in store.spending_items(conn)}
         if code not in items:
@@ -609,7 +610,7 @@ def add_plan_line(
     if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity < 1:
         msg = f"The quantity must be a whole number, 1 or more, not {quantity!r}."
         raise DataValidationError(msg)
-    at = service.clock_of(settings, now)()
+    at = clock_of(settings, now)()
     with store.transaction() as conn:
         items = {i["code"]: i for i in store.spending_items(conn)}
         if item not in items:
@@ -664,7 +665,7 @@ def update_plan_line(
     now: Clock | None = None,
 ) -> dict[str, Any]:
     """Change or remove (kept, marked inactive) a plan line read at ``version``."""
-    at = service.clock_of(settings, now)()
+    at = clock_of(settings, now)()
     with store.transaction() as conn:
         before = store.spending_line(line_id, conn)
         school_id = before["school_id"]

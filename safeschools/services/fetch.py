@@ -18,7 +18,7 @@ selected by IUCR code in ``$where``).
   interruption finds the saved pages and continues from the next offset. Columns that may hold
   a person's name are dropped before a page is written to disk.
 - **atomic**: only when every page is in are the rows parsed by the source's own importer and
-  written with :func:`safeschools.service.record_parse_result`, in ONE transaction together
+  written with :func:`safeschools.record_parse_result`, in ONE transaction together
   with their rejected rows, the import record and the new watermark. An interrupted import
   leaves the store as it was (and the saved pages in place); then the staging folder is removed.
 
@@ -44,7 +44,6 @@ from typing import Any
 
 import httpx
 
-from safeschools import service
 from safeschools.errors import ConfigError, SourceError
 from safeschools.ingest.base import (
     PRIVATE_COLUMN_PATTERN,
@@ -60,6 +59,8 @@ from safeschools.ingest.chicago_crimes import SOURCE as CRIMES_SOURCE
 from safeschools.ingest.chicago_victims import SOURCE as VICTIMS_SOURCE
 from safeschools.ingest.chicago_victims import victims_from_table
 from safeschools.ingest.socrata import SocrataClient, soql_and, soql_literal
+from safeschools.services.base import clock_of
+from safeschools.services.imports import IngestReport, record_parse_result
 from safeschools.settings import Settings
 from safeschools.storage import Store, UpsertCounts
 
@@ -169,7 +170,7 @@ class FetchReport:
     pages: int
     pages_resumed: int
     rows_fetched: int
-    ingest: service.IngestReport | None
+    ingest: IngestReport | None
 
     def as_dict(self) -> dict[str, Any]:
         """A JSON-ready summary (the import's own summary under ``import``)."""
@@ -404,7 +405,7 @@ def fetch_chicago(
         Unknown dataset or an unreadable ``since``.
     """
     spec = _dataset(dataset)
-    clock = service.clock_of(settings, now)
+    clock = clock_of(settings, now)
     dataset_id = str(getattr(settings, spec.dataset_id_setting))
     portal = SocrataClient(
         client,
@@ -501,7 +502,7 @@ def fetch_chicago(
     new_watermark = _new_watermark(rows, spec.updated_column, watermark_before)
     fetched_at = clock()
     location = f"{url}?$where={where}" if where else url
-    report.ingest = service.record_parse_result(
+    report.ingest = record_parse_result(
         store,
         result,
         kind=spec.kind,

@@ -21,8 +21,8 @@ from safeschools.model import User
 from safeschools.model.council import MOTION_TOPICS, SEAT_ROLES, CouncilMeeting, CouncilMember
 from safeschools.policy.accounts import check_can_edit
 from safeschools.policy.council import Member, VoteRules, council_seats, tally
-from safeschools.service import clock_of
-from safeschools.service_officers import put_officers
+from safeschools.services.base import clock_of
+from safeschools.services.officers import put_officers
 from safeschools.settings import Settings
 from safeschools.storage import Store
 

@@ -7,7 +7,7 @@ function ``parse(path, context) -> ParseResult`` whose records are
 :class:`~safeschools.model.discipline.Enrollment` or
 :class:`~safeschools.model.discipline.NameMatch` objects (any mix). An import is one
 transaction with its rejected rows and import record
-(:func:`safeschools.service.record_parse_result`);
+(:func:`safeschools.services.record_parse_result`);
 the same file twice changes nothing.
 """
 
@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -24,38 +23,27 @@ from sqlalchemy import Connection
 
 from safeschools.errors import DataValidationError, SourceError
 from safeschools.ingest.base import ParseResult, file_checksum
+from safeschools.ingest.context import ParseContext
 from safeschools.ingest.cps_demographics import demographics_from_xlsx
 from safeschools.ingest.cps_misconduct import misconduct_from_xlsx
 from safeschools.ingest.crdc import records_from_crdc
 from safeschools.ingest.isbe_eoy import figures_from_isbe_eoy
 from safeschools.ingest.name_crosswalk import read_crosswalk
 from safeschools.model.discipline import DisciplineFigure, Enrollment, NameMatch
-from safeschools.service import (
+from safeschools.services.base import clock_of
+from safeschools.services.crosswalk import school_names
+from safeschools.services.imports import (
     IngestReport,
     checked_school_year,
-    clock_of,
     record_parse_result,
     skip_if_imported,
 )
-from safeschools.service_crosswalk import school_names
 from safeschools.settings import Settings
 from safeschools.storage import Store, UpsertCounts
 
 __all__ = ["PARSERS", "ParseContext", "ingest_discipline_file"]
 
 Clock = Callable[[], datetime]
-
-
-@dataclass(frozen=True)
-class ParseContext:
-    """What a parser may need besides the file: the CPS schools known to the store (id to
-    name, every school year), the crosswalk of its source as stored or as given in a reviewed
-    file, whether fuzzy matches are accepted, and a school year given by the user."""
-
-    schools: Mapping[str, str | Sequence[str]] = field(default_factory=dict)
-    crosswalk: Sequence[NameMatch] = ()
-    accept_fuzzy: bool = False
-    school_year: str | None = None
 
 
 Parser = Callable[[Path, ParseContext], ParseResult[Any]]

@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import secrets
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date
@@ -26,7 +25,7 @@ from safeschools.model.plans import (
     plan_content_from_dict,
 )
 from safeschools.policy.accounts import check_can_edit
-from safeschools.service import Clock, clock_of
+from safeschools.services.base import Clock, clock_of
 from safeschools.settings import Settings
 from safeschools.storage import Store
 from safeschools.storage.plans import plan_to_dict
@@ -38,12 +37,10 @@ __all__ = [
     "safety_plans",
     "safety_plans_csv",
     "save_safety_plan",
-    "session_secret",
     "set_safety_plan_status",
 ]
 
 _SCHOOL_YEAR = re.compile(r"^\d{4}-\d{2}$")
-_SECRET_KEY = "session_secret"
 
 
 def _check_school(store: Store, school_id: str, school_year: str) -> None:
@@ -239,9 +236,3 @@ def safety_plans_csv(store: Store, *, school_id: str | None = None) -> bytes:
             ]
         )
     return out.getvalue().encode("utf-8")
-
-
-def session_secret(store: Store) -> str:
-    """The key that signs web sessions: made once at random, then kept in the store (so every
-    worker and every restart shares it; nothing is hard-coded)."""
-    return store.state_once(_SECRET_KEY, secrets.token_hex(32))

@@ -28,10 +28,10 @@ from safeschools.ingest.cps_sro_decisions import (
 from safeschools.model import User
 from safeschools.model.officers import OFFICER_KINDS, SroAggregate, SroAssignment, SroDecision
 from safeschools.policy.accounts import check_can_edit
-from safeschools.service import (
+from safeschools.services.base import clock_of
+from safeschools.services.imports import (
     IngestReport,
     checked_school_year,
-    clock_of,
     record_parse_result,
     skip_if_imported,
 )

@@ -1,0 +1,101 @@
+"""The use cases every interface calls; nothing here prints, parses flags or renders.
+
+One module per concern, imported one way (lower first):
+
+- ``base``: the one clock (:func:`clock_of`) and opening the store from settings;
+- ``pairs``, ``imports``, ``fetch``: school-victimization pairs, importing files, fetching the
+  portal;
+- ``exposure``, ``schools``, ``accounts``, ``demo``: violence near schools under any definition,
+  schools and the store's contents, accounts and the audit log, the synthetic demo city;
+- ``officers``, ``council``, ``funds``, ``plans``, ``crosswalk``, ``discipline``, ``equity``,
+  ``evaluation``: one module per domain;
+- ``profile``: a school's page, composed from the domain modules.
+
+The names below are the common entry points, so that ``from safeschools import services`` and
+``services.ingest_file(...)`` is all a script needs; the domain modules are imported by name
+(``from safeschools.services import council``). The function ``exposure`` lives in
+:mod:`safeschools.services.exposure` (and is :func:`safeschools.exposure`).
+"""
+
+from safeschools.services.accounts import (
+    audit_log,
+    authenticate,
+    create_api_token,
+    create_user,
+    session_secret,
+    user_for_token,
+)
+from safeschools.services.base import Clock, clock_of, open_store_from_settings
+from safeschools.services.demo import load_demo_city
+from safeschools.services.exposure import (
+    DEFAULT_PRESET,
+    IndexCache,
+    compare_definitions,
+    definition_from_params,
+    district_overview,
+    exposure_index,
+    list_presets,
+    resolve_definition,
+    school_calendar,
+    sensitivity,
+)
+from safeschools.services.imports import (
+    INGEST_KINDS,
+    IngestReport,
+    checked_school_year,
+    ingest_file,
+    list_imports,
+    record_parse_result,
+    skip_if_imported,
+)
+from safeschools.services.pairs import PairRefresh, rebuild_pairs, refresh_pairs
+from safeschools.services.profile import SCHOOL_SECTIONS, school_profile
+from safeschools.services.schools import (
+    list_schools,
+    list_victimizations,
+    map_layers,
+    resolve_school_year,
+    search_schools,
+    store_summary,
+)
+
+__all__ = [
+    "DEFAULT_PRESET",
+    "INGEST_KINDS",
+    "SCHOOL_SECTIONS",
+    "Clock",
+    "IndexCache",
+    "IngestReport",
+    "PairRefresh",
+    "audit_log",
+    "authenticate",
+    "checked_school_year",
+    "clock_of",
+    "compare_definitions",
+    "create_api_token",
+    "create_user",
+    "definition_from_params",
+    "district_overview",
+    "exposure_index",
+    "ingest_file",
+    "list_imports",
+    "list_presets",
+    "list_schools",
+    "list_victimizations",
+    "load_demo_city",
+    "map_layers",
+    "open_store_from_settings",
+    "rebuild_pairs",
+    "record_parse_result",
+    "refresh_pairs",
+    "resolve_definition",
+    "resolve_school_year",
+    "school_calendar",
+    "school_profile",
+    "search_schools",
+    "sensitivity",
+    "session_secret",
+    "skip_if_imported",
+    "store_summary",
+    "user_for_token",
+]

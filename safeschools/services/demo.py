@@ -1,0 +1,91 @@
+"""The synthetic demo city, written through the normal import path."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from safeschools.demo import DEFAULT_SEED, DEMO_SOURCE, build_demo_city, demo_imports
+from safeschools.errors import (
+    ConfigError,
+)
+from safeschools.model.discipline import DisciplineFigure, Enrollment
+from safeschools.services.base import Clock, clock_of
+from safeschools.services.imports import IngestReport, record_parse_result
+from safeschools.settings import Settings
+from safeschools.storage import Store, UpsertCounts
+
+
+def load_demo_city(
+    store: Store,
+    *,
+    settings: Settings,
+    seed: int = DEFAULT_SEED,
+    now: Clock | None = None,
+) -> list[IngestReport]:
+    """Build the synthetic demo city and write it through the normal import path.
+
+    One import per school year of schools, one for the victims, one for the boundaries, one for
+    the officers and one for the enrollments and discipline figures, each
+    with the source ``demo-synthetic`` and the location ``synthetic demo city (seed N)``. The
+    city is deterministic, so loading it again inserts and updates nothing.
+
+    Raises
+    ------
+    ConfigError
+        The store already holds imports of real sources; synthetic rows must never mix with them.
+    """
+    real = sorted({r.source for r in store.imports() if r.source != DEMO_SOURCE})
+    if real:
+        msg = (
+            f"This store holds real data ({', '.join(real)}); the synthetic demo city must not "
+            "mix with it. Use a store of its own: safeschools --database-url sqlite:///demo.db demo"
+        )
+        raise ConfigError(msg)
+    city = build_demo_city(seed=seed, bbox=settings.area_bbox)
+    clock = clock_of(settings, now)
+
+    def write_boundaries(conn: Any, items: list[Any], import_id: int) -> UpsertCounts:
+        counts = UpsertCounts()
+        for kind in sorted({b.kind for b in items}):
+            mine = [b for b in items if b.kind == kind]
+            counts = counts + store.replace_boundaries(conn, kind, mine, import_id)
+        return counts
+
+    def write_officers(conn: Any, items: list[Any], import_id: int) -> UpsertCounts:
+        counts = UpsertCounts()
+        for a in items:
+            current = store.sro_assignment(conn, a.school_id, a.school_year, a.kind)
+            if current is not None and (current.officers, current.note) == (a.officers, a.note):
+                counts += UpsertCounts(unchanged=1)
+                continue
+            store.put_sro_assignment(conn, a, read_version=None, at=clock())
+            counts += UpsertCounts(inserted=1) if current is None else UpsertCounts(updated=1)
+        return counts
+
+    def write_discipline(conn: Any, items: list[Any], import_id: int) -> UpsertCounts:
+        enrollments = [i for i in items if isinstance(i, Enrollment)]
+        figures = [i for i in items if isinstance(i, DisciplineFigure)]
+        counts = UpsertCounts(*store.upsert_enrollments(conn, enrollments, import_id))
+        return counts + UpsertCounts(*store.upsert_discipline_figures(conn, figures, import_id))
+
+    writers: dict[str, Callable[[Any, list[Any], int], UpsertCounts]] = {
+        "schools": store.upsert_schools,
+        "victims": store.upsert_victimizations,
+        "boundaries": write_boundaries,
+        "officers": write_officers,
+        "discipline": write_discipline,
+    }
+    return [
+        record_parse_result(
+            store,
+            item.result,
+            kind=item.kind,
+            location=city.location,
+            checksum=item.checksum,
+            writer=writers[item.kind],
+            now=clock,
+            pair_radius_m=settings.max_pair_radius_m,
+        )
+        for item in demo_imports(city)
+    ]

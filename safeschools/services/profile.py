@@ -1,0 +1,82 @@
+"""A school's page, composed from the domain modules (the top of the use cases)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from safeschools.errors import (
+    NotFoundError,
+)
+from safeschools.proximity.definition import Definition
+from safeschools.proximity.engine import ExposureIndex
+from safeschools.proximity.presets import load_presets
+from safeschools.services.council import council_votes_section
+from safeschools.services.equity import school_equity_section
+from safeschools.services.funds import school_funds_section
+from safeschools.services.officers import officers_section
+from safeschools.services.plans import safety_plan_section
+from safeschools.settings import Settings
+from safeschools.storage import Store
+
+#: The sections of a school's page, each from its domain module (None when nothing is recorded).
+SCHOOL_SECTIONS = ("officers", "council_votes", "funds", "safety_plan", "equity")
+
+
+def school_profile(
+    store: Store,
+    school_id: str,
+    definition: Definition,
+    *,
+    settings: Settings,
+    index: ExposureIndex,
+) -> dict[str, Any]:
+    """One school's page: who it is over the years, the violence near it under the definition
+    (nearest first, never names), the same school under every preset, and its caveats."""
+    history = store.schools(school_id=school_id)
+    if not history:
+        msg = f"No school with id {school_id}; search by name at /search."
+        raise NotFoundError(msg)
+    years = [s.school_year for s in history]
+    wanted = definition.school_year
+    if wanted in ("latest", "incident") or wanted not in years:
+        in_index = [y for y in index.school_years if y in years]
+        year = in_index[-1] if in_index else years[-1]
+    else:
+        year = wanted
+    d = definition.with_changes(school_year=year)
+    position = index.school_index(school_id, year)
+    detail = index.school_detail(d, position)
+    school = next(s for s in history if s.school_year == year)
+    presets = []
+    for name, p in load_presets(settings.presets_file).items():
+        victims, fatal = index.school_counts(p.with_changes(school_year=year), position)
+        presets.append(
+            {
+                "preset": name,
+                "label": p.label,
+                "description": p.describe(),
+                "victims": victims,
+                "fatal": fatal,
+            }
+        )
+    result = index.query(d)
+    sections: dict[str, Any] = {
+        "officers": officers_section(store, school_id),
+        "council_votes": council_votes_section(store, school_id),
+        "funds": school_funds_section(store, school_id),
+        "safety_plan": safety_plan_section(store, school_id),
+        "equity": school_equity_section(store, school_id, settings=settings),
+    }
+    return {
+        "school": asdict(school),
+        "history": [asdict(s) for s in history],
+        "definition": result.definition,
+        "exposure": detail,
+        "presets": presets,
+        "rank": next((r["rank"] for r in result.per_school if r["school_id"] == school_id), None),
+        "schools_ranked": len(result.per_school),
+        "sections": sections,
+        "data_vintage": result.data_vintage,
+        "caveats": result.caveats,
+    }
