@@ -1,5 +1,6 @@
-"""Table definitions (SQLAlchemy Core). Alembic migrations in ``migrations/`` build exactly these;
-a test compares the two."""
+"""The core tables (SQLAlchemy Core) and the shared :data:`metadata`; each domain adds its own
+in a ``tables_*`` module. :mod:`safeschools.storage.schema` gathers them all for Alembic, whose
+migrations in ``migrations/`` build exactly these; a test compares the two."""
 
 from __future__ import annotations
 
@@ -231,12 +232,4 @@ audit_log = Table(
     Column("after", Text),
     Index(None, "school_id"),
     Index(None, "entity", "entity_key"),
-)
-
-from safeschools.storage import (  # noqa: E402
-    tables_council,  # noqa: F401
-    tables_discipline,  # noqa: F401
-    tables_funds,  # noqa: F401
-    tables_officers,  # noqa: F401
-    tables_plans,  # noqa: F401
 )

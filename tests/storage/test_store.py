@@ -11,7 +11,7 @@ from alembic.migration import MigrationContext
 from safeschools.errors import ConfigError, NotFoundError
 from safeschools.model import Boundary, School, Victimization
 from safeschools.storage import Store, UpsertCounts, open_store
-from safeschools.storage.tables import metadata
+from safeschools.storage.schema import metadata
 
 
 def test_migrations_build_exactly_the_declared_tables(store: Store) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import engine_from_config, pool
 
-from safeschools.storage.tables import metadata
+from safeschools.storage.schema import metadata
 
 config = context.config
 
