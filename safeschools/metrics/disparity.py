@@ -49,12 +49,11 @@ The worked example of the regulation's guidance: 60 of 400 students in a group s
 
 from __future__ import annotations
 
-import importlib
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from statistics import NormalDist
-from typing import Any, Literal
+from typing import Literal
 
 from safeschools.errors import DataValidationError
 from safeschools.metrics.identification import Identification, identify
@@ -422,12 +421,3 @@ def weighted_risk_ratio(
         return None
     return weight * own / denominator
 
-
-def __getattr__(name: str) -> Any:
-    """The table of every group lives in :mod:`safeschools.metrics.disparity_by_group` (it builds
-    on this module); ``disparity_table`` and its row types are reachable from here too."""
-    if name in ("DisparityRow", "DisparityTable", "disparity_table"):
-        module = importlib.import_module("safeschools.metrics.disparity_by_group")
-        return getattr(module, name)
-    msg = f"module {__name__!r} has no attribute {name!r}"
-    raise AttributeError(msg)

@@ -25,6 +25,6 @@ def test_every_module_opens_with_its_method_and_the_package_exports_the_main_nam
         assert "Method" in doc
     for name in safeschools.metrics.__all__:
         assert hasattr(safeschools.metrics, name)
-    from safeschools.metrics.disparity import disparity_table
+    from safeschools.metrics.disparity_by_group import disparity_table
 
     assert disparity_table is safeschools.metrics.disparity_table
