@@ -3,7 +3,7 @@
 For each outcome (a discipline measure per 100 students, or the shootings near the school under
 the ``outcome_preset`` definition) a panel of schools x school years is built from the store;
 a school's treatment year is the first school year without officers after years with them
-(:func:`safeschools.services.equity.removal_years`). Only schools that had officers are in the
+(:func:`safeschools.services.outcomes.removal_years`). Only schools that had officers are in the
 panel: schools that never had one are a different kind of school (most are elementary), so the
 comparison is with schools that had not removed theirs *yet*. The estimate is
 :func:`safeschools.metrics.did.staggered_did` (Callaway and Sant'Anna, not-yet-treated
@@ -27,15 +27,13 @@ from safeschools.errors import DataValidationError, NotFoundError
 from safeschools.metrics.did import ASSUMPTIONS, DidResult, staggered_did
 from safeschools.proximity import ExposureIndex
 from safeschools.proximity.presets import load_presets, preset
-from safeschools.services.equity import (
+from safeschools.services.disparity import school_equity_section, school_name
+from safeschools.services.outcomes import outcomes, removal_years
+from safeschools.services.publication import (
     OUTCOME_MEASURES,
     SOURCE_ORDER,
     enrollment_of,
-    outcomes,
     publication,
-    removal_years,
-    school_equity_section,
-    school_name,
 )
 from safeschools.settings import Settings
 from safeschools.storage import Store
@@ -322,7 +320,7 @@ def school_outcomes(
     index: ExposureIndex,
     require_figures: bool = False,
 ) -> dict[str, Any]:
-    """:func:`safeschools.services.equity.outcomes` of one school with the shootings near it
+    """:func:`safeschools.services.outcomes.outcomes` of one school with the shootings near it
     year by year (under ``outcome_preset``). :class:`NotFoundError` for an unknown school, and
     with ``require_figures`` for a school without discipline figures."""
     school_name(store, school_id)
@@ -336,7 +334,7 @@ def school_outcomes(
 
 
 def district_outcomes(store: Store, *, settings: Settings, index: ExposureIndex) -> dict[str, Any]:
-    """:func:`safeschools.services.equity.outcomes` of the district (sums of the schools that
+    """:func:`safeschools.services.outcomes.outcomes` of the district (sums of the schools that
     reported, hidden under the minimum cell size like every cell) with the victims near any
     school by school year; :class:`NotFoundError` without discipline figures."""
     shootings = district_shootings_by_school_year(index, settings=settings)
