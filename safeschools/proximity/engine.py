@@ -4,7 +4,9 @@ Distances are computed once, at import (:func:`safeschools.services.refresh_pair
 a school-year and a victimization within the largest radius, with its distance in metres. An
 :class:`ExposureIndex` holds those pairs and the victims' and schools' attributes as numpy
 columns; :meth:`ExposureIndex.query` turns a :class:`~safeschools.proximity.definition.Definition`
-into boolean masks and counts.
+into boolean masks and counts. The columns it reads and the result it gives are in
+:mod:`safeschools.proximity.data`; which victims a definition counts, in
+:mod:`safeschools.proximity.victims`.
 
 Counting rules
 --------------
@@ -21,15 +23,24 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
-from datetime import date, datetime
-from typing import Any, Protocol
+from dataclasses import replace
+from datetime import date
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from safeschools.errors import ConfigError, NotFoundError
+from safeschools.proximity.data import (
+    CAVEATS,
+    Bool,
+    DayCalendar,
+    ExposureData,
+    ExposureResult,
+    Int,
+)
 from safeschools.proximity.definition import Definition, format_radius, parse_hours
+from safeschools.proximity.victims import VictimColumns, codes
 from safeschools.spatial.pairs import BOUNDARY_TOLERANCE_M
 
 __all__ = [
@@ -38,150 +49,10 @@ __all__ = [
     "ExposureData",
     "ExposureIndex",
     "ExposureResult",
-    "school_year_of",
 ]
-
-#: Caveats that hold for every result on police victim data.
-CAVEATS = (
-    "Locations are block-level (the police place each victim at the block address), so "
-    "distances can be off by up to about half a block.",
-    "Records change after the fact (reclassifications, late reports); every result names the "
-    "data vintage it was computed on.",
-    "Victims are rows, not incidents: a shooting with three victims counts three victims and "
-    "one incident.",
-)
 
 #: A distance equal to the radius counts; the same tolerance as the pair computation's.
 RADIUS_TOLERANCE_M = BOUNDARY_TOLERANCE_M
-
-Bool = npt.NDArray[np.bool_]
-Int = npt.NDArray[np.int64]
-
-
-class DayCalendar(Protocol):
-    """What the engine needs of a school calendar."""
-
-    def school_day_mask(self, days: npt.NDArray[np.datetime64]) -> Bool: ...
-
-    def source_of(self, school_year: str) -> str: ...
-
-
-def school_year_of(day: date) -> str:
-    """The school year a date falls in, 1 July to 30 June.
-
-    Examples
-    --------
-    >>> school_year_of(date(2024, 1, 31))
-    '2023-24'
-    """
-    start = day.year if day.month >= 7 else day.year - 1
-    return f"{start}-{(start + 1) % 100:02d}"
-
-
-@dataclass
-class ExposureData:
-    """The columns an index is built from (the service reads them from the store).
-
-    Victim columns are indexed 0..n-1; ``pair_victim`` and ``pair_school`` index into the victim
-    and school columns. Times are local wall time.
-    """
-
-    victim_id: Int
-    occurred_at: npt.NDArray[np.datetime64]
-    fatal: Bool
-    gunshot: npt.NDArray[np.int8]  # 1 yes, 0 no, -1 unknown
-    age_band: npt.NDArray[np.object_]
-    case_number: npt.NDArray[np.object_]
-    source: npt.NDArray[np.object_]
-    school_year: npt.NDArray[np.object_]
-    school_id: npt.NDArray[np.object_]
-    school_name: npt.NDArray[np.object_]
-    governance: npt.NDArray[np.object_]
-    grade_category: npt.NDArray[np.object_]
-    school_lat: npt.NDArray[np.float64]
-    school_lon: npt.NDArray[np.float64]
-    pair_victim: Int
-    pair_school: Int
-    pair_distance_m: npt.NDArray[np.float64]
-    max_radius_m: float
-    vintage: dict[str, Any] = field(default_factory=dict)
-    victim_lat: npt.NDArray[np.float64] | None = None
-    victim_lon: npt.NDArray[np.float64] | None = None
-    victim_type: npt.NDArray[np.object_] | None = None
-
-
-#: The per-school columns of an exposure table, before the counts by year.
-SCHOOL_TABLE_COLUMNS = (
-    "rank",
-    "school_id",
-    "school_year",
-    "name",
-    "governance",
-    "grade_category",
-    "lat",
-    "lon",
-    "victims",
-    "fatal",
-    "nearest_m",
-)
-
-
-@dataclass
-class ExposureResult:
-    """What a definition gives on the data: totals, per school, trends, and its caveats."""
-
-    definition: dict[str, Any]
-    victims: int
-    fatal: int
-    incidents: int
-    schools: int
-    schools_considered: int
-    school_year: str
-    per_school: list[dict[str, Any]]
-    trends: dict[str, list[dict[str, Any]]]
-    data_vintage: dict[str, Any]
-    caveats: list[str]
-    before_after: dict[str, Any] | None = None
-    all_schools: list[dict[str, Any]] = field(default_factory=list, repr=False)
-
-    def school_table(self) -> tuple[list[str], list[dict[str, Any]]]:
-        """Every school as a flat row (for CSV): the columns, then one count per year."""
-        years = sorted({y for row in self.all_schools for y in row["by_year"]})
-        columns = [*SCHOOL_TABLE_COLUMNS, *years]
-        rows = [
-            {
-                **{c: row.get(c) for c in SCHOOL_TABLE_COLUMNS},
-                **{y: row["by_year"].get(y, 0) for y in years},
-            }
-            for row in self.all_schools
-        ]
-        return columns, rows
-
-    def to_dict(self, *, include_all_schools: bool = False) -> dict[str, Any]:
-        """JSON-ready."""
-        data = {
-            "definition": self.definition,
-            "victims": self.victims,
-            "fatal": self.fatal,
-            "incidents": self.incidents,
-            "schools": self.schools,
-            "schools_considered": self.schools_considered,
-            "school_year": self.school_year,
-            "per_school": self.per_school,
-            "trends": self.trends,
-            "before_after": self.before_after,
-            "data_vintage": self.data_vintage,
-            "caveats": self.caveats,
-        }
-        if include_all_schools:
-            data["all_schools"] = self.all_schools
-        return data
-
-
-def _codes(values: npt.NDArray[np.object_]) -> tuple[list[Any], Int]:
-    keys = ["" if v is None else v for v in values.tolist()]
-    uniques, inverse = np.unique(np.array(keys, dtype=object), return_inverse=True)
-    return uniques.tolist(), inverse.astype(np.int64)
 
 
 class ExposureIndex:
@@ -213,34 +84,15 @@ class ExposureIndex:
         self._masks: OrderedDict[Any, Bool] = OrderedDict()
         self._cache_lock = threading.Lock()
         self._by_school: tuple[Int, Int] | None = None
-        t = data.occurred_at.astype("datetime64[m]")
-        days = t.astype("datetime64[D]")
-        self._day = days
-        self._minute = (t - days).astype(np.int64)
-        # 1970-01-01 was a Thursday: weekday 0 = Monday.
-        self._weekday = (days.astype(np.int64) + 3) % 7
-        years = days.astype("datetime64[Y]").astype(np.int64) + 1970
-        months = days.astype("datetime64[M]").astype(np.int64) % 12 + 1
-        self._year = years
-        self._month = months
-        self._monthday = months * 100 + (days - days.astype("datetime64[M]")).astype(np.int64) + 1
-        sy_start = np.where(months >= 7, years, years - 1)
-        self._victim_sy = sy_start
-        self._hour = self._minute // 60
-        self._case_keys, self._case = _codes(data.case_number)
-        self._age_keys, self._age = _codes(data.age_band)
-        self._no_age = np.isin(
-            self._age, [i for i, k in enumerate(self._age_keys) if k in ("", "UNKNOWN")]
-        )
-        self._source_keys, self._source = _codes(data.source)
-        self._year_keys, self._school_year = _codes(data.school_year)
+        self._v = VictimColumns(data)
+        self._year_keys, self._school_year = codes(data.school_year)
         self._school_sy_start = np.array(
             [int(str(y)[:4]) if y else -1 for y in data.school_year.tolist()], dtype=np.int64
         )
         self._located = np.isfinite(data.school_lat) & np.isfinite(data.school_lon)
         self._school_day: dict[str, Bool] = {}
         for grades, calendar in self.calendars.items():
-            self._school_day[grades] = np.asarray(calendar.school_day_mask(days), dtype=bool)
+            self._school_day[grades] = np.asarray(calendar.school_day_mask(self._v.day), dtype=bool)
         grade = data.grade_category
         self._school_is_hs = np.array([g == "HS" for g in grade.tolist()], dtype=bool)
         self.n_victims = int(data.victim_id.shape[0])
@@ -257,7 +109,7 @@ class ExposureIndex:
         """The newest victimization's local date."""
         if self.n_victims == 0:
             return None
-        return date.fromisoformat(str(self._day.max()))
+        return date.fromisoformat(str(self._v.day.max()))
 
     def _resolve_school_year(self, wanted: str) -> str:
         years = self.school_years
@@ -281,7 +133,7 @@ class ExposureIndex:
         """Victims that count under ``d`` (read-only; kept for the latest definitions when
         results are cached: a school page asks for the same presets again and again)."""
         if self._cache_size <= 0:
-            return self._compute_victim_mask(d)
+            return self._v.mask(d, self.newest_day)
         key = (
             d.since, d.until, d.years, d.hours, d.days == "weekdays", d.season, d.ages, d.types,
             d.gunshot_only, d.sources,
@@ -291,54 +143,12 @@ class ExposureIndex:
             if hit is not None:
                 self._masks.move_to_end(key)
                 return hit
-        mask = self._compute_victim_mask(d)
+        mask = self._v.mask(d, self.newest_day)
         mask.flags.writeable = False
         with self._cache_lock:
             self._masks[key] = mask
             while len(self._masks) > self._cache_size:
                 self._masks.popitem(last=False)
-        return mask
-
-    def _compute_victim_mask(self, d: Definition) -> Bool:
-        mask = np.ones(self.n_victims, dtype=bool)
-        since, until = d.window(self.newest_day)
-        if since is not None:
-            mask &= self._day >= np.datetime64(since, "D")
-        if until is not None:
-            mask &= self._day <= np.datetime64(until, "D")
-        if d.hours is not None:
-            start, end = d.hours
-            if start < end:
-                mask &= (self._minute >= start) & (self._minute < end)
-            else:
-                mask &= (self._minute >= start) | (self._minute < end)
-        if d.days == "weekdays":
-            mask &= self._weekday < 5
-        if d.season is not None:
-            (m1, d1), (m2, d2) = d.season
-            lo, hi = m1 * 100 + d1, m2 * 100 + d2
-            if lo <= hi:
-                mask &= (self._monthday >= lo) & (self._monthday <= hi)
-            else:
-                mask &= (self._monthday >= lo) | (self._monthday <= hi)
-        if d.ages:
-            codes = [i for i, k in enumerate(self._age_keys) if k in d.ages]
-            mask &= np.isin(self._age, codes)
-        if d.types == "fatal":
-            mask &= self.data.fatal
-        elif d.types == "nonfatal":
-            mask &= ~self.data.fatal
-        if d.gunshot_only:
-            mask &= self.data.gunshot == 1
-        if d.sources:
-            unknown = [s for s in d.sources if s not in self._source_keys]
-            if unknown:
-                msg = f"No data from source(s) {', '.join(unknown)}; the store has: " + ", ".join(
-                    self._source_keys
-                )
-                raise NotFoundError(msg)
-            codes = [i for i, k in enumerate(self._source_keys) if k in d.sources]
-            mask &= np.isin(self._source, codes)
         return mask
 
     def _school_mask(self, d: Definition, school_year: str) -> Bool:
@@ -372,14 +182,14 @@ class ExposureIndex:
         pv, ps = self.data.pair_victim[:within], self.data.pair_school[:within]
         near = vmask[pv] & smask[ps]
         if school_year == "incident":
-            near &= self._school_sy_start[ps] == self._victim_sy[pv]
+            near &= self._school_sy_start[ps] == self._v.victim_sy[pv]
         if d.days == "school-days":
             near &= self._school_day_of_pairs(pv, ps)
         return np.flatnonzero(near)
 
     def _school_day_of_pairs(self, pv: Int, ps: Int) -> Bool:
         if not self._school_day:
-            weekday = self._weekday[pv] < 5
+            weekday = self._v.weekday[pv] < 5
             return np.asarray(weekday, dtype=bool)
         es = self._school_day.get("ES", next(iter(self._school_day.values())))
         hs = self._school_day.get("HS", es)
@@ -444,15 +254,15 @@ class ExposureIndex:
         np.minimum.at(nearest, ps, self.data.pair_distance_m[pm])
         considered = np.flatnonzero(smask)
         rows = self._school_rows(
-            considered, per_school_victims, per_school_fatal, nearest, ps, self._year[pv], hit
+            considered, per_school_victims, per_school_fatal, nearest, ps, self._v.year[pv], hit
         )
         rows.sort(key=lambda r: (-r["victims"], -r["fatal"], r["name"] or "", r["school_id"]))
         ranked = [r for r in rows if r["victims"] > 0]
         for rank, row in enumerate(ranked, start=1):
             row["rank"] = rank
-        seen = np.zeros(len(self._case_keys), dtype=bool)
-        case = self._case[hit]
-        missing = self._case_keys.index("") if "" in self._case_keys else -1
+        seen = np.zeros(len(self._v.case_keys), dtype=bool)
+        case = self._v.case[hit]
+        missing = self._v.case_keys.index("") if "" in self._v.case_keys else -1
         seen[case] = True
         if missing >= 0:
             seen[missing] = False
@@ -488,7 +298,7 @@ class ExposureIndex:
         data = self.data
         by_year: dict[int, dict[str, int]] = {}
         if hit.any():
-            years = self._year[hit]
+            years = self._v.year[hit]
             y0, span = int(years.min()), int(years.max() - years.min()) + 1
             grid = np.bincount(
                 pair_school * span + (pair_year - y0), minlength=self.n_schools * span
@@ -532,13 +342,13 @@ class ExposureIndex:
     def _trends(self, hit: Bool) -> dict[str, list[dict[str, Any]]]:
         fatal_hit = hit & self.data.fatal
         out: dict[str, list[dict[str, Any]]] = {}
-        years = self._year[hit]
+        years = self._v.year[hit]
         y0 = int(years.min()) if years.size else 0
         span = int(years.max()) - y0 + 1 if years.size else 0
         for key, values, offset, size in (
-            ("by_year", self._year, y0, span),
-            ("by_month", self._month, 1, 12),
-            ("by_hour", self._hour, 0, 24),
+            ("by_year", self._v.year, y0, span),
+            ("by_month", self._v.month, 1, 12),
+            ("by_hour", self._v.hour, 0, 24),
         ):
             counts = np.bincount(values[hit] - offset, minlength=size)[:size].tolist()
             fatal = np.bincount(values[fatal_hit] - offset, minlength=size)[:size].tolist()
@@ -553,9 +363,9 @@ class ExposureIndex:
     def _before_after(self, hit: Bool, split: date) -> dict[str, Any]:
         cut = np.datetime64(split, "D")
         out: dict[str, Any] = {"split_date": split.isoformat()}
-        for name, part in (("before", self._day < cut), ("after", self._day >= cut)):
+        for name, part in (("before", self._v.day < cut), ("after", self._v.day >= cut)):
             sel = hit & part
-            days_in_data = self._day[part]
+            days_in_data = self._v.day[part]
             span_days = (
                 int((days_in_data.max() - days_in_data.min()).astype(np.int64)) + 1
                 if days_in_data.size
@@ -575,7 +385,7 @@ class ExposureIndex:
     ) -> list[str]:
         notes = list(CAVEATS)
         if d.ages:
-            unknown = int(np.count_nonzero(self._no_age))
+            unknown = int(np.count_nonzero(self._v.no_age))
             if unknown:
                 notes.append(
                     f"{unknown} of {self.n_victims} victimizations have no age band and are "
@@ -584,16 +394,18 @@ class ExposureIndex:
                 )
             else:
                 notes.append("Ages are published as bands (0-19, 20-29, ...), never exact ages.")
-        if len([k for k in self._source_keys if k]) > 1 and not d.sources:
+        if len([k for k in self._v.source_keys if k]) > 1 and not d.sources:
             notes.append(
-                "The store mixes sources (" + ", ".join(k for k in self._source_keys if k) + "); "
+                "The store mixes sources (" + ", ".join(k for k in self._v.source_keys if k) + "); "
                 "a victim recorded in two of them counts twice. Pick one with --source."
             )
         if d.days == "school-days":
             if not self._school_day:
                 notes.append("No school calendar is loaded: school days are taken as weekdays.")
             else:
-                years = sorted({f"{y}-{(y + 1) % 100:02d}" for y in self._victim_sy[hit].tolist()})
+                years = sorted(
+                    {f"{y}-{(y + 1) % 100:02d}" for y in self._v.victim_sy[hit].tolist()}
+                )
                 calendar = next(iter(self.calendars.values()))
                 ruled = [y for y in years if calendar.source_of(y) != "file"]
                 if ruled:
@@ -707,13 +519,13 @@ class ExposureIndex:
         school_year = self._resolve_school_year(d.school_year)
         vmask = self._victim_mask(d)
         smask = self._school_mask(d, school_year)
-        years = sorted(set(self._year[vmask].tolist()))
+        years = sorted(set(self._v.year[vmask].tolist()))
         for r in radii_m:
             pm = self._counted_pairs(d.with_changes(radius_m=r), vmask, smask, school_year)
             hit = np.zeros(self.n_victims, dtype=bool)
             hit[self.data.pair_victim[pm]] = True
             counts = (
-                np.bincount(self._year[hit] - (years[0] if years else 0), minlength=len(years))
+                np.bincount(self._v.year[hit] - (years[0] if years else 0), minlength=len(years))
                 if years
                 else np.zeros(0, np.int64)
             )
@@ -727,13 +539,3 @@ class ExposureIndex:
             "radius_by_year": by_years,
             "years": [str(y) for y in years],
         }
-
-
-def empty_vintage() -> dict[str, Any]:
-    """The vintage of an empty store."""
-    return {"newest_occurred_at": None, "newest_import_at": None, "sources": []}
-
-
-def as_datetime64(values: Sequence[datetime]) -> npt.NDArray[np.datetime64]:
-    """Naive datetimes to a numpy array of minutes."""
-    return np.array(values, dtype="datetime64[m]") if values else np.empty(0, "datetime64[m]")
