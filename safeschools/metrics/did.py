@@ -225,6 +225,61 @@ def staggered_did(
     >>> round(staggered_did(panel).overall.estimate, 6)
     -2.0
     """
+    _check_options(control_group, base_period, confidence, bootstrap_iterations)
+    y, cohort, periods, dropped = _panel(data, unit, period, outcome, first_treated)
+    cohorts = sorted({int(g) for g in cohort if g > 0})
+    z = NormalDist().inv_cdf((1 + confidence) / 2)
+    cells, psis = _group_time_effects(
+        y, cohort, periods, cohorts, control_group=control_group, base_period=base_period
+    )
+    estimated = [c for c in cells if c.estimate is not None]
+    items = list(zip(estimated, psis, strict=True))
+    events, by_event = _by_event_time(items, cohort)
+    overall, not_estimable = _overall(items, cohorts, cohort)
+    # standard errors from one bootstrap over every estimate
+    columns = [p for _, p in items] + [p for _, p in by_event.values()]
+    if overall is not None:
+        columns.append(overall[1])
+    if columns:
+        se, draws = _bootstrap_se(np.column_stack(columns), bootstrap_iterations, seed)
+    else:
+        se, draws = np.zeros(0), None
+    event_se = se[len(items) : len(items) + len(by_event)]
+    critical = z
+    if uniform_bands and draws is not None and len(by_event):
+        block = draws[:, len(items) : len(items) + len(by_event)]
+        critical = _uniform_critical_value(block, event_se, confidence, z)
+    event_study = tuple(
+        EventTimeEffect(
+            e, est, float(s), est - critical * float(s), est + critical * float(s), len(events[e])
+        )
+        for (e, (est, _)), s in zip(by_event.items(), event_se, strict=True)
+    )
+    overall_effect = None
+    if overall is not None:
+        s = float(se[-1])
+        overall_effect = Effect(overall[0], s, overall[0] - z * s, overall[0] + z * s)
+    sizes: dict[int, int] = {g: int((cohort == g).sum()) for g in cohorts}
+    return DidResult(
+        _with_intervals(cells, se, z),
+        overall_effect,
+        event_study,
+        sizes,
+        int((cohort == 0).sum()),
+        not_estimable,
+        dropped,
+        control_group,
+        base_period,
+        confidence,
+        uniform_bands and draws is not None,
+        bootstrap_iterations,
+        seed,
+    )
+
+
+def _check_options(
+    control_group: str, base_period: str, confidence: float, bootstrap_iterations: int
+) -> None:
     if control_group not in ("not_yet_treated", "never_treated"):
         msg = f"control_group must be 'not_yet_treated' or 'never_treated', not {control_group!r}."
         raise DataValidationError(msg)
@@ -234,9 +289,19 @@ def staggered_did(
     if not 0 < confidence < 1 or bootstrap_iterations < 0:
         msg = "confidence must be between 0 and 1 and bootstrap_iterations 0 or more."
         raise DataValidationError(msg)
-    y, cohort, periods, dropped = _panel(data, unit, period, outcome, first_treated)
-    cohorts = sorted({int(g) for g in cohort if g > 0})
-    z = NormalDist().inv_cdf((1 + confidence) / 2)
+
+
+def _group_time_effects(
+    y: np.ndarray,
+    cohort: np.ndarray,
+    periods: np.ndarray,
+    cohorts: list[int],
+    *,
+    control_group: str,
+    base_period: str,
+) -> tuple[list[GroupTimeEffect], list[np.ndarray]]:
+    """Every ATT(g, t), without standard errors yet, and the influence function of each one
+    estimated (in the same order)."""
     cells: list[GroupTimeEffect] = []
     psis: list[np.ndarray] = []
     for g in cohorts:
@@ -264,19 +329,10 @@ def staggered_did(
                 )
                 cells.append(
                     GroupTimeEffect(
-                        g,
-                        int(t),
-                        base,
-                        event,
-                        None,
-                        None,
-                        None,
-                        None,
-                        int(treated.sum()),
-                        0,
-                        reason,
+                        g, int(t), base, event, None, None, None, None,
+                        int(treated.sum()), 0, reason,
                     )
-                )
+                )  # fmt: skip
                 continue
             change = y[:, t_index] - y[:, b_index]
             mean_t, mean_c = change[treated].mean(), change[control].mean()
@@ -287,25 +343,28 @@ def staggered_did(
             psis.append(psi)
             cells.append(
                 GroupTimeEffect(
-                    g,
-                    int(t),
-                    base,
-                    event,
-                    float(mean_t - mean_c),
-                    None,
-                    None,
-                    None,
-                    int(treated.sum()),
-                    int(control.sum()),
+                    g, int(t), base, event, float(mean_t - mean_c), None, None, None,
+                    int(treated.sum()), int(control.sum()),
                 )
-            )
-    estimated = [c for c in cells if c.estimate is not None]
-    items = list(zip(estimated, psis, strict=True))
-    # event study and overall
+            )  # fmt: skip
+    return cells, psis
+
+
+def _by_event_time(
+    items: list[tuple[GroupTimeEffect, np.ndarray]], cohort: np.ndarray
+) -> tuple[dict[int, list[tuple[float, np.ndarray, int]]], dict[int, tuple[float, np.ndarray]]]:
+    """The estimates of each event time, and their average weighted by cohort size."""
     events: dict[int, list[tuple[float, np.ndarray, int]]] = {}
     for c, p in items:
         events.setdefault(c.event_time, []).append((float(c.estimate or 0.0), p, c.cohort))
-    by_event = {e: _weighted(v, cohort) for e, v in sorted(events.items())}
+    return events, {e: _weighted(v, cohort) for e, v in sorted(events.items())}
+
+
+def _overall(
+    items: list[tuple[GroupTimeEffect, np.ndarray]], cohorts: list[int], cohort: np.ndarray
+) -> tuple[tuple[float, np.ndarray] | None, tuple[int, ...]]:
+    """Each cohort's post-treatment effects averaged over periods, then over cohorts weighted
+    by size (None when no cohort has one), and the cohorts without any."""
     per_cohort: list[tuple[float, np.ndarray, int]] = []
     for g in cohorts:
         post = [(c, p) for c, p in items if c.cohort == g and c.event_time >= 0]
@@ -313,70 +372,38 @@ def staggered_did(
             est = float(np.mean([c.estimate for c, _ in post]))
             per_cohort.append((est, np.mean([p for _, p in post], axis=0), g))
     not_estimable = tuple(g for g in cohorts if g not in {g2 for _, _, g2 in per_cohort})
-    overall = _weighted(per_cohort, cohort) if per_cohort else None
-    # standard errors from one bootstrap over every estimate
-    columns = [p for _, p in items] + [p for _, p in by_event.values()]
-    if overall is not None:
-        columns.append(overall[1])
-    if columns:
-        se, draws = _bootstrap_se(np.column_stack(columns), bootstrap_iterations, seed)
-    else:
-        se, draws = np.zeros(0), None
-    out_cells: list[GroupTimeEffect] = []
+    return (_weighted(per_cohort, cohort) if per_cohort else None), not_estimable
+
+
+def _uniform_critical_value(
+    block: np.ndarray, event_se: np.ndarray, confidence: float, z: float
+) -> float:
+    """The sup-t critical value of the event-study bands from the bootstrap draws (at least
+    the pointwise ``z``)."""
+    safe = np.where(event_se > 0, event_se, np.inf)
+    critical = float(np.quantile(np.abs(block / safe).max(axis=1), confidence))
+    return max(critical, z) if math.isfinite(critical) else z
+
+
+def _with_intervals(
+    cells: list[GroupTimeEffect], se: np.ndarray, z: float
+) -> tuple[GroupTimeEffect, ...]:
+    """The group-time effects with their standard errors (the first of ``se``, in order)."""
+    out: list[GroupTimeEffect] = []
     k = 0
     for c in cells:
         if c.estimate is None:
-            out_cells.append(c)
+            out.append(c)
             continue
         s = float(se[k])
-        out_cells.append(
+        out.append(
             GroupTimeEffect(
-                c.cohort,
-                c.period,
-                c.base_period,
-                c.event_time,
-                c.estimate,
-                s,
-                c.estimate - z * s,
-                c.estimate + z * s,
-                c.n_treated,
-                c.n_control,
+                c.cohort, c.period, c.base_period, c.event_time, c.estimate, s,
+                c.estimate - z * s, c.estimate + z * s, c.n_treated, c.n_control,
             )
-        )
+        )  # fmt: skip
         k += 1
-    event_se = se[len(items) : len(items) + len(by_event)]
-    critical = z
-    if uniform_bands and draws is not None and len(by_event):
-        block = draws[:, len(items) : len(items) + len(by_event)]
-        safe = np.where(event_se > 0, event_se, np.inf)
-        critical = float(np.quantile(np.abs(block / safe).max(axis=1), confidence))
-        critical = max(critical, z) if math.isfinite(critical) else z
-    event_study = tuple(
-        EventTimeEffect(
-            e, est, float(s), est - critical * float(s), est + critical * float(s), len(events[e])
-        )
-        for (e, (est, _)), s in zip(by_event.items(), event_se, strict=True)
-    )
-    overall_effect = None
-    if overall is not None:
-        s = float(se[-1])
-        overall_effect = Effect(overall[0], s, overall[0] - z * s, overall[0] + z * s)
-    sizes: dict[int, int] = {g: int((cohort == g).sum()) for g in cohorts}
-    return DidResult(
-        tuple(out_cells),
-        overall_effect,
-        event_study,
-        sizes,
-        int((cohort == 0).sum()),
-        not_estimable,
-        dropped,
-        control_group,
-        base_period,
-        confidence,
-        uniform_bands and draws is not None,
-        bootstrap_iterations,
-        seed,
-    )
+    return tuple(out)
 
 
 def twfe_estimate(

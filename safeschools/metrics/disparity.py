@@ -420,4 +420,3 @@ def weighted_risk_ratio(
     if denominator <= 0:
         return None
     return weight * own / denominator
-
