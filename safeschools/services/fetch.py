@@ -416,38 +416,16 @@ def fetch_chicago(
     )
     watermark_before = store.fetch_watermark(spec.source)
     watermark = None if full else watermark_before
-    since_value = None
-    if since is not None or watermark is None:
-        since_value = _normalise_since(since if since is not None else settings.fetch_since)
-    where = soql_and(
-        f"{spec.updated_column} > {soql_literal(watermark)}" if watermark else None,
-        f"{spec.date_column} >= {soql_literal(since_value)}" if since_value else None,
-        spec.where(settings),
-    )
-    order = f"{spec.updated_column}, {spec.key_column}"
-    page_size = settings.fetch_page_size
-    base_url = portal.base_url
-    folder = (
-        settings.data_dir
-        / "fetch"
-        / spec.name
-        / _run_key(base_url, dataset_id, where, order, page_size)
-    )
-    manifest = _resume(
-        folder,
-        _Manifest(
-            dataset=spec.name,
-            dataset_id=dataset_id,
-            base_url=base_url,
-            where=where,
-            order=order,
-            page_size=page_size,
-            watermark=watermark,
-            since=since_value,
-            started_at=clock().isoformat(timespec="seconds"),
-            fields=[],
-            pages=[],
-        ),
+    where, since_value = _filter(spec, settings, watermark=watermark, since=since)
+    folder, manifest = _staging(
+        spec,
+        settings,
+        dataset_id=dataset_id,
+        base_url=portal.base_url,
+        where=where,
+        watermark=watermark,
+        since=since_value,
+        started_at=clock().isoformat(timespec="seconds"),
     )
     resumed = len(manifest.pages)
     url = portal.resource_url(dataset_id)
@@ -458,22 +436,7 @@ def fetch_chicago(
 
     total: int | None = manifest.rows_done if manifest.complete else None
     if not manifest.complete:
-        total = portal.count(dataset_id, where=where)
-        folder.mkdir(parents=True, exist_ok=True)
-        _write_atomically(folder / _MANIFEST, manifest.as_dict())
-        tell("download", total)
-        while not manifest.complete:
-            index = len(manifest.pages)
-            page = portal.page(
-                dataset_id, limit=page_size, offset=index * page_size, order=order, where=where
-            )
-            _write_atomically(_page_path(folder, index), [_public_row(r) for r in page.rows])
-            if not manifest.fields and page.fields:
-                manifest.fields = [f for f in page.fields if not PRIVATE_COLUMN_PATTERN.search(f)]
-            manifest.pages.append(len(page.rows))
-            manifest.complete = len(page.rows) < page_size
-            _write_atomically(folder / _MANIFEST, manifest.as_dict())
-            tell("download", max(total, manifest.rows_done))
+        _download(portal, folder, manifest, tell)
         total = manifest.rows_done
 
     rows = _combine(folder, manifest, spec.key_column)
@@ -495,14 +458,124 @@ def fetch_chicago(
         return report
 
     tell("import", total)
-    table_path = folder / f"{dataset_id}.json"
+    report.ingest, report.watermark_after = _import_rows(
+        store,
+        settings,
+        spec,
+        rows,
+        table_path=folder / f"{dataset_id}.json",
+        location=f"{url}?$where={where}" if where else url,
+        watermark_before=watermark_before,
+        clock=clock,
+    )
+    _remove_staging(folder, settings.data_dir)
+    tell("done", total)
+    return report
+
+
+def _filter(
+    spec: ChicagoDataset, settings: Settings, *, watermark: str | None, since: str | None
+) -> tuple[str | None, str | None]:
+    """The ``$where`` of a fetch (rows updated after the watermark, occurred since ``since``,
+    and the dataset's own filter) and the normalised ``since`` (None when not applied)."""
+    since_value = None
+    if since is not None or watermark is None:
+        since_value = _normalise_since(since if since is not None else settings.fetch_since)
+    where = soql_and(
+        f"{spec.updated_column} > {soql_literal(watermark)}" if watermark else None,
+        f"{spec.date_column} >= {soql_literal(since_value)}" if since_value else None,
+        spec.where(settings),
+    )
+    return where, since_value
+
+
+def _staging(
+    spec: ChicagoDataset,
+    settings: Settings,
+    *,
+    dataset_id: str,
+    base_url: str,
+    where: str | None,
+    watermark: str | None,
+    since: str | None,
+    started_at: str,
+) -> tuple[Path, _Manifest]:
+    """The staging folder of this fetch and its manifest: the one an interrupted run of the
+    same fetch saved there (with its pages checked), or a fresh one."""
+    order = f"{spec.updated_column}, {spec.key_column}"
+    page_size = settings.fetch_page_size
+    folder = (
+        settings.data_dir
+        / "fetch"
+        / spec.name
+        / _run_key(base_url, dataset_id, where, order, page_size)
+    )
+    fresh = _Manifest(
+        dataset=spec.name,
+        dataset_id=dataset_id,
+        base_url=base_url,
+        where=where,
+        order=order,
+        page_size=page_size,
+        watermark=watermark,
+        since=since,
+        started_at=started_at,
+        fields=[],
+        pages=[],
+    )
+    return folder, _resume(folder, fresh)
+
+
+def _download(
+    portal: SocrataClient,
+    folder: Path,
+    manifest: _Manifest,
+    tell: Callable[[str, int | None], None],
+) -> None:
+    """Save the pages the manifest does not have yet, each with the manifest after it, until
+    a page comes back short."""
+    total = portal.count(manifest.dataset_id, where=manifest.where)
+    folder.mkdir(parents=True, exist_ok=True)
+    _write_atomically(folder / _MANIFEST, manifest.as_dict())
+    tell("download", total)
+    page_size = manifest.page_size
+    while not manifest.complete:
+        index = len(manifest.pages)
+        page = portal.page(
+            manifest.dataset_id,
+            limit=page_size,
+            offset=index * page_size,
+            order=manifest.order,
+            where=manifest.where,
+        )
+        _write_atomically(_page_path(folder, index), [_public_row(r) for r in page.rows])
+        if not manifest.fields and page.fields:
+            manifest.fields = [f for f in page.fields if not PRIVATE_COLUMN_PATTERN.search(f)]
+        manifest.pages.append(len(page.rows))
+        manifest.complete = len(page.rows) < page_size
+        _write_atomically(folder / _MANIFEST, manifest.as_dict())
+        tell("download", max(total, manifest.rows_done))
+
+
+def _import_rows(
+    store: Store,
+    settings: Settings,
+    spec: ChicagoDataset,
+    rows: list[dict[str, Any]],
+    *,
+    table_path: Path,
+    location: str,
+    watermark_before: str | None,
+    clock: Clock,
+) -> tuple[IngestReport, str | None]:
+    """Parse the rows with the dataset's importer and write them, their rejected rows, the
+    import record and the new watermark in one transaction; the report and the watermark."""
     _write_atomically(table_path, rows)
     with read_table(table_path) as table:
         result = spec.parse(table, settings)
     new_watermark = _new_watermark(rows, spec.updated_column, watermark_before)
     fetched_at = clock()
-    location = f"{url}?$where={where}" if where else url
-    report.ingest = record_parse_result(
+    ingest = record_parse_result(
         store,
         result,
         kind=spec.kind,
@@ -515,7 +588,4 @@ def fetch_chicago(
             conn, spec.source, new_watermark, fetched_at
         ),
     )
-    report.watermark_after = new_watermark
-    _remove_staging(folder, settings.data_dir)
-    tell("done", total)
-    return report
+    return ingest, new_watermark
