@@ -242,14 +242,7 @@ def boundaries_from_file(
     meta, geometry, field_data = _read(path)
     fields = [str(f) for f in meta.get("fields", [])]
     if kind is None:
-        kind = detect_boundary_kind(fields)
-        if kind is None:
-            msg = (
-                f"Cannot tell which boundaries {path.name} holds (properties: "
-                f"{', '.join(fields) or 'none'}); pass --kind with one of: "
-                f"{', '.join(BOUNDARY_KINDS)}."
-            )
-            raise SourceSchemaError(msg)
+        kind = _recognised_kind(fields, path)
     spec = _FIELDS[kind]
     code_field = _find(fields, spec.code)
     if code_field is None:
@@ -258,16 +251,71 @@ def boundaries_from_file(
             f"{kind.replace('_', ' ')} codes; check the file or --kind."
         )
         raise SourceSchemaError(msg)
-    name_field = _find(fields, spec.name)
     transformer, crs_name = _to_wgs84(meta.get("crs"), path)
-    values = {f: field_data[i] for i, f in enumerate(fields)}
+    by_code, rejects, repaired = _shapes_by_code(
+        path,
+        {f: field_data[i] for i, f in enumerate(fields)},
+        geometry,
+        code_field=code_field,
+        name_field=_find(fields, spec.name),
+        transformer=transformer,
+    )
+    if not by_code:
+        msg = (
+            f"None of the {len(geometry)} features of {path.name} has both a geometry and a "
+            f"{code_field}; nothing was imported. Check the file."
+        )
+        raise SourceError(msg)
+    records, notes = _one_per_code(by_code, kind, spec)
+    if repaired:
+        notes.append(
+            f"{len(repaired)} invalid geometr{'y' if len(repaired) == 1 else 'ies'} repaired "
+            f"with make_valid (codes {', '.join(repaired)})"
+        )
+    crs_note = crs_name
+    if transformer is not None:
+        crs_note = f"{crs_name} reprojected to EPSG:4326"
+        notes.append(f"reprojected from {crs_name} to EPSG:4326")
+    if "note" in meta:
+        notes.append(str(meta["note"]))
+    return ParseResult(
+        source=source,
+        records=records,
+        rejects=rejects,
+        format=f"{source}: {kind} boundaries, {_layout(path)} ({crs_note})",
+        rows_read=len(geometry),
+        notes=notes,
+    )
 
+
+def _recognised_kind(fields: Sequence[str], path: Path) -> str:
+    kind = detect_boundary_kind(fields)
+    if kind is None:
+        msg = (
+            f"Cannot tell which boundaries {path.name} holds (properties: "
+            f"{', '.join(fields) or 'none'}); pass --kind with one of: "
+            f"{', '.join(BOUNDARY_KINDS)}."
+        )
+        raise SourceSchemaError(msg)
+    return kind
+
+
+def _shapes_by_code(
+    path: Path,
+    values: dict[str, Any],
+    geometry: Sequence[Any],
+    *,
+    code_field: str,
+    name_field: str | None,
+    transformer: Any,
+) -> tuple[dict[str, list[tuple[str, BaseGeometry]]], list[RejectedRow], list[str]]:
+    """Each code's (name, polygon shape in lon/lat) features, the rejected features, and the
+    codes whose geometry was repaired. ``values`` holds each property's column."""
     rejects: list[RejectedRow] = []
     repaired: list[str] = []
     by_code: dict[str, list[tuple[str, BaseGeometry]]] = {}
-    rows_read = len(geometry)
-    for index in range(rows_read):
-        raw = {f: _text(values[f][index]) for f in fields}
+    for index in range(len(geometry)):
+        raw = {f: _text(column[index]) for f, column in values.items()}
         line = index + 1
         code = _code(raw[code_field])
         wkb = geometry[index]
@@ -291,14 +339,14 @@ def boundaries_from_file(
         shape: BaseGeometry = parts[0] if len(parts) == 1 else MultiPolygon(parts)
         name = raw[name_field] if name_field else ""
         by_code.setdefault(code, []).append((name, shape))
+    return by_code, rejects, repaired
 
-    if not by_code:
-        msg = (
-            f"None of the {rows_read} features of {path.name} has both a geometry and a "
-            f"{code_field}; nothing was imported. Check the file."
-        )
-        raise SourceError(msg)
 
+def _one_per_code(
+    by_code: dict[str, list[tuple[str, BaseGeometry]]], kind: str, spec: _KindFields
+) -> tuple[list[Boundary], list[str]]:
+    """One boundary per code, sorted by code (numerically when codes are numbers): the features
+    of a code drawn in several parts merged into one MultiPolygon, each merge noted."""
     notes: list[str] = []
     records: list[Boundary] = []
     for code in sorted(by_code, key=lambda c: (not c.isdigit(), int(c) if c.isdigit() else 0, c)):
@@ -316,22 +364,4 @@ def boundaries_from_file(
         name = next((n for n, _g in items if n), "") or f"{spec.label} {code}"
         wkt = shapely.to_wkt(shape, rounding_precision=-1, output_dimension=2)
         records.append(Boundary(kind=kind, code=code, name=name, geometry_wkt=wkt))
-    if repaired:
-        notes.append(
-            f"{len(repaired)} invalid geometr{'y' if len(repaired) == 1 else 'ies'} repaired "
-            f"with make_valid (codes {', '.join(repaired)})"
-        )
-    crs_note = crs_name
-    if transformer is not None:
-        crs_note = f"{crs_name} reprojected to EPSG:4326"
-        notes.append(f"reprojected from {crs_name} to EPSG:4326")
-    if "note" in meta:
-        notes.append(str(meta["note"]))
-    return ParseResult(
-        source=source,
-        records=records,
-        rejects=rejects,
-        format=f"{source}: {kind} boundaries, {_layout(path)} ({crs_note})",
-        rows_read=rows_read,
-        notes=notes,
-    )
+    return records, notes
