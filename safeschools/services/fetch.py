@@ -18,7 +18,7 @@ selected by IUCR code in ``$where``).
   interruption finds the saved pages and continues from the next offset. Columns that may hold
   a person's name are dropped before a page is written to disk.
 - **atomic**: only when every page is in are the rows parsed by the source's own importer and
-  written with :func:`safeschools.record_parse_result`, in ONE transaction together
+  written with :func:`safeschools.services.record_parse_result`, in ONE transaction together
   with their rejected rows, the import record and the new watermark. An interrupted import
   leaves the store as it was (and the saved pages in place); then the staging folder is removed.
 
