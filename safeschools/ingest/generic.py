@@ -133,57 +133,28 @@ def _table(raw: Mapping[str, Any], key: str, mapping_path: Path) -> dict[str, An
     return dict(value)
 
 
-def load_mapping(mapping_path: Path | str, *, school_year: str | None = None) -> ColumnMapping:
-    """Read and check a column-mapping TOML file.
-
-    ``school_year`` (schools only) is the school year of every row when the mapping names no
-    ``school_year`` column; it must agree with a constant ``school_year``.
-
-    Raises
-    ------
-    SourceError
-        The file is missing or is not TOML.
-    SourceSchemaError
-        The mapping names an unknown field, lacks a required one, or has a wrong value; the
-        message says what to change.
-
-    Examples
-    --------
-    >>> mapping = load_mapping("docs/mappings/example-victims.toml")  # doctest: +SKIP
-    >>> mapping.columns["occurred_at"]  # doctest: +SKIP
-    'datetime'
-    """
-    path = Path(mapping_path)
+def _read_toml(path: Path) -> dict[str, Any]:
     if not path.is_file():
         msg = f"Mapping file {path} does not exist; check the --mapping path."
         raise SourceError(msg)
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+        return tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         msg = f"Mapping {path.name} is not valid TOML ({exc}); fix the line it names."
         raise SourceError(msg) from exc
-    unknown_top = sorted(set(raw) - set(_TOP_LEVEL))
-    if unknown_top:
-        msg = (
-            f"unknown key(s) {', '.join(unknown_top)} at the top level; use "
-            f"{', '.join(_TOP_LEVEL)} (model fields go under [columns] or [constants])."
-        )
-        raise _schema_error(path, msg)
-    kind = raw.get("kind")
-    if kind not in MAPPING_KINDS:
-        msg = f'kind is {kind!r}; set kind = "victims" or kind = "schools" at the top.'
-        raise _schema_error(path, msg)
-    source = raw.get("source")
-    if not isinstance(source, str) or not _SOURCE_NAME.match(source):
-        msg = (
-            f"source is {source!r}; set source = a short lower-case name for the data, "
-            'such as "oakland-shootings".'
-        )
-        raise _schema_error(path, msg)
-    columns = _table(raw, "columns", path)
-    formats = _table(raw, "formats", path)
-    values = _table(raw, "values", path)
-    constants = _table(raw, "constants", path)
+
+
+def _set_school_year(
+    path: Path,
+    raw: dict[str, Any],
+    kind: str,
+    school_year: str | None,
+    *,
+    columns: dict[str, Any],
+    constants: dict[str, Any],
+) -> None:
+    """Put the school year of every row (the top-level ``school_year``, or ``--school-year``
+    when no column gives it) among the constants, checking the two agree."""
     if "school_year" in raw:
         if kind != "schools":
             msg = 'school_year is only for schools; remove it or set kind = "schools".'
@@ -201,6 +172,18 @@ def load_mapping(mapping_path: Path | str, *, school_year: str | None = None) ->
         if "school_year" not in columns:
             constants["school_year"] = year
 
+
+def _check_entries(
+    path: Path,
+    kind: str,
+    *,
+    columns: dict[str, Any],
+    formats: dict[str, Any],
+    values: dict[str, Any],
+    constants: dict[str, Any],
+) -> None:
+    """Every section names only the model's fields, with values of the right shape, and the
+    required fields are given."""
     types_ = _field_types(_MODELS[kind])
     allowed = [f for f in types_ if f not in _FIXED[kind]]
     for section, entries in (
@@ -249,6 +232,54 @@ def load_mapping(mapping_path: Path | str, *, school_year: str | None = None) ->
     if ("lat" in columns) != ("lon" in columns):
         msg = "[columns] maps only one of lat and lon; map both, or neither."
         raise _schema_error(path, msg)
+
+
+def load_mapping(mapping_path: Path | str, *, school_year: str | None = None) -> ColumnMapping:
+    """Read and check a column-mapping TOML file.
+
+    ``school_year`` (schools only) is the school year of every row when the mapping names no
+    ``school_year`` column; it must agree with a constant ``school_year``.
+
+    Raises
+    ------
+    SourceError
+        The file is missing or is not TOML.
+    SourceSchemaError
+        The mapping names an unknown field, lacks a required one, or has a wrong value; the
+        message says what to change.
+
+    Examples
+    --------
+    >>> mapping = load_mapping("docs/mappings/example-victims.toml")  # doctest: +SKIP
+    >>> mapping.columns["occurred_at"]  # doctest: +SKIP
+    'datetime'
+    """
+    path = Path(mapping_path)
+    raw = _read_toml(path)
+    unknown_top = sorted(set(raw) - set(_TOP_LEVEL))
+    if unknown_top:
+        msg = (
+            f"unknown key(s) {', '.join(unknown_top)} at the top level; use "
+            f"{', '.join(_TOP_LEVEL)} (model fields go under [columns] or [constants])."
+        )
+        raise _schema_error(path, msg)
+    kind = raw.get("kind")
+    if kind not in MAPPING_KINDS:
+        msg = f'kind is {kind!r}; set kind = "victims" or kind = "schools" at the top.'
+        raise _schema_error(path, msg)
+    source = raw.get("source")
+    if not isinstance(source, str) or not _SOURCE_NAME.match(source):
+        msg = (
+            f"source is {source!r}; set source = a short lower-case name for the data, "
+            'such as "oakland-shootings".'
+        )
+        raise _schema_error(path, msg)
+    columns = _table(raw, "columns", path)
+    formats = _table(raw, "formats", path)
+    values = _table(raw, "values", path)
+    constants = _table(raw, "constants", path)
+    _set_school_year(path, raw, kind, school_year, columns=columns, constants=constants)
+    _check_entries(path, kind, columns=columns, formats=formats, values=values, constants=constants)
     return ColumnMapping(
         path=path,
         kind=kind,
