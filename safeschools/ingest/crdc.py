@@ -306,29 +306,13 @@ def records_from_crdc(path: Path, context: ParseContext) -> ParseResult[Any]:
         The school year is neither in the file name nor given.
     """
     path = Path(path)
-    year = school_year_label(context.school_year) if context.school_year else _year_from_name(path)
-    if year is None:
-        msg = (
-            f"Cannot tell which school year {path.name} is for (the CRDC file name usually "
-            "says, e.g. 2017-18); pass --school-year 2017-18."
-        )
-        raise DataValidationError(msg)
+    year = _school_year(path, context)
     with read_table(path) as table:
         lay = _Layout(table)
         _check_layout(table, lay)
         rows, rows_read = _chicago_rows(table, lay)
     name_col = lay.get("SCH_NAME") or "SCH_NAME"
-    names = [(r.get(name_col) or "").strip() for _, r in rows]
-    reviewed = [m for m in context.crosswalk if m.method == "reviewed"]
-    by_key = {m.source_name: m for m in reviewed if m.source_name.isdigit()}
-    matches = match_names(
-        SOURCE["name"], [n for n in names if n], context.schools, reviewed=reviewed
-    )
-    stored = {m.source_name: m for m in context.crosswalk if m.source == SOURCE["name"]}
-    by_name: dict[str, NameMatch] = {}
-    for m in matches:
-        kept = stored.get(m.source_name)
-        by_name[m.source_name] = kept if m.school_id is None and kept and kept.school_id else m
+    by_key, by_name = _name_matches([(r.get(name_col) or "").strip() for _, r in rows], context)
     kinds = {m: k for m, k in DISCIPLINE_KINDS.items() if all(lay.has_kind(x) for x in k)}
     records: list[Any] = []
     rejects: list[RejectedRow] = []
@@ -342,13 +326,7 @@ def records_from_crdc(path: Path, context: ParseContext) -> ParseResult[Any]:
         name = (row.get(name_col) or "").strip()
         match = by_key.get(combokey) or by_name.get(name)
         if match is None or not usable_match(match, accept_fuzzy=context.accept_fuzzy):
-            how = f" ({match.note})" if match is not None and match.note else ""
-            if match is not None and match.method == "fuzzy":
-                how = f" (fuzzy match {match.school_id} {match.cps_name}, score {match.score:g})"
-            reason = (
-                f"no CPS school id for CRDC school {combokey} {name!r}{how} "
-                "(add it to the crosswalk)"
-            )
+            reason = _unmatched(combokey, name, match)
             rejects.append(RejectedRow(line, reason, raw, path.name))
             continue
         school_id = match.school_id or ""
@@ -357,32 +335,11 @@ def records_from_crdc(path: Path, context: ParseContext) -> ParseResult[Any]:
             rejects.append(RejectedRow(line, reason, raw, path.name))
             continue
         try:
-            enrolled = _enrollments(row, lay)
-            figures = {m: _discipline(row, lay, k) for m, k in kinds.items()}
-            staff = {m: _cell(row, c) for col, m in STAFF.items() if (c := lay.get(col))}
+            records.extend(_school_records(row, lay, kinds, school_id=school_id, year=year))
         except _BadValue as exc:
             rejects.append(RejectedRow(line, str(exc), raw, path.name))
             continue
         seen[school_id] = line
-        for group, (value, note) in enrolled.items():
-            students = None if value is None else int(value)
-            records.append(Enrollment(SOURCE["name"], school_id, year, group, students, note))
-        for measure, groups in figures.items():
-            partial = not all(lay.has_idea(k) for k in kinds[measure])
-            for group, (value, note) in groups.items():
-                if partial and note is None:
-                    note = WITHOUT_IDEA_NOTE
-                records.append(
-                    DisciplineFigure(
-                        SOURCE["name"], school_id, year, "EOY", measure, group, value, note
-                    )
-                )
-        for measure, (value, note) in staff.items():
-            records.append(
-                DisciplineFigure(
-                    SOURCE["name"], school_id, year, "EOY", measure, "all", value, note
-                )
-            )
     methods = Counter(m.method for m in by_name.values())
     notes = [
         f"{len(rows)} Chicago rows (LEAID {CHICAGO_LEAID}) of {rows_read}",
@@ -399,3 +356,75 @@ def records_from_crdc(path: Path, context: ParseContext) -> ParseResult[Any]:
         school_year=year,
         notes=notes,
     )
+
+
+def _school_year(path: Path, context: ParseContext) -> str:
+    """The school year given, or the one in the file name."""
+    year = school_year_label(context.school_year) if context.school_year else _year_from_name(path)
+    if year is None:
+        msg = (
+            f"Cannot tell which school year {path.name} is for (the CRDC file name usually "
+            "says, e.g. 2017-18); pass --school-year 2017-18."
+        )
+        raise DataValidationError(msg)
+    return year
+
+
+def _name_matches(
+    names: list[str], context: ParseContext
+) -> tuple[dict[str, NameMatch], dict[str, NameMatch]]:
+    """The reviewed matches by CRDC combokey, and a match for every school name (a stored
+    match with a school id kept where matching the name anew finds none)."""
+    reviewed = [m for m in context.crosswalk if m.method == "reviewed"]
+    by_key = {m.source_name: m for m in reviewed if m.source_name.isdigit()}
+    matches = match_names(
+        SOURCE["name"], [n for n in names if n], context.schools, reviewed=reviewed
+    )
+    stored = {m.source_name: m for m in context.crosswalk if m.source == SOURCE["name"]}
+    by_name: dict[str, NameMatch] = {}
+    for m in matches:
+        kept = stored.get(m.source_name)
+        by_name[m.source_name] = kept if m.school_id is None and kept and kept.school_id else m
+    return by_key, by_name
+
+
+def _unmatched(combokey: str, name: str, match: NameMatch | None) -> str:
+    """Why a row has no CPS school id, with the match that was not good enough."""
+    how = f" ({match.note})" if match is not None and match.note else ""
+    if match is not None and match.method == "fuzzy":
+        how = f" (fuzzy match {match.school_id} {match.cps_name}, score {match.score:g})"
+    return f"no CPS school id for CRDC school {combokey} {name!r}{how} (add it to the crosswalk)"
+
+
+def _school_records(
+    row: dict[str, str],
+    lay: _Layout,
+    kinds: dict[str, tuple[str, ...]],
+    *,
+    school_id: str,
+    year: str,
+) -> list[Any]:
+    """One school's enrollments and discipline and staff figures; :class:`_BadValue` for a
+    cell that is not a count."""
+    enrolled = _enrollments(row, lay)
+    figures = {m: _discipline(row, lay, k) for m, k in kinds.items()}
+    staff = {m: _cell(row, c) for col, m in STAFF.items() if (c := lay.get(col))}
+    records: list[Any] = []
+    for group, (value, note) in enrolled.items():
+        students = None if value is None else int(value)
+        records.append(Enrollment(SOURCE["name"], school_id, year, group, students, note))
+    for measure, groups in figures.items():
+        partial = not all(lay.has_idea(k) for k in kinds[measure])
+        for group, (value, note) in groups.items():
+            if partial and note is None:
+                note = WITHOUT_IDEA_NOTE
+            records.append(
+                DisciplineFigure(
+                    SOURCE["name"], school_id, year, "EOY", measure, group, value, note
+                )
+            )
+    for measure, (value, note) in staff.items():
+        records.append(
+            DisciplineFigure(SOURCE["name"], school_id, year, "EOY", measure, "all", value, note)
+        )
+    return records
