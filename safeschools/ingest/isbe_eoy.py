@@ -271,8 +271,7 @@ def figures_from_isbe_eoy(path: Path, context: ParseContext) -> ParseResult[Any]
     names = [cell_text(row.get("school name")) or "" for sheet in sheets for _, row in sheet.rows]
     matches, by_name = _resolve([n for n in names if n], context)
     rejects: list[RejectedRow] = []
-    # (year, school id, measure, group) -> (value, note, school name, expulsion rows summed)
-    cells: dict[tuple[str, str, str, str], tuple[float | None, str | None, int]] = {}
+    cells: _Cells = {}
     first_row: dict[tuple[str, str, str], int] = {}
     location = path.name
     for sheet in sheets:
@@ -313,18 +312,47 @@ def figures_from_isbe_eoy(path: Path, context: ParseContext) -> ParseResult[Any]
                 rejects.append(RejectedRow(line, reason, raw, where))
                 continue
             first_row[key] = line
-            for (measure, group), (value, note) in values.items():
-                cell = (sheet.year, school_id, measure, group)
-                if cell not in cells:
-                    cells[cell] = (value, note, 1)
-                    continue
-                # The second expulsion row of the school: sum with the first.
-                old_value, old_note, count = cells[cell]
-                if old_value is None or value is None:
-                    cells[cell] = (None, old_note or note, count + 1)
-                else:
-                    cells[cell] = (old_value + value, None, count + 1)
-    figures = [
+            _add_cells(cells, sheet.year, school_id, values)
+    figures = _figures(cells)
+    notes = _notes(sheets, matches, accept_fuzzy=context.accept_fuzzy)
+    years = sorted({s.year for s in sheets})
+    return ParseResult(
+        source=SOURCE["name"],
+        records=[*figures, *matches],
+        rejects=rejects,
+        format="ISBE end-of-year discipline workbook (xlsx), sheets " + ", ".join(years),
+        rows_read=rows_read,
+        school_year=years[0] if len(years) == 1 else None,
+        notes=notes,
+    )
+
+
+#: (year, school id, measure, group) -> (value, note, rows summed)
+_Cells = dict[tuple[str, str, str, str], tuple[float | None, str | None, int]]
+
+
+def _add_cells(
+    cells: _Cells,
+    year: str,
+    school_id: str,
+    values: dict[tuple[str, str], _Value],
+) -> None:
+    """Add one row's values; a school's second expulsion row is summed with the first."""
+    for (measure, group), (value, note) in values.items():
+        cell = (year, school_id, measure, group)
+        if cell not in cells:
+            cells[cell] = (value, note, 1)
+            continue
+        old_value, old_note, count = cells[cell]
+        if old_value is None or value is None:
+            cells[cell] = (None, old_note or note, count + 1)
+        else:
+            cells[cell] = (old_value + value, None, count + 1)
+
+
+def _figures(cells: _Cells) -> list[DisciplineFigure]:
+    """One figure per cell, in order; a sum of expulsion rows says so in its note."""
+    return [
         DisciplineFigure(
             SOURCE["name"],
             school_id,
@@ -337,10 +365,14 @@ def figures_from_isbe_eoy(path: Path, context: ParseContext) -> ParseResult[Any]
         )
         for (year, school_id, measure, group), (value, note, count) in sorted(cells.items())
     ]
+
+
+def _notes(sheets: list[_Sheet], matches: list[NameMatch], *, accept_fuzzy: bool) -> list[str]:
+    """Rows per sheet, how the names were matched, and the names without a usable match."""
     methods = Counter(m.method for m in matches)
-    used = sum(usable_match(m, accept_fuzzy=context.accept_fuzzy) for m in matches)
+    used = sum(usable_match(m, accept_fuzzy=accept_fuzzy) for m in matches)
     unmatched = sorted(
-        m.source_name for m in matches if not usable_match(m, accept_fuzzy=context.accept_fuzzy)
+        m.source_name for m in matches if not usable_match(m, accept_fuzzy=accept_fuzzy)
     )
     notes = [
         "Chicago rows: " + ", ".join(f"{s.year} {len(s.rows)}" for s in sheets),
@@ -353,13 +385,4 @@ def figures_from_isbe_eoy(path: Path, context: ParseContext) -> ParseResult[Any]
             f"{len(unmatched)} names without an accepted CPS school id (their rows are "
             f"rejected; add them to the crosswalk): {'; '.join(unmatched)}"
         )
-    years = sorted({s.year for s in sheets})
-    return ParseResult(
-        source=SOURCE["name"],
-        records=[*figures, *matches],
-        rejects=rejects,
-        format="ISBE end-of-year discipline workbook (xlsx), sheets " + ", ".join(years),
-        rows_read=rows_read,
-        school_year=years[0] if len(years) == 1 else None,
-        notes=notes,
-    )
+    return notes
