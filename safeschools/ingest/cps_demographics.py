@@ -190,19 +190,8 @@ def demographics_from_xlsx(
         category_row = rows[header_line - 2][1]
         header = rows[header_line - 1][1]
         keys = [header_key(v) for v in header]
-        columns: list[tuple[int, str, str]] = [(keys.index("total"), "Total", "all")]
-        for i, value in enumerate(category_row):
-            group = _category(value)
-            if group is not None and i < len(keys):
-                label = re.sub(r"\s+", " ", cell_text(value) or "")
-                columns.append((i, label, group))
+        columns = _columns(book.path.name, category_row, keys)
         groups = {g for _, _, g in columns}
-        if not (groups & _RACE or groups & _PROGRAM):
-            msg = (
-                f"{book.path.name} is not a {_WHAT}: its header names none of the race or "
-                "program categories (White, Hispanic, ..., Bilingual, SpED, Free/Reduced Lunch)."
-            )
-            raise SourceSchemaError(msg)
         id_col = keys.index("school id")
         found_year: str | None = None
         for _, values in rows[: header_line - 1]:
@@ -228,17 +217,7 @@ def demographics_from_xlsx(
     sums: dict[str, int] = dict.fromkeys(groups, 0)
     for line, values in candidates:
         try:
-            school_id = cell_text(values[id_col] if id_col < len(values) else None)
-            if school_id is None:
-                raise RowError("School ID is empty")
-            if not school_id.isdigit():
-                raise RowError(f"School ID {school_id!r} is not a CPS school id (digits only)")
-            if school_id in seen:
-                raise RowError(f"duplicate of line {seen[school_id]} (school {school_id})")
-            counts = [
-                (g, _count(values[i] if i < len(values) else None, label))
-                for i, label, g in columns
-            ]
+            school_id, counts = _school_counts(values, id_col, columns, seen)
         except RowError as exc:
             raw = {
                 cell_text(h) or f"column {i + 1}": "" if v is None else str(v)
@@ -254,18 +233,7 @@ def demographics_from_xlsx(
     kind = "race and ethnicity" if groups & _RACE else "bilingual, SpED and free/reduced lunch"
     notes = [f"{len(seen)} schools, {kind}, 20th day of {year}"]
     if district is not None:
-        line, totals = district
-        off = [g for g, n in totals.items() if n is not None and n != sums[g]]
-        if off:
-            notes.append(
-                f"the district total row (line {line}) was not stored; the schools kept do not "
-                f"add up to it for {', '.join(sorted(off))}"
-            )
-        else:
-            notes.append(
-                f"the district total row (line {line}, {totals['all']} students) was not "
-                "stored; the schools add up to it in every column"
-            )
+        notes.append(_district_note(*district, sums))
     return ParseResult(
         source=source,
         records=list(records),
@@ -274,6 +242,56 @@ def demographics_from_xlsx(
         rows_read=len(candidates),
         school_year=year,
         notes=notes,
+    )
+
+
+def _columns(file_name: str, category_row: Any, keys: list[str]) -> list[tuple[int, str, str]]:
+    """(position, label, group) of the total and of each category column."""
+    columns: list[tuple[int, str, str]] = [(keys.index("total"), "Total", "all")]
+    for i, value in enumerate(category_row):
+        group = _category(value)
+        if group is not None and i < len(keys):
+            label = re.sub(r"\s+", " ", cell_text(value) or "")
+            columns.append((i, label, group))
+    groups = {g for _, _, g in columns}
+    if not (groups & _RACE or groups & _PROGRAM):
+        msg = (
+            f"{file_name} is not a {_WHAT}: its header names none of the race or "
+            "program categories (White, Hispanic, ..., Bilingual, SpED, Free/Reduced Lunch)."
+        )
+        raise SourceSchemaError(msg)
+    return columns
+
+
+def _school_counts(
+    values: tuple[Any, ...],
+    id_col: int,
+    columns: list[tuple[int, str, str]],
+    seen: dict[str, int],
+) -> tuple[str, list[tuple[str, int | None]]]:
+    """A school row's id and students per group; :class:`RowError` for a row that is not one."""
+    school_id = cell_text(values[id_col] if id_col < len(values) else None)
+    if school_id is None:
+        raise RowError("School ID is empty")
+    if not school_id.isdigit():
+        raise RowError(f"School ID {school_id!r} is not a CPS school id (digits only)")
+    if school_id in seen:
+        raise RowError(f"duplicate of line {seen[school_id]} (school {school_id})")
+    counts = [(g, _count(values[i] if i < len(values) else None, label)) for i, label, g in columns]
+    return school_id, counts
+
+
+def _district_note(line: int, totals: dict[str, int | None], sums: dict[str, int]) -> str:
+    """Whether the schools kept add up to the district total row (which is not stored)."""
+    off = [g for g, n in totals.items() if n is not None and n != sums[g]]
+    if off:
+        return (
+            f"the district total row (line {line}) was not stored; the schools kept do not "
+            f"add up to it for {', '.join(sorted(off))}"
+        )
+    return (
+        f"the district total row (line {line}, {totals['all']} students) was not "
+        "stored; the schools add up to it in every column"
     )
 
 
