@@ -16,8 +16,8 @@ from markupsafe import Markup
 from safeschools.model import AGE_BANDS, GOVERNANCES, GRADE_CATEGORIES
 from safeschools.proximity import Definition
 from safeschools.proximity.engine import CAVEATS
-from safeschools.web import maps, svg
-from safeschools.web.i18n import LANGUAGES, N_, Lang
+from safeschools.render import maps, svg
+from safeschools.render.i18n import LANGUAGES, N_, Lang
 
 __all__ = [
     "DEFINITION_PARAMS",

@@ -15,16 +15,17 @@ from typing import Annotated
 from fastapi import Depends, Query, Request
 
 from safeschools import services
-from safeschools.api.sessions import CSRF_HEADER, check_csrf, session_user_id
 from safeschools.errors import AuthenticationError, NotFoundError
 from safeschools.model import User
 from safeschools.proximity import Definition, ExposureIndex
+from safeschools.server.sessions import CSRF_HEADER, check_csrf, session_user_id
 from safeschools.settings import Settings
 from safeschools.storage import Store
 
 __all__ = [
     "DEFINITION_PARAMS",
     "ApiDefinitionDep",
+    "DefinitionDep",
     "IndexCacheDep",
     "IndexDep",
     "SettingsDep",
@@ -159,6 +160,7 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 IndexDep = Annotated[ExposureIndex, Depends(get_index)]
 IndexCacheDep = Annotated[services.IndexCache, Depends(get_index_cache)]
 ApiDefinitionDep = Annotated[Definition, Depends(definition_query)]
+DefinitionDep = Annotated[Definition, Depends(get_definition)]
 
 
 def get_user(request: Request) -> User | None:
