@@ -1,16 +1,17 @@
 """Dependencies the routes share: the store, the settings, the exposure index, a definition.
 
-Two ways to read a definition from the query string, with the same names as the CLI flags:
-:func:`get_definition` reads whatever the request carries (the HTML pages use it), and
-:func:`definition_query` declares every parameter so that OpenAPI lists and describes them
-(the JSON API uses it). Both hand the strings to
-:func:`safeschools.services.definition_from_params`, so a bad value is the service's 400 with a
-message that says what to write instead, never a framework's 422.
+Two ways to read a definition from the query string, both with the names of the one table of
+parameters (:data:`safeschools.proximity.params.PARAMS`): :func:`get_definition` reads whatever
+the request carries (the HTML pages use it), and :func:`definition_query` declares every
+parameter of the table so that OpenAPI lists and describes them (the JSON API uses it). Both
+hand the strings to :func:`safeschools.services.definition_from_params`, so a bad value is the
+service's 400 with a message that says what to write instead, never a framework's 422.
 """
 
 from __future__ import annotations
 
-from typing import Annotated
+import inspect
+from typing import Annotated, Any
 
 from fastapi import Depends, Query, Request
 
@@ -18,12 +19,12 @@ from safeschools import services
 from safeschools.errors import AuthenticationError, NotFoundError
 from safeschools.model import User
 from safeschools.proximity import Definition, ExposureIndex
+from safeschools.proximity.params import PARAMS, Param
 from safeschools.server.sessions import CSRF_HEADER, check_csrf, session_user_id
 from safeschools.settings import Settings
 from safeschools.storage import Store
 
 __all__ = [
-    "DEFINITION_PARAMS",
     "ApiDefinitionDep",
     "DefinitionDep",
     "IndexCacheDep",
@@ -78,81 +79,36 @@ def get_index(request: Request) -> ExposureIndex:
 
 
 async def get_definition(request: Request) -> Definition:
-    """The definition the query string asks for (same names as the CLI flags)."""
-    params = {k: ",".join(request.query_params.getlist(k)) for k in request.query_params}
-    return services.definition_from_params(params, settings=_settings(request))
-
-
-#: The query parameters of a definition, with the help text OpenAPI shows for each.
-DEFINITION_PARAMS: dict[str, str] = {
-    "preset": "A named definition (see /api/presets); the other parameters change parts of it. "
-    "With neither preset nor radius, the preset trace-500yd is used.",
-    "radius": "Radius with units: 0.1mi, 500yd, 150m, 1000ft (a distance equal to the radius "
-    "counts); at most the radius for which pairs are stored (0.5 mi by default).",
-    "hours": "Local hours window, start included and end excluded: 07:00-17:00; 'all' for every "
-    "hour.",
-    "days": "all, weekdays or school-days (from the school calendar).",
-    "season": "A part of every year, month-day to month-day: 09-01..06-15.",
-    "since": "First date counted (inclusive), like 2023-02-01.",
-    "until": "Last date counted (inclusive), like 2024-01-31.",
-    "years": "The N years up to `until` (or the newest data), instead of `since`.",
-    "age": "Victim age band(s), repeatable or comma-separated: 0-19, 20-29, ...",
-    "type": "all, fatal or nonfatal.",
-    "gunshot_only": "true to count only victimizations with a gunshot injury.",
-    "school_year": "School list: 2024-25, latest (default) or incident (the school year each "
-    "victimization happened in).",
-    "governance": "Only schools of these governances (district, charter, contract, options); "
-    "repeatable or comma-separated.",
-    "grade": "Only these grade categories (ES, MS, HS); repeatable or comma-separated.",
-    "source": "Only this data source, e.g. chicago-victims; repeatable or comma-separated.",
-}
-
-
-def _q(name: str) -> str:
-    return DEFINITION_PARAMS[name]
-
-
-Text = str | None
-Many = list[str] | None
-
-
-async def definition_query(
-    request: Request,
-    preset: Annotated[Text, Query(description=_q("preset"))] = None,
-    radius: Annotated[Text, Query(description=_q("radius"), examples=["0.1mi"])] = None,
-    hours: Annotated[Text, Query(description=_q("hours"), examples=["07:00-17:00"])] = None,
-    days: Annotated[Text, Query(description=_q("days"), examples=["weekdays"])] = None,
-    season: Annotated[Text, Query(description=_q("season"))] = None,
-    since: Annotated[Text, Query(description=_q("since"), examples=["2025-02-01"])] = None,
-    until: Annotated[Text, Query(description=_q("until"), examples=["2026-01-31"])] = None,
-    years: Annotated[Text, Query(description=_q("years"))] = None,
-    age: Annotated[Many, Query(description=_q("age"))] = None,
-    type_: Annotated[Text, Query(alias="type", description=_q("type"))] = None,
-    gunshot_only: Annotated[Text, Query(description=_q("gunshot_only"))] = None,
-    school_year: Annotated[Text, Query(description=_q("school_year"))] = None,
-    governance: Annotated[Many, Query(description=_q("governance"))] = None,
-    grade: Annotated[Many, Query(description=_q("grade"))] = None,
-    source: Annotated[Many, Query(description=_q("source"))] = None,
-) -> Definition:
-    """The definition the query string asks for, every parameter declared for OpenAPI."""
+    """The definition the query string asks for (the pages: whatever the request carries)."""
     params = {
-        "preset": preset,
-        "radius": radius,
-        "hours": hours,
-        "days": days,
-        "season": season,
-        "since": since,
-        "until": until,
-        "years": years,
-        "age": age,
-        "type": type_,
-        "gunshot_only": gunshot_only,
-        "school_year": school_year,
-        "governance": governance,
-        "grade": grade,
-        "source": source,
+        k: ",".join(v for v in request.query_params.getlist(k) if v) for k in request.query_params
     }
     return services.definition_from_params(params, settings=_settings(request))
+
+
+def _declared(p: Param) -> inspect.Parameter:
+    """A query parameter of the table as FastAPI reads it (a list where it may repeat)."""
+    kind: Any = list[str] | None if p.kind == "many" else str | None
+    query = Query(description=p.query_help, examples=[p.example] if p.example else None)
+    assert p.query is not None, p.name
+    return inspect.Parameter(
+        p.query, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=Annotated[kind, query]
+    )
+
+
+async def definition_query(request: Request, **params: Any) -> Definition:
+    """The definition the query string asks for, every parameter declared for OpenAPI."""
+    return services.definition_from_params(params, settings=_settings(request))
+
+
+# FastAPI reads the parameters from the signature: one per query parameter of the table.
+definition_query.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+    [
+        inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Request),
+        *(_declared(p) for p in PARAMS if p.query is not None),
+    ],
+    return_annotation=Definition,
+)
 
 
 StoreDep = Annotated[Store, Depends(get_store)]
