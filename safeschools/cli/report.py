@@ -11,6 +11,7 @@ import click
 from safeschools import services
 from safeschools.cli._app import Context, UserError, _console, cli, pass_ctx, translate_errors
 from safeschools.cli.exposure import definition, definition_options
+from safeschools.proximity.params import DEFAULT_PRESET
 from safeschools.proximity.presets import load_presets
 from safeschools.services import evaluation as service_evaluation
 
@@ -72,7 +73,7 @@ def report(
         raise UserError("Give --pdf FILE and/or --html FILE to say where the report goes.")
     from safeschools import reports
 
-    d = definition(ctx, kw, default_preset=services.DEFAULT_PRESET)  # as on the school's page
+    d = definition(ctx, kw, default_preset=DEFAULT_PRESET)  # as on the school's page
     store = ctx.store
     settings = ctx.settings
     index = services.exposure_index(store, settings=settings)

@@ -4,8 +4,8 @@ Two ways to read a definition from the query string, both with the names of the 
 parameters (:data:`safeschools.proximity.params.PARAMS`): :func:`get_definition` reads whatever
 the request carries (the HTML pages use it), and :func:`definition_query` declares every
 parameter of the table so that OpenAPI lists and describes them (the JSON API uses it). Both
-hand the strings to :func:`safeschools.services.definition_from_params`, so a bad value is the
-service's 400 with a message that says what to write instead, never a framework's 422.
+hand the strings to :func:`~safeschools.proximity.params.definition_from_params`, so a bad
+value is a 400 with a message that says what to write instead, never a framework's 422.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from safeschools import services
 from safeschools.errors import AuthenticationError, NotFoundError
 from safeschools.model import User
 from safeschools.proximity import Definition, ExposureIndex
-from safeschools.proximity.params import PARAMS, Param
+from safeschools.proximity.params import PARAMS, Param, definition_from_params
 from safeschools.server.sessions import CSRF_HEADER, check_csrf, session_user_id
 from safeschools.settings import Settings
 from safeschools.storage import Store
@@ -83,7 +83,7 @@ async def get_definition(request: Request) -> Definition:
     params = {
         k: ",".join(v for v in request.query_params.getlist(k) if v) for k in request.query_params
     }
-    return services.definition_from_params(params, settings=_settings(request))
+    return definition_from_params(params, settings=_settings(request))
 
 
 def _declared(p: Param) -> inspect.Parameter:
@@ -98,7 +98,7 @@ def _declared(p: Param) -> inspect.Parameter:
 
 async def definition_query(request: Request, **params: Any) -> Definition:
     """The definition the query string asks for, every parameter declared for OpenAPI."""
-    return services.definition_from_params(params, settings=_settings(request))
+    return definition_from_params(params, settings=_settings(request))
 
 
 # FastAPI reads the parameters from the signature: one per query parameter of the table.

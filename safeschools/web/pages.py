@@ -15,6 +15,7 @@ from markupsafe import Markup
 from safeschools import reports, services
 from safeschools.errors import SafeSchoolsError
 from safeschools.proximity import Definition, ExposureIndex
+from safeschools.proximity.params import DEFAULT_PRESET, definition_from_params
 from safeschools.proximity.presets import load_presets
 from safeschools.render import views
 from safeschools.render.i18n import Lang
@@ -57,9 +58,9 @@ def _overview_html(
     params = base.params(request)
     presets = load_presets(settings.presets_file)
     error = None
-    fallback = services.definition_from_params({}, settings=settings)
+    fallback = definition_from_params({}, settings=settings)
     try:
-        d = services.definition_from_params(params, settings=settings)
+        d = definition_from_params(params, settings=settings)
     except SafeSchoolsError as exc:
         error, d = str(exc), fallback
     empty = index.n_schools == 0
@@ -96,7 +97,7 @@ def _overview_html(
                 L,
                 school_years=index.school_years,
                 sources=[s["source"] for s in vintage.get("sources", [])],
-                default_preset=services.DEFAULT_PRESET,
+                default_preset=DEFAULT_PRESET,
             ),
         }
     )
@@ -182,7 +183,7 @@ def _school_html(
                 params,
                 presets,
                 L,
-                default_preset=services.DEFAULT_PRESET,
+                default_preset=DEFAULT_PRESET,
             ),
         }
     )
