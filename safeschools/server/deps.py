@@ -38,6 +38,7 @@ __all__ = [
     "get_settings",
     "get_store",
     "get_user",
+    "query_params",
     "require_user",
 ]
 
@@ -78,12 +79,17 @@ def get_index(request: Request) -> ExposureIndex:
     return _index_cache(request).get()
 
 
-async def get_definition(request: Request) -> Definition:
-    """The definition the query string asks for (the pages: whatever the request carries)."""
-    params = {
+def query_params(request: Request) -> dict[str, str]:
+    """The query string as the reader of a definition takes it (repeated values joined by
+    commas, empty ones left out)."""
+    return {
         k: ",".join(v for v in request.query_params.getlist(k) if v) for k in request.query_params
     }
-    return definition_from_params(params, settings=_settings(request))
+
+
+async def get_definition(request: Request) -> Definition:
+    """The definition the query string asks for (the pages: whatever the request carries)."""
+    return definition_from_params(query_params(request), settings=_settings(request))
 
 
 def _declared(p: Param) -> inspect.Parameter:

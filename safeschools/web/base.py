@@ -27,7 +27,6 @@ __all__ = [
     "html",
     "lang",
     "page",
-    "params",
     "remember_language",
     "vintage",
 ]
@@ -44,13 +43,6 @@ def lang(request: Request) -> Lang:
             request.headers.get("accept-language"),
         )
     )
-
-
-def params(request: Request) -> dict[str, str]:
-    """Query parameters as the service reads them (repeated ones joined by commas)."""
-    return {
-        k: ",".join(v for v in request.query_params.getlist(k) if v) for k in request.query_params
-    }
 
 
 def page(

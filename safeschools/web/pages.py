@@ -20,7 +20,7 @@ from safeschools.proximity.presets import load_presets
 from safeschools.render import views
 from safeschools.render.i18n import Lang
 from safeschools.render.methodology import methodology_html
-from safeschools.server.deps import DefinitionDep, IndexDep, SettingsDep, StoreDep
+from safeschools.server.deps import DefinitionDep, IndexDep, SettingsDep, StoreDep, query_params
 from safeschools.services import evaluation as service_evaluation
 from safeschools.services import funds as service_funds
 from safeschools.services import officers as service_officers
@@ -55,7 +55,7 @@ def overview(
 def _overview_html(
     request: Request, store: Store, settings: Settings, index: ExposureIndex, L: Lang
 ) -> str:
-    params = base.params(request)
+    params = query_params(request)
     presets = load_presets(settings.presets_file)
     error = None
     fallback = definition_from_params({}, settings=settings)
@@ -116,7 +116,7 @@ def _school(
     L = base.lang(request)
     profile = services.school_profile(store, school_id, definition, settings=settings, index=index)
     presets = load_presets(settings.presets_file)
-    return L, profile, base.params(request), presets
+    return L, profile, query_params(request), presets
 
 
 @router.get("/schools/{school_id}", response_class=HTMLResponse)
