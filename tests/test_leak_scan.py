@@ -28,7 +28,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 from helpers.demo_city import DemoCity
 
-from safeschools.api import create_app
+from safeschools.app import create_app
 from safeschools.metrics.suppression_tables import DISTRICT
 from safeschools.services import equity as service_equity
 from safeschools.settings import Settings

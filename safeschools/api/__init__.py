@@ -1,6 +1,5 @@
-"""The web application: a JSON API under /api and HTML pages (safeschools.web) built by one
-factory, :func:`create_app`, from Settings. Both render the same dicts the service returns."""
+"""The JSON API under ``/api``: routers only, each calling the service and returning its dicts.
 
-from safeschools.api.app import create_app
-
-__all__ = ["create_app"]
+``routes`` (exposure, schools, exports, accounts), ``routes_officers``, ``routes_council``,
+``routes_funds``, ``routes_plans`` and ``routes_equity``; :func:`safeschools.app.create_app`
+mounts them beside the pages."""

@@ -1,6 +1,6 @@
 """The JSON API. Every route calls the service and returns what it returns; nothing is computed
 here. The query parameters of a definition are the CLI's flag names (see
-:mod:`safeschools.api.deps`); every error has the body of :mod:`safeschools.api.errors`.
+:mod:`safeschools.server.deps`); every error has the body of :mod:`safeschools.server.errors`.
 
 The answers that depend on the exposure index are encoded to JSON once per index and question
 (:meth:`safeschools.services.IndexCache.memo`): many people asking the same thing cost one
@@ -19,17 +19,17 @@ from pydantic import BaseModel, Field
 from pydantic_core import to_json
 
 from safeschools import __version__, services
-from safeschools.api.deps import (
+from safeschools.api.exports import EXPORT_FORMATS, EXPORTS, export_file
+from safeschools.model import User
+from safeschools.server.deps import (
     ApiDefinitionDep,
     IndexCacheDep,
     SettingsDep,
     StoreDep,
     require_user,
 )
-from safeschools.api.exports import EXPORT_FORMATS, EXPORTS, export_file
-from safeschools.model import User
 
-__all__ = ["ERROR_RESPONSES", "ErrorBody", "Exposure", "Health", "router"]
+__all__ = ["ERROR_RESPONSES", "WRITE_ERRORS", "ErrorBody", "Exposure", "Health", "router"]
 
 
 class ErrorBody(BaseModel):
@@ -49,6 +49,13 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     400: {"model": ErrorBody, "description": "A parameter has a value the service refuses."},
     404: {"model": ErrorBody, "description": "Unknown school, preset, school year or export."},
     422: {"model": ErrorBody, "description": "A parameter is not of the right type."},
+}
+
+#: The error responses every write route documents besides those.
+WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorBody, "description": "No API token, or an unknown one."},
+    403: {"model": ErrorBody, "description": "The account may not edit this school."},
+    409: {"model": ErrorBody, "description": "Changed since you read it: reload, apply again."},
 }
 
 router = APIRouter(prefix="/api", tags=["api"], responses=ERROR_RESPONSES)

@@ -12,8 +12,8 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 from pydantic_core import to_json
 
-from safeschools.api.deps import IndexCacheDep, IndexDep, SettingsDep, StoreDep
 from safeschools.api.routes import ERROR_RESPONSES, JSONBytes
+from safeschools.server.deps import IndexCacheDep, IndexDep, SettingsDep, StoreDep
 from safeschools.services import equity as service_equity
 from safeschools.services import evaluation as service_evaluation
 

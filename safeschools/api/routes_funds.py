@@ -14,10 +14,10 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from safeschools.api.deps import IndexDep, SettingsDep, StoreDep, require_user
 from safeschools.api.routes import ERROR_RESPONSES
 from safeschools.errors import NotFoundError
 from safeschools.model import User
+from safeschools.server.deps import IndexDep, SettingsDep, StoreDep, require_user
 from safeschools.services import funds as service_funds
 
 __all__ = ["router"]

@@ -11,9 +11,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Depends
 from fastapi.responses import Response
 
-from safeschools.api.deps import SettingsDep, StoreDep, require_user
 from safeschools.api.routes import ERROR_RESPONSES
 from safeschools.model import User
+from safeschools.server.deps import SettingsDep, StoreDep, require_user
 from safeschools.services import plans as service_plans
 
 __all__ = ["router"]

@@ -6,19 +6,23 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable, Mapping
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 from rich.table import Table
 
 from safeschools import services
 from safeschools.cli._app import Context, UserError, _console, cli, pass_ctx, translate_errors
-from safeschools.proximity.definition import parse_hours, parse_radius, parse_season
+from safeschools.proximity.definition import Definition
 from safeschools.proximity.engine import ExposureResult
+from safeschools.proximity.params import PARAMS, Param, definition_from_params
 
-__all__: list[str] = []
+__all__ = ["definition", "definition_options"]
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _date(value: str | None, flag: str) -> date | None:
@@ -30,137 +34,52 @@ def _date(value: str | None, flag: str) -> date | None:
         raise UserError(f"{flag} {value!r} is not a date; write it like 2024-01-31.") from None
 
 
-def _definition_options(func: Any) -> Any:
-    options = [
-        click.option(
-            "--preset",
-            "preset_name",
-            default=None,
-            help="Start from a named definition (see `safeschools presets`).",
-        ),
-        click.option(
-            "--presets",
-            "presets_file",
-            type=click.Path(path_type=Path),
-            default=None,
-            help="TOML file with your own presets ([presets.NAME] tables).",
-        ),
-        click.option(
-            "--radius",
-            default=None,
-            help="Radius with units: 0.1mi, 500yd, 150m, 1000ft (a distance equal to "
-            "the radius counts).",
-        ),
-        click.option(
-            "--hours",
-            default=None,
-            help="Local hours window, start included and end excluded: 07:00-17:00; "
-            "'all' for every hour.",
-        ),
-        click.option(
-            "--weekdays", "days", flag_value="weekdays", default=None, help="Monday to Friday only."
-        ),
-        click.option(
-            "--school-days",
-            "days",
-            flag_value="school-days",
-            help="School days from the school calendar only.",
-        ),
-        click.option("--all-days", "days", flag_value="all", help="Every day."),
-        click.option(
-            "--season",
-            default=None,
-            help="A part of every year, month-day to month-day: 09-01..06-15.",
-        ),
-        click.option("--since", default=None, help="First date counted (inclusive), 2023-02-01."),
-        click.option("--until", default=None, help="Last date counted (inclusive), 2024-01-31."),
-        click.option(
-            "--years",
-            type=int,
-            default=None,
-            help="The N years up to --until (or the newest data).",
-        ),
-        click.option(
-            "--age", "ages", multiple=True, help="Victim age band, repeatable: --age 0-19."
-        ),
-        click.option(
-            "--type",
-            "types",
-            type=click.Choice(["all", "fatal", "nonfatal"]),
-            default=None,
-            help="Fatal, non-fatal or all victimizations.",
-        ),
-        click.option(
-            "--gunshot-only",
-            is_flag=True,
-            default=None,
-            help="Only victimizations with a gunshot injury.",
-        ),
-        click.option(
-            "--school-year",
-            default=None,
-            help="School list: 2024-25, 'latest' (default) or 'incident' (the school "
-            "year each victimization happened in).",
-        ),
-        click.option(
-            "--governance",
-            multiple=True,
-            type=click.Choice(["district", "charter", "contract", "options"]),
-            help="Only schools of this governance (repeatable).",
-        ),
-        click.option("--no-charters", is_flag=True, help="Leave charter schools out."),
-        click.option(
-            "--grade",
-            "grades",
-            multiple=True,
-            type=click.Choice(["ES", "MS", "HS"]),
-            help="Only this grade category (repeatable).",
-        ),
-        click.option(
-            "--source",
-            "sources",
-            multiple=True,
-            help="Only this data source, e.g. chicago-victims (repeatable).",
-        ),
-    ]
-    for option in reversed(options):
-        func = option(func)
-    return func
-
-
-def _definition(ctx: Context, kw: dict[str, Any]) -> Any:
-    governance = tuple(kw.pop("governance") or ())
-    if kw.pop("no_charters"):
-        governance = tuple(
-            g for g in (governance or ("district", "contract", "options")) if g != "charter"
-        )
-    changes: dict[str, Any] = {
-        "radius_m": parse_radius(kw["radius"]) if kw["radius"] else None,
-        "hours": parse_hours(kw["hours"]) if kw["hours"] is not None else None,
-        "days": kw["days"],
-        "season": parse_season(kw["season"]) if kw["season"] else None,
-        "since": _date(kw["since"], "--since"),
-        "until": _date(kw["until"], "--until"),
-        "years": kw["years"],
-        "ages": tuple(kw["ages"]) or None,
-        "types": kw["types"],
-        "gunshot_only": kw["gunshot_only"],
-        "school_year": kw["school_year"],
-        "governance": governance or None,
-        "grade_categories": tuple(kw["grades"]) or None,
-        "sources": tuple(kw["sources"]) or None,
+def _options(p: Param, text: str) -> list[Callable[[Any], Any]]:
+    """The click options of one parameter of the table (dest: the parameter's name)."""
+    if p.flags:
+        return [
+            click.option(flag, p.name, flag_value=value, help=help_text)
+            if i
+            else click.option(flag, p.name, flag_value=value, default=None, help=help_text)
+            for i, (flag, value, help_text) in enumerate(p.flags)
+        ]
+    assert p.cli is not None, p.name
+    kinds: dict[str, dict[str, Any]] = {
+        "text": {"default": None},
+        "date": {"default": None},
+        "number": {"type": int, "default": None},
+        "many": {"multiple": True},
+        "flag": {"is_flag": True, "default": None},
+        "file": {"type": click.Path(path_type=Path), "default": None},
     }
-    definition = services.resolve_definition(
-        settings=ctx.settings,
-        preset_name=kw["preset_name"],
-        presets_file=kw["presets_file"],
-        **changes,
+    kind = dict(kinds[p.kind])
+    if p.choices:
+        kind["type"] = click.Choice(list(p.choices))
+    return [click.option(p.cli, p.name, help=text, **kind)]
+
+
+def definition_options(*names: str, help: Mapping[str, str] | None = None) -> Callable[[F], F]:
+    """The options of a definition, generated from :data:`safeschools.proximity.params.PARAMS`
+    (all of them, or those ``names``; ``help`` replaces a parameter's help text)."""
+    chosen = [p for p in PARAMS if not names or p.name in names]
+
+    def decorate(func: F) -> F:
+        for p in reversed(chosen):
+            for option in reversed(_options(p, (help or {}).get(p.name, p.help))):
+                func = option(func)
+        return func
+
+    return decorate
+
+
+def definition(
+    ctx: Context, kw: Mapping[str, Any], *, default_preset: str | None = None
+) -> Definition:
+    """The definition the options ask for: without --preset or --radius, ``default_preset``
+    (None: an error that asks for one)."""
+    return definition_from_params(
+        kw, settings=ctx.settings, via="cli", default_preset=default_preset
     )
-    if kw["hours"] is not None and parse_hours(kw["hours"]) is None:
-        definition = definition.with_changes(hours=None)
-    if kw["years"] is not None and kw["since"] is None:
-        definition = definition.with_changes(since=None, years=kw["years"])
-    return definition
 
 
 _FORMATS = click.option(
@@ -174,7 +93,7 @@ _FORMATS = click.option(
 
 
 @cli.command()
-@_definition_options
+@definition_options()
 @click.option("--split-date", default=None, help="Also count before and after this date.")
 @click.option(
     "--top",
@@ -188,9 +107,9 @@ _FORMATS = click.option(
 @translate_errors
 def exposure(ctx: Context, /, split_date: str | None, top: int, fmt: str, **kw: Any) -> None:
     """Violence near every school under one definition of "near"."""
-    definition = _definition(ctx, kw)
+    d = definition(ctx, kw)
     result = services.exposure.exposure(
-        ctx.store, definition, settings=ctx.settings, split_date=_date(split_date, "--split-date")
+        ctx.store, d, settings=ctx.settings, split_date=_date(split_date, "--split-date")
     )
     if fmt == "json":
         click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
@@ -288,14 +207,14 @@ def _print_exposure(result: ExposureResult, top: int) -> None:
 
 
 @cli.command("compare-definitions")
-@click.option(
-    "--presets",
-    "presets_file",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="TOML file with your own presets, shown beside the built-in ones.",
+@definition_options(
+    "presets",
+    "school_year",
+    help={
+        "presets": "TOML file with your own presets, shown beside the built-in ones.",
+        "school_year": "School list for every definition.",
+    },
 )
-@click.option("--school-year", default=None, help="School list for every definition.")
 @click.option(
     "--format",
     "fmt",
@@ -307,11 +226,11 @@ def _print_exposure(result: ExposureResult, top: int) -> None:
 @pass_ctx
 @translate_errors
 def compare_definitions(
-    ctx: Context, presets_file: Path | None, school_year: str | None, fmt: str
+    ctx: Context, presets: Path | None, school_year: str | None, fmt: str
 ) -> None:
     """Every published definition of "near a school" side by side on the same data."""
     report = services.compare_definitions(
-        ctx.store, settings=ctx.settings, presets_file=presets_file, school_year=school_year
+        ctx.store, settings=ctx.settings, presets_file=presets, school_year=school_year
     )
     rows = report["definitions"]
     if fmt == "json":
@@ -359,7 +278,7 @@ def compare_definitions(
 
 
 @cli.command()
-@_definition_options
+@definition_options()
 @click.option(
     "--radii",
     default="100m,0.1mi,150m,0.25mi,500yd,0.5mi",
@@ -384,12 +303,12 @@ def compare_definitions(
 @translate_errors
 def sensitivity(ctx: Context, /, radii: str, hours_grid: str, fmt: str, **kw: Any) -> None:
     """How the count moves with the radius, the hours and the years."""
-    if not kw["radius"] and not kw["preset_name"]:
+    if not kw["radius"] and not kw["preset"]:
         kw["radius"] = "0.1mi"
-    definition = _definition(ctx, kw)
+    d = definition(ctx, kw)
     report = services.sensitivity(
         ctx.store,
-        definition,
+        d,
         settings=ctx.settings,
         radii=[r.strip() for r in radii.split(",") if r.strip()],
         hours=[h.strip() for h in hours_grid.split(",") if h.strip()],

@@ -10,7 +10,8 @@ import click
 
 from safeschools import services
 from safeschools.cli._app import Context, UserError, _console, cli, pass_ctx, translate_errors
-from safeschools.cli.exposure import _definition, _definition_options
+from safeschools.cli.exposure import definition, definition_options
+from safeschools.proximity.params import DEFAULT_PRESET
 from safeschools.proximity.presets import load_presets
 from safeschools.services import evaluation as service_evaluation
 
@@ -19,7 +20,7 @@ __all__: list[str] = []
 
 @cli.command()
 @click.argument("school_id")
-@_definition_options
+@definition_options()
 @click.option(
     "--pdf",
     "pdf_path",
@@ -72,16 +73,13 @@ def report(
         raise UserError("Give --pdf FILE and/or --html FILE to say where the report goes.")
     from safeschools import reports
 
-    presets_file = kw["presets_file"]
-    if kw["preset_name"] is None and kw["radius"] is None:
-        kw["preset_name"] = services.DEFAULT_PRESET  # as on the school's page
-    definition = _definition(ctx, kw)
+    d = definition(ctx, kw, default_preset=DEFAULT_PRESET)  # as on the school's page
     store = ctx.store
     settings = ctx.settings
     index = services.exposure_index(store, settings=settings)
-    profile = services.school_profile(store, school_id, definition, settings=settings, index=index)
+    profile = services.school_profile(store, school_id, d, settings=settings, index=index)
     layers = services.map_layers(store)
-    presets = load_presets(presets_file or settings.presets_file)
+    presets = load_presets(kw["presets"] or settings.presets_file)
     equity = service_evaluation.school_equity_report(
         store, school_id, settings=settings, index=index
     )

@@ -44,7 +44,7 @@ def serve(ctx: Context, host: str, port: int, workers: int, access_log: bool) ->
     except ImportError as exc:  # pragma: no cover - the [server] extra is missing
         msg = "The web server needs: pip install 'safeschools[server]'"
         raise UserError(msg) from exc
-    from safeschools.api import create_app
+    from safeschools.app import create_app
 
     settings = ctx.settings
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
@@ -60,7 +60,7 @@ def serve(ctx: Context, host: str, port: int, workers: int, access_log: bool) ->
     create_app(settings).state.store.dispose()  # fail here, once, if the store cannot be opened
     click.echo(f"safeschools at {url}  (API docs: {url}docs, {workers} workers)  Ctrl+C stops it.")
     uvicorn.run(
-        "safeschools.api.app:create_app",
+        "safeschools.app:create_app",
         factory=True,
         host=host,
         port=port,

@@ -11,9 +11,9 @@ from markupsafe import Markup
 from safeschools.errors import ConfigError
 from safeschools.proximity import Definition
 from safeschools.proximity.presets import PRESETS
-from safeschools.web import equity_views, maps, views
-from safeschools.web.i18n import language
-from safeschools.web.render import STATIC, render
+from safeschools.render import equity_views, maps, views
+from safeschools.render.i18n import language
+from safeschools.render.jinja import STATIC, render
 
 __all__ = ["pdf_from_html", "school_report_html", "school_report_pdf"]
 
@@ -43,7 +43,7 @@ def school_report_html(
         ``services.school_profile(...)``: the school under one definition.
     layers, base
         The base map: ``services.map_layers(store)`` output, or an already built
-        :class:`~safeschools.web.maps.BaseMap`. Without either, the map has no boundaries.
+        :class:`~safeschools.render.maps.BaseMap`. Without either, the map has no boundaries.
     presets
         The published definitions, to describe the side-by-side table (default: built-in).
     params

@@ -17,6 +17,7 @@ The names below are the common entry points, so that ``from safeschools import s
 :mod:`safeschools.services.exposure` (and is :func:`safeschools.exposure`).
 """
 
+from safeschools.proximity.params import DEFAULT_PRESET, definition_from_params, resolve_definition
 from safeschools.services.accounts import (
     audit_log,
     authenticate,
@@ -28,14 +29,11 @@ from safeschools.services.accounts import (
 from safeschools.services.base import Clock, clock_of, open_store_from_settings
 from safeschools.services.demo import load_demo_city
 from safeschools.services.exposure import (
-    DEFAULT_PRESET,
     IndexCache,
     compare_definitions,
-    definition_from_params,
     district_overview,
     exposure_index,
     list_presets,
-    resolve_definition,
     school_calendar,
     sensitivity,
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
@@ -15,8 +15,9 @@ from safeschools.errors import (
     NotFoundError,
 )
 from safeschools.proximity.calendar import SchoolCalendar
-from safeschools.proximity.definition import Definition, parse_hours, parse_radius, parse_season
+from safeschools.proximity.definition import Definition, parse_radius
 from safeschools.proximity.engine import CAVEATS, ExposureData, ExposureIndex, ExposureResult
+from safeschools.proximity.params import resolve_definition as resolve_definition  # for funds
 from safeschools.proximity.presets import PRESETS, load_presets, preset
 from safeschools.services.pairs import stored_pair_radius
 from safeschools.settings import Settings
@@ -77,27 +78,6 @@ def exposure_index(store: Store, *, settings: Settings, cache_results: int = 0) 
 
 def _calendars(store: Store) -> dict[str, Any]:
     return {grades: school_calendar(store, grades=grades) for grades in ("ES", "HS")}
-
-
-def resolve_definition(
-    *,
-    settings: Settings,
-    preset_name: str | None = None,
-    presets_file: Path | str | None = None,
-    **changes: Any,
-) -> Definition:
-    """A definition from a preset (or the CLI's defaults) with the given parts changed.
-
-    ``changes`` take Definition fields; ``None`` values are ignored.
-    """
-    presets = load_presets(presets_file or settings.presets_file)
-    given = {k: v for k, v in changes.items() if v is not None}
-    if preset_name is not None:
-        return preset(preset_name, presets).with_changes(**given)
-    if "radius_m" not in given:
-        msg = "Give --radius (e.g. --radius 0.1mi) or --preset NAME (see `safeschools presets`)."
-        raise ConfigError(msg)
-    return Definition(**given)
 
 
 def exposure(
@@ -268,67 +248,3 @@ def district_overview(
         for name, d in load_presets(settings.presets_file).items()
     ]
     return data
-
-
-def definition_from_params(params: Mapping[str, Any], *, settings: Settings) -> Definition:
-    """A definition from query parameters (web forms, the JSON API): the same names as the CLI
-    flags, as strings; empty values are ignored. ``preset`` starts from a named definition."""
-
-    def get(name: str) -> str | None:
-        value = params.get(name)
-        if isinstance(value, (list, tuple)):
-            value = ",".join(str(v) for v in value if v not in (None, ""))
-        text = None if value is None else str(value).strip()
-        return text or None
-
-    def many(name: str) -> tuple[str, ...] | None:
-        text = get(name)
-        return tuple(v.strip() for v in text.split(",") if v.strip()) if text else None
-
-    def day(name: str) -> date | None:
-        text = get(name)
-        if text is None:
-            return None
-        try:
-            return date.fromisoformat(text)
-        except ValueError:
-            msg = f"{name} {text!r} is not a date; write it like 2024-01-31."
-            raise ConfigError(msg) from None
-
-    years = get("years")
-    try:
-        years_value = int(years) if years else None
-    except ValueError:
-        msg = f"years {years!r} is not a whole number."
-        raise ConfigError(msg) from None
-    hours = get("hours")
-    gunshot = get("gunshot_only")
-    changes: dict[str, Any] = {
-        "radius_m": parse_radius(r) if (r := get("radius")) else None,
-        "hours": parse_hours(hours) if hours else None,
-        "days": get("days"),
-        "season": parse_season(s) if (s := get("season")) else None,
-        "since": day("since"),
-        "until": day("until"),
-        "years": years_value,
-        "ages": many("age"),
-        "types": get("type"),
-        "gunshot_only": None if gunshot is None else gunshot.lower() in ("1", "true", "on", "yes"),
-        "school_year": get("school_year"),
-        "governance": many("governance"),
-        "grade_categories": many("grade"),
-        "sources": many("source"),
-    }
-    preset_name = get("preset")
-    if preset_name is None and changes["radius_m"] is None:
-        preset_name = DEFAULT_PRESET
-    d = resolve_definition(settings=settings, preset_name=preset_name, **changes)
-    if hours is not None and parse_hours(hours) is None:
-        d = d.with_changes(hours=None)
-    if years_value is not None and changes["since"] is None:
-        d = d.with_changes(since=None)
-    return d
-
-
-#: The definition pages and the API use when none is asked for.
-DEFAULT_PRESET = "trace-500yd"

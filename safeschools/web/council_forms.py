@@ -11,11 +11,11 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from safeschools.api.deps import get_user
-from safeschools.api.sessions import CSRF_FIELD, check_csrf, csrf_token
 from safeschools.errors import DataValidationError
 from safeschools.model import User
 from safeschools.model.council import MOTION_TOPICS, SEAT_ROLES
+from safeschools.server.deps import get_user
+from safeschools.server.sessions import CSRF_FIELD, check_csrf, csrf_token
 from safeschools.services import council as service_council
 from safeschools.storage import Store
 

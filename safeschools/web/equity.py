@@ -3,7 +3,7 @@
 officer removal (``/evaluation``).
 
 Each route calls :mod:`safeschools.services.equity` or :mod:`safeschools.services.evaluation`
-and renders what they return (:mod:`safeschools.web.equity_views`); what is hidden is decided
+and renders what they return (:mod:`safeschools.render.equity_views`); what is hidden is decided
 there, once. Pages are cached per data version, address and language.
 """
 
@@ -14,19 +14,12 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
+from safeschools.render import equity_views
+from safeschools.render.i18n import Lang
+from safeschools.server.deps import IndexDep, SettingsDep, StoreDep
 from safeschools.services import equity as service_equity
 from safeschools.services import evaluation as service_evaluation
-from safeschools.web import equity_views
-from safeschools.web.i18n import Lang
-from safeschools.web.pages import (
-    IndexDep,
-    SettingsDep,
-    StoreDep,
-    _cached_page,
-    _html,
-    _lang,
-    _vintage,
-)
+from safeschools.web import base
 
 __all__ = ["router"]
 
@@ -49,7 +42,7 @@ def school_equity(
     reference: str = "others",
 ) -> HTMLResponse:
     """One school's disparities in a measure, and its outcomes over time."""
-    L = _lang(request)
+    L = base.lang(request)
 
     def build() -> str:
         table = service_equity.school_equity(
@@ -71,11 +64,11 @@ def school_equity(
             **equity_views.disparity_helpers(L, table),
             **equity_views.outcomes_context(data, L),
         }
-        return _html(
-            request, "equity_school.html", context, L, page="equity", vintage=_vintage(index)
+        return base.html(
+            request, "equity_school.html", context, L, page="equity", vintage=base.vintage(index)
         )
 
-    return _cached_page(request, L, build, version=store.latest_write_id())
+    return base.cached_page(request, L, build, version=store.latest_write_id())
 
 
 @router.get("/equity", response_class=HTMLResponse)
@@ -90,7 +83,7 @@ def district_equity(
     dimension: str = "race",
 ) -> HTMLResponse:
     """The district's disparity table with flags and identification."""
-    L = _lang(request)
+    L = base.lang(request)
 
     def build() -> str:
         table = service_equity.district_disparity(
@@ -111,11 +104,11 @@ def district_equity(
             **equity_views.helpers(L),
             **equity_views.disparity_helpers(L, table),
         }
-        return _html(
-            request, "equity_district.html", context, L, page="equity", vintage=_vintage(index)
+        return base.html(
+            request, "equity_district.html", context, L, page="equity", vintage=base.vintage(index)
         )
 
-    return _cached_page(request, L, build, version=store.latest_write_id())
+    return base.cached_page(request, L, build, version=store.latest_write_id())
 
 
 @router.get("/evaluation", response_class=HTMLResponse)
@@ -127,13 +120,13 @@ def evaluation(
     outcome: str = "police_notifications",
 ) -> HTMLResponse:
     """Did removing officers change an outcome? The staggered difference-in-differences."""
-    L: Lang = _lang(request)
+    L: Lang = base.lang(request)
 
     def build() -> str:
         data = service_evaluation.evaluation(store, settings=settings, outcome=outcome, index=index)
         context = {**equity_views.helpers(L), **equity_views.evaluation_context(data, L)}
-        return _html(
-            request, "evaluation.html", context, L, page="evaluation", vintage=_vintage(index)
+        return base.html(
+            request, "evaluation.html", context, L, page="evaluation", vintage=base.vintage(index)
         )
 
-    return _cached_page(request, L, build, version=store.latest_write_id())
+    return base.cached_page(request, L, build, version=store.latest_write_id())

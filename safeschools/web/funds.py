@@ -8,13 +8,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 
-from safeschools.api.deps import get_index, get_settings, get_store
 from safeschools.proximity import ExposureIndex
+from safeschools.server.deps import get_index, get_settings, get_store
 from safeschools.services import funds as service_funds
 from safeschools.settings import Settings
 from safeschools.storage import Store
+from safeschools.web import base
 from safeschools.web.funds_forms import admin_funds_form
-from safeschools.web.pages import _lang, _page, _vintage
 
 __all__ = ["router"]
 
@@ -33,7 +33,7 @@ def funds(
     """Trade-in funds: a pool's formulas side by side (all, or those asked for with
     ``formula``), its adopted versions, the roll-up; for a signed-in administrator also the
     what-if and adopt forms."""
-    L = _lang(request)
+    L = base.lang(request)
     pools = service_funds.list_pools(store)
     chosen = pool if pool is not None else (pools[0]["id"] if pools else None)
     view: dict[str, Any] | None = None
@@ -52,7 +52,9 @@ def funds(
         "admin_form": admin,
         "asked_formulas": formula or [],
     }
-    response = _page(request, "funds.html", context, L, page="funds", vintage=_vintage(index))
+    response = base.page(
+        request, "funds.html", context, L, page="funds", vintage=base.vintage(index)
+    )
     if admin is not None:
         response.headers["Cache-Control"] = "private, no-store"
     return response

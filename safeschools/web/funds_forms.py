@@ -10,12 +10,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
-from safeschools.api.deps import get_index, get_user
-from safeschools.api.sessions import CSRF_FIELD, check_csrf, csrf_token
 from safeschools.errors import NotFoundError
 from safeschools.model import User
 from safeschools.policy.funding import FORMULAS
 from safeschools.proximity import ExposureIndex
+from safeschools.server.deps import get_index, get_user
+from safeschools.server.sessions import CSRF_FIELD, check_csrf, csrf_token
 from safeschools.services import funds as service_funds
 from safeschools.storage import Store
 from safeschools.web.forms import dollars_to_cents, field, to_signin, version_read, whole_number

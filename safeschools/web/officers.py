@@ -9,14 +9,14 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 from markupsafe import Markup
 
-from safeschools.api.deps import get_index, get_store
 from safeschools.proximity import ExposureIndex
+from safeschools.render import svg
+from safeschools.server.deps import get_index, get_store
 from safeschools.services import council as service_council
 from safeschools.services import officers as service_officers
 from safeschools.storage import Store
-from safeschools.web import svg
+from safeschools.web import base
 from safeschools.web.officers_forms import admin_figure_form
-from safeschools.web.pages import _lang, _page, _vintage
 
 __all__ = ["router"]
 
@@ -30,7 +30,7 @@ def officers(
     index: Annotated[ExposureIndex, Depends(get_index)],
 ) -> HTMLResponse:
     """School resource officers in the district, year by year."""
-    L = _lang(request)
+    L = base.lang(request)
     series = service_officers.district_officers(store)
     bars = [
         svg.Bar(
@@ -57,7 +57,9 @@ def officers(
         "chart": Markup(chart),  # drawn by svg.bar_chart, every text escaped
         "figure_form": figure_form,
     }
-    response = _page(request, "officers.html", context, L, page="officers", vintage=_vintage(index))
+    response = base.page(
+        request, "officers.html", context, L, page="officers", vintage=base.vintage(index)
+    )
     if figure_form is not None:
         response.headers["Cache-Control"] = "private, no-store"
     return response

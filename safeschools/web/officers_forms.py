@@ -10,10 +10,10 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from safeschools.api.deps import get_user
-from safeschools.api.sessions import CSRF_FIELD, check_csrf, csrf_token
 from safeschools.model import User
 from safeschools.model.officers import OFFICER_KINDS
+from safeschools.server.deps import get_user
+from safeschools.server.sessions import CSRF_FIELD, check_csrf, csrf_token
 from safeschools.services import officers as service_officers
 from safeschools.web.forms import field, to_signin, version_read, whole_number
 

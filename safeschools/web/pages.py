@@ -1,150 +1,40 @@
-"""Page routes: each calls the service, builds a context (:mod:`safeschools.web.views`) and
-renders a template in the reader's language (``?lang=``, then the cookie, then
-Accept-Language). The URLs and element ids are the contract in ``docs/web.md``."""
+"""Page routes: each calls the service, builds a context (:mod:`safeschools.render.views`) and
+renders a template in the reader's language (:mod:`safeschools.web.base`). The URLs and element
+ids are the contract in ``docs/web.md``."""
 
 from __future__ import annotations
 
 import copy
-import functools
 import re
-from collections.abc import Callable
-from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
-from markdown_it import MarkdownIt
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from safeschools import reports, services
-from safeschools.api.deps import get_definition, get_index, get_settings, get_store
 from safeschools.errors import SafeSchoolsError
 from safeschools.proximity import Definition, ExposureIndex
+from safeschools.proximity.params import DEFAULT_PRESET, definition_from_params
 from safeschools.proximity.presets import load_presets
+from safeschools.render import views
+from safeschools.render.i18n import Lang
+from safeschools.render.methodology import methodology_html
+from safeschools.server.deps import DefinitionDep, IndexDep, SettingsDep, StoreDep, query_params
 from safeschools.services import evaluation as service_evaluation
 from safeschools.services import funds as service_funds
 from safeschools.services import officers as service_officers
 from safeschools.settings import Settings
 from safeschools.storage import Store
-from safeschools.web import maps, views
-from safeschools.web.i18n import COOKIE, LANGUAGES, Lang, language, negotiate
-from safeschools.web.render import render
+from safeschools.web import base
+from safeschools.web.council_forms import editor_council_form
+from safeschools.web.funds_forms import editor_funds_form
+from safeschools.web.officers_forms import editor_officers_form
+from safeschools.web.signin import editor_plan_form, signed_in_editor
 
-__all__ = ["error_response", "router"]
+__all__ = ["router"]
 
 router = APIRouter(include_in_schema=False)
-
-StoreDep = Annotated[Store, Depends(get_store)]
-SettingsDep = Annotated[Settings, Depends(get_settings)]
-IndexDep = Annotated[ExposureIndex, Depends(get_index)]
-DefinitionDep = Annotated[Definition, Depends(get_definition)]
-
-CONTENT = Path(__file__).parent / "content"
-_YEAR = 365 * 24 * 3600
-
-
-def _lang(request: Request) -> Lang:
-    return language(
-        negotiate(
-            request.query_params.get("lang"),
-            request.cookies.get(COOKIE),
-            request.headers.get("accept-language"),
-        )
-    )
-
-
-def _params(request: Request) -> dict[str, str]:
-    """Query parameters as the service reads them (repeated ones joined by commas)."""
-    return {
-        k: ",".join(v for v in request.query_params.getlist(k) if v) for k in request.query_params
-    }
-
-
-def _page(
-    request: Request,
-    template: str,
-    context: dict[str, Any],
-    L: Lang,
-    *,
-    page: str,
-    vintage: dict[str, Any] | None,
-    status: int = 200,
-) -> HTMLResponse:
-    response = HTMLResponse(
-        _html(request, template, context, L, page=page, vintage=vintage), status_code=status
-    )
-    _remember_language(request, response, L)
-    return response
-
-
-def _html(
-    request: Request,
-    template: str,
-    context: dict[str, Any],
-    L: Lang,
-    *,
-    page: str,
-    vintage: dict[str, Any] | None,
-) -> str:
-    frame = views.chrome(
-        L,
-        path=request.url.path,
-        query_items=request.query_params.multi_items(),
-        vintage=vintage,
-        page=page,
-    )
-    return render(template, {**frame, **context}, L)
-
-
-def _cached_page(
-    request: Request, L: Lang, build: Callable[[], str], *, version: int = 0
-) -> HTMLResponse:
-    """A page rendered once per data version, address and language, then served from memory.
-
-    Parents, council members and reporters mostly ask for the same pages (a school under the
-    default or a published definition); a new import empties the cache with the index.
-    """
-    cache: services.IndexCache = request.app.state.index_cache
-    key = (
-        "page",
-        request.url.path,
-        tuple(sorted(request.query_params.multi_items())),
-        L.code,
-        version,
-    )
-    response = HTMLResponse(cache.memo(key, lambda _index: build()))
-    _remember_language(request, response, L)
-    return response
-
-
-def _remember_language(request: Request, response: Response, L: Lang) -> None:
-    asked = (request.query_params.get("lang") or "").strip().lower()
-    if asked in LANGUAGES:
-        response.set_cookie(COOKIE, asked, max_age=_YEAR, samesite="lax", httponly=True)
-    response.headers["Content-Language"] = L.code
-    response.headers["Vary"] = "Accept-Language, Cookie"
-
-
-def _vintage(index: ExposureIndex) -> dict[str, Any]:
-    return dict(index.data.vintage)
-
-
-def error_response(request: Request, status: int, message: str) -> HTMLResponse:
-    """The HTML error page (called by the application's error handlers)."""
-    L = _lang(request)
-    headings = {
-        404: L.gettext("Not found"),
-        400: L.gettext("This question cannot be answered"),
-        422: L.gettext("This question cannot be answered"),
-    }
-    vintage = None
-    try:
-        vintage = _vintage(request.app.state.index_cache.get())
-    except Exception:
-        vintage = None
-    heading = headings.get(status, L.gettext("Something went wrong"))
-    context = {"heading": heading, "message": message, "status": status}
-    return _page(request, "error.html", context, L, page="error", vintage=vintage, status=status)
 
 
 # ---------------------------------------------------------------------- the overview
@@ -153,8 +43,8 @@ def overview(
     request: Request, store: StoreDep, settings: SettingsDep, index: IndexDep
 ) -> HTMLResponse:
     """The district overview: every school under one definition."""
-    L = _lang(request)
-    return _cached_page(
+    L = base.lang(request)
+    return base.cached_page(
         request,
         L,
         lambda: _overview_html(request, store, settings, index, L),
@@ -165,12 +55,12 @@ def overview(
 def _overview_html(
     request: Request, store: Store, settings: Settings, index: ExposureIndex, L: Lang
 ) -> str:
-    params = _params(request)
+    params = query_params(request)
     presets = load_presets(settings.presets_file)
     error = None
-    fallback = services.definition_from_params({}, settings=settings)
+    fallback = definition_from_params({}, settings=settings)
     try:
-        d = services.definition_from_params(params, settings=settings)
+        d = definition_from_params(params, settings=settings)
     except SafeSchoolsError as exc:
         error, d = str(exc), fallback
     empty = index.n_schools == 0
@@ -182,13 +72,13 @@ def _overview_html(
         except SafeSchoolsError as exc:
             error, d = str(exc), fallback
             data = services.district_overview(store, d, settings=settings, index=index)
-    vintage = _vintage(index)
+    vintage = base.vintage(index)
     data["data_vintage"] = data.get("data_vintage") or vintage
     context = views.overview_context(
         data,
         L,
         params=params if error is None else {},
-        base=maps.cached_base_map(store),
+        base=base.base_map(store),
         show_all=params.get("all") == "1",
     )
     context.update(
@@ -207,11 +97,11 @@ def _overview_html(
                 L,
                 school_years=index.school_years,
                 sources=[s["source"] for s in vintage.get("sources", [])],
-                default_preset=services.DEFAULT_PRESET,
+                default_preset=DEFAULT_PRESET,
             ),
         }
     )
-    return _html(request, "overview.html", context, L, page="overview", vintage=vintage)
+    return base.html(request, "overview.html", context, L, page="overview", vintage=vintage)
 
 
 # ---------------------------------------------------------------------- one school
@@ -223,10 +113,10 @@ def _school(
     index: ExposureIndex,
     definition: Definition,
 ) -> tuple[Lang, dict[str, Any], dict[str, Any], dict[str, Definition]]:
-    L = _lang(request)
+    L = base.lang(request)
     profile = services.school_profile(store, school_id, definition, settings=settings, index=index)
     presets = load_presets(settings.presets_file)
-    return L, profile, _params(request), presets
+    return L, profile, query_params(request), presets
 
 
 @router.get("/schools/{school_id}", response_class=HTMLResponse)
@@ -242,11 +132,6 @@ def school(
 
     A signed-in editor of the school also gets its forms (never cached); everyone else gets
     the page cached until the next import or the next recorded write."""
-    from safeschools.web.council_forms import editor_council_form
-    from safeschools.web.funds_forms import editor_funds_form
-    from safeschools.web.officers_forms import editor_officers_form
-    from safeschools.web.signin import editor_plan_form, signed_in_editor
-
     editor = signed_in_editor(request, school_id)
     if editor is not None:
         extra = {
@@ -257,11 +142,11 @@ def school(
         }
         html = _school_html(request, school_id, store, settings, index, definition, extra)
         response = HTMLResponse(html, headers={"Cache-Control": "private, no-store"})
-        _remember_language(request, response, _lang(request))
+        base.remember_language(request, response, base.lang(request))
         return response
-    return _cached_page(
+    return base.cached_page(
         request,
-        _lang(request),
+        base.lang(request),
         lambda: _school_html(request, school_id, store, settings, index, definition),
         version=store.latest_write_id(),
     )
@@ -280,7 +165,7 @@ def _school_html(
     context = views.school_context(
         profile,
         L,
-        base=maps.cached_base_map(store),
+        base=base.base_map(store),
         presets=presets,
         params=params,
         tiles=settings.map_tile_url,
@@ -298,11 +183,13 @@ def _school_html(
                 params,
                 presets,
                 L,
-                default_preset=services.DEFAULT_PRESET,
+                default_preset=DEFAULT_PRESET,
             ),
         }
     )
-    return _html(request, "school.html", context, L, page="school", vintage=profile["data_vintage"])
+    return base.html(
+        request, "school.html", context, L, page="school", vintage=profile["data_vintage"]
+    )
 
 
 def _report_equity(
@@ -341,14 +228,14 @@ def school_report(
     html = reports.school_report_html(
         profile,
         lang=L.code,
-        base=maps.cached_base_map(store),
+        base=base.base_map(store),
         presets=presets,
         params=params,
         frame=frame,
         equity=_report_equity(request, store, school_id, settings),
     )
     response = HTMLResponse(html)
-    _remember_language(request, response, L)
+    base.remember_language(request, response, L)
     return response
 
 
@@ -366,7 +253,7 @@ def school_report_pdf(
     pdf = reports.school_report_pdf(
         profile,
         lang=L.code,
-        base=maps.cached_base_map(store),
+        base=base.base_map(store),
         presets=presets,
         params=params,
         site_url=str(request.base_url),
@@ -378,7 +265,7 @@ def school_report_pdf(
         media_type="application/pdf",
         headers={"Content-Disposition": f'inline; filename="school-{name}-{L.code}.pdf"'},
     )
-    _remember_language(request, response, L)
+    base.remember_language(request, response, L)
     return response
 
 
@@ -388,59 +275,25 @@ def definitions(
     request: Request, store: StoreDep, settings: SettingsDep, index: IndexDep
 ) -> HTMLResponse:
     """Every published definition side by side on the same data."""
-    L = _lang(request)
+    L = base.lang(request)
     presets = load_presets(settings.presets_file)
     empty = index.n_schools == 0
     compare = None if empty else services.compare_definitions(store, settings=settings, index=index)
     context = views.definitions_context(compare, presets, L)
     context["empty"] = empty
-    vintage = context["vintage"] or _vintage(index)
-    return _page(request, "definitions.html", context, L, page="definitions", vintage=vintage)
+    vintage = context["vintage"] or base.vintage(index)
+    return base.page(request, "definitions.html", context, L, page="definitions", vintage=vintage)
 
 
 # ---------------------------------------------------------------------- methodology
-@functools.cache
-def methodology_html(code: str) -> tuple[str, str]:
-    """The methodology in a language (falling back to English) as HTML, and that language."""
-    path = CONTENT / f"methodology.{code}.md"
-    if not path.is_file():
-        code, path = "en", CONTENT / "methodology.en.md"
-    md = MarkdownIt("commonmark", {"html": False, "typographer": False}).enable("table")
-    html = md.render(path.read_text(encoding="utf-8"))
-    return _accessible_tables(html), code
-
-
-def _accessible_tables(html: str) -> str:
-    """Give each Markdown table a caption (its section's heading), header scopes and a
-    scrolling box of its own."""
-    out: list[str] = []
-    heading = ""
-    for piece in re.split(r"(<h[1-6][^>]*>.*?</h[1-6]>|<table>|</table>)", html, flags=re.S):
-        match = re.match(r"<h[1-6][^>]*>(.*?)</h[1-6]>", piece, flags=re.S)
-        if match:
-            heading = re.sub(r"<[^>]+>", "", match.group(1))
-            out.append(piece)
-        elif piece == "<table>":
-            name = escape(Markup(heading).unescape())
-            out.append(
-                f'<div class="table-wrap" role="region" tabindex="0" aria-label="{name}">'
-                f"<table><caption>{name}</caption>"
-            )
-        elif piece == "</table>":
-            out.append("</table></div>")
-        else:
-            out.append(piece.replace("<th>", '<th scope="col">'))
-    return "".join(out)
-
-
 @router.get("/methodology", response_class=HTMLResponse)
 def methodology(request: Request, index: IndexDep) -> HTMLResponse:
     """What is counted, from which data, with which caveats."""
-    L = _lang(request)
+    L = base.lang(request)
     html, code = methodology_html(L.code)
     context = {"content": Markup(html), "content_lang": code}
-    return _page(
-        request, "methodology.html", context, L, page="methodology", vintage=_vintage(index)
+    return base.page(
+        request, "methodology.html", context, L, page="methodology", vintage=base.vintage(index)
     )
 
 
@@ -448,7 +301,7 @@ def methodology(request: Request, index: IndexDep) -> HTMLResponse:
 @router.get("/search", response_class=HTMLResponse)
 def search(request: Request, store: StoreDep, index: IndexDep, q: str = "") -> HTMLResponse:
     """Schools by name, id or address."""
-    L = _lang(request)
+    L = base.lang(request)
     results = services.search_schools(store, q) if q.strip() else []
     context = {"q": q, "results": results, "empty": index.n_schools == 0}
-    return _page(request, "search.html", context, L, page="search", vintage=_vintage(index))
+    return base.page(request, "search.html", context, L, page="search", vintage=base.vintage(index))

@@ -1,6 +1,6 @@
 """Sign-in for people: ``/signin`` (email and password), ``/signout``, and the forms a
 signed-in editor sends from a school's page. Every POST checks the session's CSRF token
-(:mod:`safeschools.api.sessions`); the public pages stay the same for everyone else."""
+(:mod:`safeschools.server.sessions`); the public pages stay the same for everyone else."""
 
 from __future__ import annotations
 
@@ -10,14 +10,14 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from safeschools import services
-from safeschools.api.deps import get_user
-from safeschools.api.sessions import CSRF_FIELD, check_csrf, csrf_token, sign_in, sign_out
 from safeschools.errors import AuthenticationError
 from safeschools.model import User
 from safeschools.model.plans import PLAN_STATUSES
+from safeschools.server.deps import get_user
+from safeschools.server.sessions import CSRF_FIELD, check_csrf, csrf_token, sign_in, sign_out
 from safeschools.services import plans as service_plans
 from safeschools.storage import Store
-from safeschools.web.pages import _lang, _page
+from safeschools.web import base
 
 __all__ = ["editor_plan_form", "router"]
 
@@ -45,7 +45,7 @@ def _signin_page(
     status: int = 200,
     next_path: str | None = None,
 ) -> HTMLResponse:
-    L = _lang(request)
+    L = base.lang(request)
     context = {
         "csrf": csrf_token(request),
         "csrf_field": CSRF_FIELD,
@@ -53,7 +53,7 @@ def _signin_page(
         "error": error,
         "next": _next(next_path or request.query_params.get("next")),
     }
-    return _page(request, "signin.html", context, L, page="signin", vintage=None, status=status)
+    return base.page(request, "signin.html", context, L, page="signin", vintage=None, status=status)
 
 
 @router.get("/signin", response_class=HTMLResponse)
@@ -72,7 +72,7 @@ async def signin(request: Request) -> Response:
     try:
         user = services.authenticate(store, email, str(form.get("password") or ""))
     except AuthenticationError:
-        L = _lang(request)
+        L = base.lang(request)
         sign_out(request)
         return _signin_page(
             request,
@@ -88,9 +88,9 @@ async def signin(request: Request) -> Response:
 @router.get("/signout", response_class=HTMLResponse)
 def signout_form(request: Request) -> HTMLResponse:
     """A button that signs out (a GET never changes anything)."""
-    L = _lang(request)
+    L = base.lang(request)
     context = {"csrf": csrf_token(request), "csrf_field": CSRF_FIELD}
-    return _page(request, "signout.html", context, L, page="signout", vintage=None)
+    return base.page(request, "signout.html", context, L, page="signout", vintage=None)
 
 
 @router.post("/signout")

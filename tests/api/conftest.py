@@ -8,7 +8,7 @@ import pytest
 from api_city import load_city
 from fastapi.testclient import TestClient
 
-from safeschools.api import create_app
+from safeschools.app import create_app
 from safeschools.settings import Settings
 from safeschools.storage import Store
 

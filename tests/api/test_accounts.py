@@ -7,7 +7,7 @@ from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
 from safeschools import services
-from safeschools.api import create_app
+from safeschools.app import create_app
 from safeschools.cli import cli
 from safeschools.errors import AuthenticationError, DataValidationError, PermissionDeniedError
 from safeschools.policy.accounts import check_can_edit, hash_password, verify_password

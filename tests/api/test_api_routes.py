@@ -10,7 +10,7 @@ from api_city import NORTH_100, load_city
 from fastapi.testclient import TestClient
 
 from safeschools import __version__, services
-from safeschools.api import create_app
+from safeschools.app import create_app
 from safeschools.proximity import PRESETS
 from safeschools.settings import Settings
 from safeschools.storage import Store

@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 from helpers.forms import csrf, sign_in, two_schools_with_editors
 
-from safeschools.api import create_app
+from safeschools.app import create_app
 from safeschools.settings import Settings
 from safeschools.storage import Store
 

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from helpers.forms import csrf, sign_in
 
 from safeschools import services
-from safeschools.api import create_app
+from safeschools.app import create_app
 from safeschools.model import School
 from safeschools.settings import Settings
 from safeschools.storage import Store

@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 from helpers.demo_city import DemoCity
 
-from safeschools.api import create_app
+from safeschools.app import create_app
 from safeschools.services import equity as service_equity
 
 

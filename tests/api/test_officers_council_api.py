@@ -7,7 +7,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from safeschools import services
-from safeschools.api import create_app
+from safeschools.app import create_app
 from safeschools.settings import Settings
 from safeschools.storage import Store
 from safeschools.testing import real_data

@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from helpers.forms import csrf, sign_in, two_schools_with_editors
 
 from safeschools import services
-from safeschools.api import create_app
+from safeschools.app import create_app
 from safeschools.errors import ConflictError, PermissionDeniedError
 from safeschools.services import officers as service_officers
 from safeschools.settings import Settings

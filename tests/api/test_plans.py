@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 from helpers.forms import csrf
 
 from safeschools import services
-from safeschools.api import create_app
+from safeschools.app import create_app
 from safeschools.cli import cli
 from safeschools.errors import ConflictError, DataValidationError, PermissionDeniedError
 from safeschools.model import School

@@ -2,7 +2,7 @@
 Debian's headless Chromium.
 
 - ``live_server`` (session): a store in a temporary SQLite file with the synthetic demo city and
-  the CPS school calendars, behind ``safeschools.api.create_app`` on a free port, in a thread.
+  the CPS school calendars, behind ``safeschools.app.create_app`` on a free port, in a thread.
 - ``browser`` (module): Chromium from ``SAFESCHOOLS_BROWSER`` (default ``/usr/bin/chromium``),
   started with the flags this machine's closed network needs.
 - ``open_page``: a new page (own context: cookies, viewport, locale) whose every request is
@@ -65,7 +65,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     """The real application over the demo city and the calendars, on 127.0.0.1."""
     import uvicorn
 
-    from safeschools.api import create_app
+    from safeschools.app import create_app
 
     folder = tmp_path_factory.mktemp("browser-app")
     settings = Settings(database_url=f"sqlite:///{folder / 'app.db'}", data_dir=folder / "data")

@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from funds_city import YEAR, accounts, load_funds_city
 
 from safeschools import services
-from safeschools.api import create_app
+from safeschools.app import create_app
 from safeschools.settings import Settings
 from safeschools.storage import Store
 

@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from funds_city import PASSWORD, YEAR, accounts, load_funds_city
 from helpers.forms import csrf, sign_in
 
-from safeschools.api import create_app
+from safeschools.app import create_app
 from safeschools.model import User
 from safeschools.services import funds as service_funds
 from safeschools.settings import Settings

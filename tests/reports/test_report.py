@@ -18,7 +18,7 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 
 from safeschools import reports, services
-from safeschools.api import create_app
+from safeschools.app import create_app
 from safeschools.cli import cli
 from safeschools.model import School
 from safeschools.proximity.presets import PRESETS
@@ -156,7 +156,7 @@ def recorder() -> Iterator[str]:
 
 
 def test_weasyprint_fetches_nothing_but_the_local_stylesheet(recorder: str) -> None:
-    from safeschools.web.render import STATIC
+    from safeschools.render.jinja import STATIC
 
     html = (
         f'<html><head><link rel="stylesheet" href="{recorder}/evil.css">'

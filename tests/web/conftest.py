@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from web_city import Pages, load_city
 
-from safeschools.api import create_app
+from safeschools.app import create_app
 from safeschools.settings import Settings
 from safeschools.storage import Store
 

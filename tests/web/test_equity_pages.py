@@ -10,13 +10,13 @@ import pytest
 from fastapi.testclient import TestClient
 from helpers.demo_city import DemoCity
 
-from safeschools.api import create_app
+from safeschools.app import create_app
 from safeschools.metrics.did import ASSUMPTIONS
+from safeschools.render.i18n import language
 from safeschools.services import equity as service_equity
 from safeschools.services.evaluation import LIMITS
 from safeschools.settings import Settings
 from safeschools.storage import Store
-from safeschools.web.i18n import language
 
 CELL = re.compile(r'<td[^>]*data-cell="([^"]+)" data-status="([^"]+)"[^>]*>(.*?)</td>', re.S)
 

@@ -13,8 +13,8 @@ from babel.messages.pofile import read_po
 from safeschools.proximity.definition import Definition, parse_hours
 from safeschools.proximity.engine import CAVEATS
 from safeschools.proximity.presets import PRESETS
-from safeschools.web import i18n
-from safeschools.web.i18n import KNOWN_TEXTS, LOCALES, Lang, language, negotiate
+from safeschools.render import i18n
+from safeschools.render.i18n import KNOWN_TEXTS, LOCALES, Lang, language, negotiate
 
 PACKAGE = Path(i18n.__file__).resolve().parent.parent
 POT = LOCALES / "messages.pot"
@@ -45,14 +45,15 @@ def test_every_msgid_has_a_spanish_translation() -> None:
 
 
 def test_the_template_is_current_with_the_code() -> None:
-    """Run the extraction (see safeschools/web/i18n.py) when this fails."""
+    """Run the extraction (see safeschools/render/i18n.py) when this fails."""
     method_map = [
         ("**/web/**.py", "python"),
+        ("**/render/**.py", "python"),
         ("**/reports/**.py", "python"),
-        ("**/web/templates/**.html", "jinja2"),
+        ("**/render/templates/**.html", "jinja2"),
     ]
     jinja = {"extensions": "jinja2.ext.i18n", "trim_blocks": "true", "lstrip_blocks": "true"}
-    options = {"**/web/templates/**.html": jinja}
+    options = {"**/render/templates/**.html": jinja}
     found = set()
     for _file, _line, message, _comments, _context in extract_from_dir(
         str(PACKAGE.parent), method_map, options
@@ -187,7 +188,7 @@ def test_caveats_with_numbers(english: str, spanish: str) -> None:
 
 def test_the_engine_writes_the_caveats_the_catalog_knows(sqlite_only_store, settings) -> None:  # type: ignore[no-untyped-def]
     """Every caveat the engine writes for these questions comes out in Spanish: if the engine's
-    wording changes, update KNOWN_TEXTS / PATTERNS in safeschools/web/i18n.py and the catalog."""
+    wording changes, update KNOWN_TEXTS / PATTERNS in safeschools/render/i18n.py and the catalog."""
     from datetime import datetime as dt
 
     from safeschools import services

@@ -8,7 +8,7 @@ from datetime import date
 from web_city import Pages, parse, select
 
 from safeschools import services
-from safeschools.api import create_app
+from safeschools.app import create_app
 from safeschools.services import council as service_council
 from safeschools.services import officers as service_officers
 from safeschools.settings import Settings

@@ -11,7 +11,7 @@ import pytest
 from web_city import VICTIMS, Pages, missing, parse, select
 
 from safeschools import services
-from safeschools.api import create_app
+from safeschools.app import create_app
 from safeschools.settings import Settings
 from safeschools.storage import Store
 
@@ -285,12 +285,12 @@ def test_the_stylesheet_loads_nothing_from_elsewhere(pages: Pages) -> None:
 
 # ---------------------------------------------------------------------- methodology
 def test_the_methodology_page_is_the_methodology_document(pages: Pages) -> None:
-    from safeschools.web.pages import CONTENT
+    from safeschools.render.methodology import CONTENT
 
     docs = Path(__file__).resolve().parents[2] / "docs" / "methodology" / "exposure.md"
     packaged = CONTENT / "methodology.en.md"
     assert packaged.read_text(encoding="utf-8") == docs.read_text(encoding="utf-8"), (
-        "copy docs/methodology/exposure.md to safeschools/web/content/methodology.en.md "
+        "copy docs/methodology/exposure.md to safeschools/render/content/methodology.en.md "
         "(and update methodology.es.md)"
     )
     spanish = (CONTENT / "methodology.es.md").read_text(encoding="utf-8")

@@ -9,9 +9,9 @@ import xml.etree.ElementTree as ET
 import pytest
 from shapely.geometry import MultiPolygon, Polygon
 
+from safeschools.render import maps, svg
+from safeschools.render.i18n import language
 from safeschools.testing import point_at
-from safeschools.web import maps, svg
-from safeschools.web.i18n import language
 
 NS = {"s": "http://www.w3.org/2000/svg"}
 

@@ -8,12 +8,12 @@ from datetime import datetime
 import pytest
 from fastapi.testclient import TestClient
 
-from safeschools.api import create_app
+from safeschools.app import create_app
 from safeschools.model import School
+from safeschools.render import svg
 from safeschools.settings import Settings
 from safeschools.storage import Store
 from safeschools.testing import load_records, point_at, victim
-from safeschools.web import svg
 
 
 def test_tile_layer_covers_the_picture_with_placed_tiles() -> None:

@@ -5,7 +5,7 @@ time it is needed (no ``.mo`` file is committed). Strings are marked in the temp
 ``{% trans %}`` / ``_()`` and in Python with ``N_()`` (a marker) or :meth:`Lang.gettext`.
 Extract and update with::
 
-    cd safeschools/web
+    cd safeschools/render
     ../../.venv/bin/pybabel extract -F babel.cfg -o locales/messages.pot --no-location \\
         --omit-header --sort-output ..
     ../../.venv/bin/pybabel update -i locales/messages.pot -d locales --no-fuzzy-matching \\

@@ -1,4 +1,7 @@
-"""``create_app(settings)``: the FastAPI application of safeschools."""
+"""``create_app(settings)``: the FastAPI application of safeschools, the JSON API under
+``/api`` (:mod:`safeschools.api`) and the HTML pages (:mod:`safeschools.web`) on one store,
+with what they share (:mod:`safeschools.server`). Both render the same dicts the service
+returns."""
 
 from __future__ import annotations
 
@@ -7,25 +10,60 @@ import logging
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
 
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 from starlette.middleware.gzip import GZipMiddleware
 
 from safeschools import __version__, services
-from safeschools.api.errors import install_error_handlers
-from safeschools.api.routes import router as api_router
-from safeschools.api.routes_equity import router as equity_router
-from safeschools.api.routes_funds import router as funds_router
-from safeschools.api.routes_officers import router as officers_router
-from safeschools.api.routes_plans import router as plans_router
-from safeschools.api.sessions import Sessions
+from safeschools.api import (
+    routes,
+    routes_council,
+    routes_equity,
+    routes_funds,
+    routes_officers,
+    routes_plans,
+)
+from safeschools.render.jinja import STATIC
+from safeschools.server.errors import install_error_handlers
+from safeschools.server.sessions import Sessions
 from safeschools.services import equity as service_equity
 from safeschools.services.accounts import session_secret
 from safeschools.settings import Settings
 from safeschools.storage import Store
+from safeschools.web import (
+    council_forms,
+    equity,
+    funds,
+    funds_forms,
+    officers,
+    officers_forms,
+    pages,
+    signin,
+)
+from safeschools.web.base import error_page
 
 log = logging.getLogger(__name__)
+
+#: The JSON API's routers, and the pages' (in this order: the first route that matches answers).
+_API_ROUTERS = (
+    routes.router,
+    routes_funds.router,
+    routes_officers.router,
+    routes_council.router,
+    routes_plans.router,
+    routes_equity.router,
+)
+_PAGE_ROUTERS = (
+    pages.router,
+    funds.router,
+    officers.router,
+    signin.router,
+    council_forms.router,
+    officers_forms.router,
+    funds_forms.router,
+    equity.router,
+)
 
 __all__ = ["create_app"]
 
@@ -67,13 +105,12 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     app.state.index_cache = services.IndexCache(opened, settings)
     app.add_middleware(GZipMiddleware, minimum_size=1000, compresslevel=3)
     app.add_middleware(Sessions, secret_key=session_secret(opened))
-    install_error_handlers(app)
-    app.include_router(api_router)
-    app.include_router(funds_router)
-    app.include_router(officers_router)
-    app.include_router(plans_router)
-    app.include_router(equity_router)
-    _include_web(app)
+    install_error_handlers(app, html_page=error_page)
+    for router in _API_ROUTERS:
+        app.include_router(router)
+    app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
+    for router in _PAGE_ROUTERS:
+        app.include_router(router)
     return app
 
 
@@ -82,9 +119,3 @@ def _warm(app: FastAPI) -> None:
         service_equity.warm_publications(app.state.store, settings=app.state.settings)
     except Exception:  # a page computes what it needs anyway; never take the server down
         log.exception("could not prepare the discipline publications")
-
-
-def _include_web(app: FastAPI) -> Any:
-    from safeschools.web import install
-
-    return install(app)

@@ -4,11 +4,14 @@ JSON body: ``{"ok": false, "error": "...", "errors": [...], "status": 404}``, fo
 400 for a value the service refuses (:class:`~safeschools.errors.SafeSchoolsError`), 404 for
 something unknown (:class:`~safeschools.errors.NotFoundError`, or no such route), 405 for a
 wrong method, 422 for a parameter of the wrong type, 500 for a bug (logged, never shown).
+Outside ``/api``, ``/openapi`` and ``/docs`` the same error is the HTML page that the
+application passes in (:func:`safeschools.web.base.error_page`).
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -24,7 +27,10 @@ from safeschools.errors import (
     SafeSchoolsError,
 )
 
-__all__ = ["error_body", "install_error_handlers", "status_for"]
+__all__ = ["ErrorPage", "error_body", "install_error_handlers", "status_for"]
+
+#: Renders the HTML page of an error: ``page(request, status, message)``.
+ErrorPage = Callable[[Request, int, str], Response]
 
 log = logging.getLogger(__name__)
 
@@ -51,16 +57,13 @@ def _wants_html(request: Request) -> bool:
     return not request.url.path.startswith(("/api", "/openapi", "/docs"))
 
 
-def _respond(request: Request, status: int, message: str, errors: list[Any]) -> Response:
-    if _wants_html(request):
-        from safeschools.web import error_page
+def install_error_handlers(app: FastAPI, *, html_page: ErrorPage) -> None:
+    """Translate every error once, at the edge: JSON for the API, ``html_page`` for a page."""
 
-        return error_page(request, status, message)
-    return JSONResponse(error_body(status, message, errors), status_code=status)
-
-
-def install_error_handlers(app: FastAPI) -> None:
-    """Translate every error once, at the edge."""
+    def _respond(request: Request, status: int, message: str, errors: list[Any]) -> Response:
+        if _wants_html(request):
+            return html_page(request, status, message)
+        return JSONResponse(error_body(status, message, errors), status_code=status)
 
     @app.exception_handler(SafeSchoolsError)
     async def _domain(request: Request, exc: SafeSchoolsError) -> Response:

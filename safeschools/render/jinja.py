@@ -1,7 +1,7 @@
 """The Jinja environment of the pages and the reports, with gettext (``jinja2.ext.i18n``).
 
 Nothing here needs FastAPI: the reports render the same templates from the command line.
-Templates get ``L`` (a :class:`~safeschools.web.i18n.Lang`) and translate with ``{% trans %}``
+Templates get ``L`` (a :class:`~safeschools.render.i18n.Lang`) and translate with ``{% trans %}``
 or ``_()``; the catalog is the one of ``L``.
 """
 
@@ -17,8 +17,8 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 
 from safeschools import __version__
-from safeschools.web import equity_views, svg
-from safeschools.web.i18n import LANGUAGES, Lang
+from safeschools.render import equity_views, svg
+from safeschools.render.i18n import LANGUAGES, Lang
 
 __all__ = ["STATIC", "TEMPLATES", "environment", "render"]
 

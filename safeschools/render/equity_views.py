@@ -16,8 +16,8 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from safeschools.web import svg_lines
-from safeschools.web.i18n import N_, Lang
+from safeschools.render import svg_lines
+from safeschools.render.i18n import N_, Lang
 
 __all__ = [
     "GROUP_LABELS",

@@ -1,6 +1,6 @@
 """Line and interval charts as SVG text, drawn on the server (the equity and evaluation pages).
 
-Like :mod:`safeschools.web.svg`: pure functions, texts arrive translated, every picture is
+Like :mod:`safeschools.render.svg`: pure functions, texts arrive translated, every picture is
 ``role="img"`` with a ``<title>`` and ``<desc>``, every point has its own ``<title>``, and
 meaning never rests on colour alone (officer years are shaded *and* labelled; placebo points
 are hollow circles, effects after removal filled squares).
@@ -12,7 +12,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from safeschools.web.svg import FONT, INK, coord, esc
+from safeschools.render.svg import FONT, INK, coord, esc
 
 __all__ = ["Interval", "Point", "event_study_chart", "line_chart", "span_ticks"]
 

@@ -16,8 +16,9 @@ from markupsafe import Markup
 from safeschools.model import AGE_BANDS, GOVERNANCES, GRADE_CATEGORIES
 from safeschools.proximity import Definition
 from safeschools.proximity.engine import CAVEATS
-from safeschools.web import maps, svg
-from safeschools.web.i18n import LANGUAGES, N_, Lang
+from safeschools.proximity.params import PARAMS
+from safeschools.render import maps, svg
+from safeschools.render.i18n import LANGUAGES, N_, Lang
 
 __all__ = [
     "DEFINITION_PARAMS",
@@ -29,14 +30,10 @@ __all__ = [
     "school_context",
 ]
 
-#: The query parameters of a definition (the CLI's flag names).
-DEFINITION_PARAMS = (
-    "preset", "radius", "hours", "days", "season", "since", "until", "years", "age", "type",
-    "gunshot_only", "school_year", "governance", "grade", "source",
-)  # fmt: skip
-_SINGLE = ("radius", "hours", "days", "season", "since", "until", "years", "type",
-           "gunshot_only", "school_year")  # fmt: skip
-_MULTI = ("age", "governance", "grade", "source")
+#: The query parameters of a definition (from the one table: the CLI's flag names).
+DEFINITION_PARAMS = tuple(p.query for p in PARAMS if p.query is not None)
+_MULTI = tuple(p.query for p in PARAMS if p.query is not None and p.kind == "many")
+_SINGLE = tuple(q for q in DEFINITION_PARAMS if q != "preset" and q not in _MULTI)
 #: The decisions sections of a school's page: service key, element id, title, what will appear.
 SECTIONS = (
     ("officers", "officers", N_("School resource officers"),

@@ -1,16 +1,16 @@
-"""The district map and the school map, from the store's boundaries and a service dict.
+"""The district map and the school map, from the city's boundaries and a service dict.
 
 The base map is the city's own boundaries (community areas, else police districts, else wards),
-simplified with shapely. Parsing and simplifying them is the slow part, so the result is kept per
-store until the next import (:func:`cached_base_map`); the district map's projected paths are
-kept on the base map for each picture frame.
+simplified with shapely, from the layers the caller passes in
+(:func:`safeschools.services.map_layers`). Parsing and simplifying them is the slow part, so the
+pages keep the result until the next import; the district map's projected paths are kept on
+the base map for each picture frame.
 """
 
 from __future__ import annotations
 
 import math
 import threading
-import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,16 +19,13 @@ import shapely
 from shapely.geometry import Point, box
 from shapely.geometry.base import BaseGeometry
 
-from safeschools import services
-from safeschools.storage import Store
-from safeschools.web import svg
-from safeschools.web.i18n import Lang
+from safeschools.render import svg
+from safeschools.render.i18n import Lang
 
 __all__ = [
     "BASE_KINDS",
     "BaseMap",
     "base_map_from_layers",
-    "cached_base_map",
     "district_map",
     "school_map",
 ]
@@ -116,24 +113,6 @@ def base_map_from_layers(layers: Mapping[str, Sequence[Mapping[str, str]]]) -> B
         bounds=(float(b[0]), float(b[1]), float(b[2]), float(b[3])),
         _tree=shapely.STRtree(fine),
     )
-
-
-_CACHE: weakref.WeakKeyDictionary[Store, tuple[int, BaseMap | None]] = weakref.WeakKeyDictionary()
-_CACHE_LOCK = threading.Lock()
-
-
-def cached_base_map(store: Store) -> BaseMap | None:
-    """The store's base map, rebuilt only when a new import has landed."""
-    with store.engine.connect() as conn:
-        key = store.max_import_id(conn)
-    with _CACHE_LOCK:
-        hit = _CACHE.get(store)
-        if hit is not None and hit[0] == key:
-            return hit[1]
-    built = base_map_from_layers(services.map_layers(store))
-    with _CACHE_LOCK:
-        _CACHE[store] = (key, built)
-    return built
 
 
 # ---------------------------------------------------------------------- the district map

@@ -1,0 +1,157 @@
+"""What every page route shares: the reader's language (``?lang=``, then the cookie, then
+Accept-Language), the frame around a page's content, the page cache, the city's base map, and
+the HTML error page. The routes import these; nothing here imports a route."""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from collections.abc import Callable
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, Response
+
+from safeschools import services
+from safeschools.proximity import ExposureIndex
+from safeschools.render import views
+from safeschools.render.i18n import COOKIE, LANGUAGES, Lang, language, negotiate
+from safeschools.render.jinja import render
+from safeschools.render.maps import BaseMap, base_map_from_layers
+from safeschools.storage import Store
+
+__all__ = [
+    "base_map",
+    "cached_page",
+    "error_page",
+    "html",
+    "lang",
+    "page",
+    "remember_language",
+    "vintage",
+]
+
+_YEAR = 365 * 24 * 3600
+
+
+def lang(request: Request) -> Lang:
+    """The reader's language: ``?lang=``, then the cookie, then Accept-Language."""
+    return language(
+        negotiate(
+            request.query_params.get("lang"),
+            request.cookies.get(COOKIE),
+            request.headers.get("accept-language"),
+        )
+    )
+
+
+def page(
+    request: Request,
+    template: str,
+    context: dict[str, Any],
+    L: Lang,
+    *,
+    page: str,
+    vintage: dict[str, Any] | None,
+    status: int = 200,
+) -> HTMLResponse:
+    """A page's response: the template in its frame, the language remembered."""
+    response = HTMLResponse(
+        html(request, template, context, L, page=page, vintage=vintage), status_code=status
+    )
+    remember_language(request, response, L)
+    return response
+
+
+def html(
+    request: Request,
+    template: str,
+    context: dict[str, Any],
+    L: Lang,
+    *,
+    page: str,
+    vintage: dict[str, Any] | None,
+) -> str:
+    """The template rendered in the frame every page shares (language links, vintage, ...)."""
+    frame = views.chrome(
+        L,
+        path=request.url.path,
+        query_items=request.query_params.multi_items(),
+        vintage=vintage,
+        page=page,
+    )
+    return render(template, {**frame, **context}, L)
+
+
+def cached_page(
+    request: Request, L: Lang, build: Callable[[], str], *, version: int = 0
+) -> HTMLResponse:
+    """A page rendered once per data version, address and language, then served from memory.
+
+    Parents, council members and reporters mostly ask for the same pages (a school under the
+    default or a published definition); a new import empties the cache with the index.
+    """
+    cache: services.IndexCache = request.app.state.index_cache
+    key = (
+        "page",
+        request.url.path,
+        tuple(sorted(request.query_params.multi_items())),
+        L.code,
+        version,
+    )
+    response = HTMLResponse(cache.memo(key, lambda _index: build()))
+    remember_language(request, response, L)
+    return response
+
+
+def remember_language(request: Request, response: Response, L: Lang) -> None:
+    """Keep a language chosen with ``?lang=`` in a cookie; say which language the page is in."""
+    asked = (request.query_params.get("lang") or "").strip().lower()
+    if asked in LANGUAGES:
+        response.set_cookie(COOKIE, asked, max_age=_YEAR, samesite="lax", httponly=True)
+    response.headers["Content-Language"] = L.code
+    response.headers["Vary"] = "Accept-Language, Cookie"
+
+
+def vintage(index: ExposureIndex) -> dict[str, Any]:
+    """What data the index was built from (shown at the foot of every page)."""
+    return dict(index.data.vintage)
+
+
+def error_page(request: Request, status: int, message: str) -> HTMLResponse:
+    """The HTML error page, one clear sentence in the reader's language (the application's
+    error handlers call it for every error outside the API)."""
+    L = lang(request)
+    headings = {
+        404: L.gettext("Not found"),
+        400: L.gettext("This question cannot be answered"),
+        422: L.gettext("This question cannot be answered"),
+    }
+    shown = None
+    try:
+        shown = vintage(request.app.state.index_cache.get())
+    except Exception:
+        shown = None
+    heading = headings.get(status, L.gettext("Something went wrong"))
+    context = {"heading": heading, "message": message, "status": status}
+    return page(request, "error.html", context, L, page="error", vintage=shown, status=status)
+
+
+_BASE_MAPS: weakref.WeakKeyDictionary[Store, tuple[int, BaseMap | None]] = (
+    weakref.WeakKeyDictionary()
+)
+_BASE_MAPS_LOCK = threading.Lock()
+
+
+def base_map(store: Store) -> BaseMap | None:
+    """The store's base map, rebuilt only when a new import has landed."""
+    with store.engine.connect() as conn:
+        key = store.max_import_id(conn)
+    with _BASE_MAPS_LOCK:
+        hit = _BASE_MAPS.get(store)
+        if hit is not None and hit[0] == key:
+            return hit[1]
+    built = base_map_from_layers(services.map_layers(store))
+    with _BASE_MAPS_LOCK:
+        _BASE_MAPS[store] = (key, built)
+    return built
