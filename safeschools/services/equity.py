@@ -239,7 +239,7 @@ def _store_key(store: Store) -> object:
 def _data_version(store: Store) -> int | None:
     """What changes when the discipline or school data change: the newest import."""
     with store.engine.connect() as conn:
-        return store.max_import_id(conn)
+        return store.max_import_id(conn=conn)
 
 
 def enrollment_of(store: Store, school_year: str) -> dict[str, dict[str, int]]:

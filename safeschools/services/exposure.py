@@ -233,7 +233,7 @@ class IndexCache:
     def get(self) -> ExposureIndex:
         """The index for the store as it is now."""
         with self.store.engine.connect() as conn:
-            key = self.store.max_import_id(conn)
+            key = self.store.max_import_id(conn=conn)
         with self._lock:
             if self._index is None or key != self._key:
                 index = exposure_index(

@@ -125,7 +125,7 @@ _CACHE_LOCK = threading.Lock()
 def cached_base_map(store: Store) -> BaseMap | None:
     """The store's base map, rebuilt only when a new import has landed."""
     with store.engine.connect() as conn:
-        key = store.max_import_id(conn)
+        key = store.max_import_id(conn=conn)
     with _CACHE_LOCK:
         hit = _CACHE.get(store)
         if hit is not None and hit[0] == key:
