@@ -300,7 +300,6 @@ def test_stored_rows_equal_the_built_city(store: Store, settings: Settings, city
 def test_load_refuses_a_store_with_real_data(store: Store, settings: Settings) -> None:
     with store.transaction() as conn:
         store.start_import(
-            conn,
             source="chicago-victims",
             kind="victims",
             location="victims.csv",
@@ -308,6 +307,7 @@ def test_load_refuses_a_store_with_real_data(store: Store, settings: Settings) -
             school_year=None,
             checksum="0" * 64,
             started_at=FIXED_NOW,
+            conn=conn,
         )
     with pytest.raises(ConfigError, match="holds real data"):
         services.load_demo_city(store, settings=settings, now=_clock)

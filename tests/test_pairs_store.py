@@ -63,7 +63,7 @@ def _stored(store: Store) -> dict[PairKey, float]:
 
 def _state(store: Store) -> dict[str, Any]:
     with store.engine.connect() as conn:
-        text = store.get_state(conn, "pairs")
+        text = store.get_state("pairs", conn=conn)
     assert text is not None, "no pairs state stored"
     state: dict[str, Any] = json.loads(text)
     return state

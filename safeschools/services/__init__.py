@@ -2,13 +2,14 @@
 
 One module per concern, imported one way (lower first):
 
-- ``base``: the one clock (:func:`clock_of`) and opening the store from settings;
+- ``base``: the one clock (:func:`clock_of`), the one audited write (``audited``) and opening
+  the store from settings;
 - ``pairs``, ``imports``, ``fetch``: school-victimization pairs, importing files, fetching the
   portal;
 - ``exposure``, ``schools``, ``accounts``, ``demo``: violence near schools under any definition,
   schools and the store's contents, accounts and the audit log, the synthetic demo city;
-- ``officers``, ``council``, ``funds``, ``plans``, ``crosswalk``, ``discipline``, ``equity``,
-  ``evaluation``: one module per domain;
+- ``officers``, ``council``, ``funds`` (with ``spending``), ``plans``, ``crosswalk``,
+  ``discipline``, ``equity``, ``evaluation``: one module per domain;
 - ``profile``: a school's page, composed from the domain modules.
 
 The names below are the common entry points, so that ``from safeschools import services`` and

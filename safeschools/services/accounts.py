@@ -22,7 +22,7 @@ from safeschools.policy.accounts import (
     new_token,
     verify_password,
 )
-from safeschools.services.base import Clock, clock_of
+from safeschools.services.base import Clock, clock_of, recorded
 from safeschools.settings import Settings
 from safeschools.storage import Store
 
@@ -47,28 +47,18 @@ def create_user(
     if role == "editor" and not school_ids:
         msg = "An editor needs at least one school (--school ID)."
         raise DataValidationError(msg)
-    clock = clock_of(settings, now)
-    with store.transaction() as conn:
+    with recorded(store, None, clock=clock_of(settings, now)) as write:
         user = store.add_user(
-            conn,
             email=email,
             display_name=display_name or email,
             role=role,
             password_hash=hash_password(password),
             school_ids=tuple(sorted(set(school_ids))),
-            created_at=clock(),
+            created_at=write.now,
+            conn=write.conn,
         )
-        store.add_audit(
-            conn,
-            at=clock(),
-            user=None,
-            action="create",
-            entity="user",
-            entity_key=email,
-            school_id=None,
-            before=None,
-            after={"email": email, "role": role, "school_ids": list(user.school_ids)},
-        )
+        after = {"email": email, "role": role, "school_ids": list(user.school_ids)}
+        write.record("create", "user", email, after=after)
     return user
 
 
@@ -82,7 +72,7 @@ def authenticate(store: Store, email: str, password: str) -> User:
     user, password_hash = found
     if needs_rehash(password_hash):
         with store.transaction() as conn:
-            store.set_password_hash(conn, user.id, hash_password(password))
+            store.set_password_hash(user.id, hash_password(password), conn=conn)
     return user
 
 
@@ -90,23 +80,16 @@ def create_api_token(
     store: Store, user: User, *, label: str, settings: Settings, now: Clock | None = None
 ) -> str:
     """A new API token for ``user``; the token is returned once and only its hash is kept."""
-    clock = clock_of(settings, now)
     token = new_token()
-    with store.transaction() as conn:
+    with recorded(store, user, clock=clock_of(settings, now)) as write:
         store.add_token(
-            conn, user_id=user.id, token_hash=hash_token(token), label=label, created_at=clock()
+            user_id=user.id,
+            token_hash=hash_token(token),
+            label=label,
+            created_at=write.now,
+            conn=write.conn,
         )
-        store.add_audit(
-            conn,
-            at=clock(),
-            user=user,
-            action="create",
-            entity="api_token",
-            entity_key=label,
-            school_id=None,
-            before=None,
-            after={"label": label},
-        )
+        write.record("create", "api_token", label, after={"label": label})
     return token
 
 

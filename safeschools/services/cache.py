@@ -32,7 +32,7 @@ def store_key(store: Store) -> object:
 def data_version(store: Store) -> int | None:
     """What changes when the discipline or school data change: the newest import."""
     with store.engine.connect() as conn:
-        return store.max_import_id(conn)
+        return store.max_import_id(conn=conn)
 
 
 class VersionedCache:

@@ -9,19 +9,17 @@ account and records an audit entry in the same transaction.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import asdict
-from datetime import date, datetime
+from datetime import date
 from typing import Any, Literal
 
-from sqlalchemy import Connection
-
-from safeschools.errors import ConflictError, DataValidationError, NotFoundError
+from safeschools.errors import DataValidationError, NotFoundError
 from safeschools.model import User
 from safeschools.model.council import MOTION_TOPICS, SEAT_ROLES, CouncilMeeting, CouncilMember
 from safeschools.policy.accounts import check_can_edit
-from safeschools.policy.council import Member, VoteRules, council_seats, tally
-from safeschools.services.base import clock_of
+from safeschools.policy.council import Member, VoteOutcome, VoteRules, council_seats, tally
+from safeschools.services.base import Clock, Write, audited, clock_of, recorded
 from safeschools.services.officers import put_officers
 from safeschools.settings import Settings
 from safeschools.storage import Store
@@ -39,7 +37,6 @@ __all__ = [
     "vote_rules",
 ]
 
-Clock = Callable[[], datetime]
 SchoolKind = Literal["elementary", "elementary_7_8", "high"]
 #: An officer decision keeps 2, 1 or 0 officers.
 OFFICER_DECISIONS = (2, 1, 0)
@@ -64,6 +61,21 @@ def next_school_year(day: date) -> str:
     return f"{start + 1}-{(start + 2) % 100:02d}"
 
 
+def _check_seat(role: str | None, name: str | None) -> None:
+    if role is not None and role not in SEAT_ROLES:
+        msg = f"Unknown seat {role!r}; use one of {', '.join(SEAT_ROLES)}."
+        raise DataValidationError(msg)
+    if name is not None and not name.strip():
+        msg = "A council member needs a name."
+        raise DataValidationError(msg)
+
+
+def _check_term(term_start: date, term_end: date | None) -> None:
+    if term_end is not None and term_end < term_start:
+        msg = f"The term ends ({term_end}) before it starts ({term_start}); check the dates."
+        raise DataValidationError(msg)
+
+
 def add_council_member(
     store: Store,
     user: User | None,
@@ -77,80 +89,32 @@ def add_council_member(
     now: Clock | None = None,
 ) -> CouncilMember:
     """Seat a member (a public official, named) in a role for a term."""
-    check_can_edit(user, school_id, what="council members")
-    if role not in SEAT_ROLES:
-        msg = f"Unknown seat {role!r}; use one of {', '.join(SEAT_ROLES)}."
-        raise DataValidationError(msg)
-    if not name.strip():
-        msg = "A council member needs a name."
-        raise DataValidationError(msg)
-    _check_term(term_start, term_end)
     clock = clock_of(settings, now)
-    with store.transaction() as conn:
+    with audited(store, user, school_id, what="council members", clock=clock) as write:
+        _check_seat(role, name)
+        _check_term(term_start, term_end)
         member = store.add_council_member(
-            conn,
             school_id=school_id,
             name=name.strip(),
             role=role,
             term_start=term_start,
             term_end=term_end,
+            conn=write.conn,
         )
-        _audit_member(store, conn, user, at=clock(), action="create", before=None, after=member)
+        write.record("create", "council_member", member.id, after=member)
     return member
 
 
-def _audit_member(
-    store: Store,
-    conn: Connection,
-    user: User | None,
-    *,
-    at: datetime,
-    action: str,
-    before: CouncilMember | None,
-    after: CouncilMember,
-    reason: str | None = None,
-) -> None:
-    """Audit a change to a council member (the reason of an ended term kept with the after)."""
-    store.add_audit(
-        conn,
-        at=at,
-        user=user,
-        action=action,
-        entity="council_member",
-        entity_key=str(after.id),
-        school_id=after.school_id,
-        before=None if before is None else asdict(before),
-        after=asdict(after) if reason is None else {**asdict(after), "reason": reason},
-    )
-
-
-def _check_term(term_start: date, term_end: date | None) -> None:
-    if term_end is not None and term_end < term_start:
-        msg = f"The term ends ({term_end}) before it starts ({term_start}); check the dates."
-        raise DataValidationError(msg)
-
-
 def _member_to_change(
-    store: Store,
-    conn: Connection,
-    user: User | None,
-    *,
-    member_id: int,
-    read_version: int,
-    school_id: str | None,
+    write: Write, user: User | None, member_id: int, school_id: str | None
 ) -> CouncilMember:
-    """The member as stored, once the user may edit their school and read the latest version."""
-    member = store.council_member(conn, member_id)
+    """The member as stored, once the user may edit their school (the version is checked
+    by the store's update)."""
+    member = write.store.council_member(member_id, conn=write.conn)
     if school_id is not None and member.school_id != school_id:
         msg = f"Council member #{member_id} does not sit on the council of school {school_id}."
         raise NotFoundError(msg)
-    check_can_edit(user, member.school_id, what="council members")
-    if member.version != read_version:
-        msg = (
-            f"Council member #{member_id} changed since you read it (version {read_version}, "
-            f"now {member.version}); reload and apply again."
-        )
-        raise ConflictError(msg)
+    write.may_edit(user, member.school_id, what="council members")
     return member
 
 
@@ -177,17 +141,9 @@ def update_council_member(
     ``school_id``, the member must sit on that school's council. Audited (before and after)
     in the same transaction.
     """
-    clock = clock_of(settings, now)
-    with store.transaction() as conn:
-        before = _member_to_change(
-            store, conn, user, member_id=member_id, read_version=read_version, school_id=school_id
-        )
-        if role is not None and role not in SEAT_ROLES:
-            msg = f"Unknown seat {role!r}; use one of {', '.join(SEAT_ROLES)}."
-            raise DataValidationError(msg)
-        if name is not None and not name.strip():
-            msg = "A council member needs a name."
-            raise DataValidationError(msg)
+    with recorded(store, None, clock=clock_of(settings, now)) as write:
+        before = _member_to_change(write, user, member_id, school_id)
+        _check_seat(role, name)
         if clear_term_end and term_end is not None:
             msg = "Either give a new term end or clear it, not both."
             raise DataValidationError(msg)
@@ -195,15 +151,15 @@ def update_council_member(
         new_end = None if clear_term_end else (before.term_end if term_end is None else term_end)
         _check_term(new_start, new_end)
         after = store.update_council_member(
-            conn,
             member_id,
             read_version=read_version,
             name=before.name if name is None else name.strip(),
             role=before.role if role is None else role,
             term_start=new_start,
             term_end=new_end,
+            conn=write.conn,
         )
-        _audit_member(store, conn, user, at=clock(), action="update", before=before, after=after)
+        write.record("update", "council_member", member_id, before=before, after=after)
     return after
 
 
@@ -227,11 +183,8 @@ def end_council_member_term(
     :func:`update_council_member`; the reason is kept in the audit entry.
     """
     reason = reason.strip()
-    clock = clock_of(settings, now)
-    with store.transaction() as conn:
-        before = _member_to_change(
-            store, conn, user, member_id=member_id, read_version=read_version, school_id=school_id
-        )
+    with recorded(store, None, clock=clock_of(settings, now)) as write:
+        before = _member_to_change(write, user, member_id, school_id)
         if not reason:
             msg = "Say why the term ends (for example: resigned, moved away, term over)."
             raise DataValidationError(msg)
@@ -248,23 +201,20 @@ def end_council_member_term(
             )
             raise DataValidationError(msg)
         after = store.update_council_member(
-            conn,
             member_id,
             read_version=read_version,
             name=before.name,
             role=before.role,
             term_start=before.term_start,
             term_end=end_date,
+            conn=write.conn,
         )
-        _audit_member(
-            store,
-            conn,
-            user,
-            at=clock(),
-            action="end_term",
+        write.record(
+            "end_term",
+            "council_member",
+            member_id,
             before=before,
-            after=after,
-            reason=reason,
+            after={**asdict(after), "reason": reason},
         )
     return after
 
@@ -280,23 +230,12 @@ def add_council_meeting(
     now: Clock | None = None,
 ) -> CouncilMeeting:
     """Record a council meeting."""
-    check_can_edit(user, school_id, what="council meetings")
     clock = clock_of(settings, now)
-    with store.transaction() as conn:
+    with audited(store, user, school_id, what="council meetings", clock=clock) as write:
         meeting = store.add_council_meeting(
-            conn, school_id=school_id, meeting_date=meeting_date, note=note
+            school_id=school_id, meeting_date=meeting_date, note=note, conn=write.conn
         )
-        store.add_audit(
-            conn,
-            at=clock(),
-            user=user,
-            action="create",
-            entity="council_meeting",
-            entity_key=str(meeting.id),
-            school_id=school_id,
-            before=None,
-            after=asdict(meeting),
-        )
+        write.record("create", "council_meeting", meeting.id, after=meeting)
     return meeting
 
 
@@ -305,6 +244,109 @@ def _school_kind(store: Store, school_id: str) -> SchoolKind:
     if history and history[-1].grade_category not in (None, "HS"):
         return "elementary_7_8"
     return "high"
+
+
+def _check_motion(topic: str, text: str, officer_decision: int | None) -> None:
+    """A known topic, the text, and an officer decision exactly on an officers motion."""
+    if topic not in MOTION_TOPICS:
+        msg = f"Unknown topic {topic!r}; use one of {', '.join(MOTION_TOPICS)}."
+        raise DataValidationError(msg)
+    if topic == "officers":
+        if officer_decision not in OFFICER_DECISIONS:
+            msg = "An officers motion keeps 2, 1 or 0 officers: set officer_decision."
+            raise DataValidationError(msg)
+    elif officer_decision is not None:
+        msg = "Only a motion on the topic 'officers' carries an officer_decision."
+        raise DataValidationError(msg)
+    if not text.strip():
+        msg = "A motion needs its text."
+        raise DataValidationError(msg)
+
+
+def _tally_motion(
+    write: Write,
+    meeting: CouncilMeeting,
+    *,
+    topic: str,
+    ballots: Mapping[str, str] | Mapping[int, str],
+    seats: dict[str, int],
+    rules: VoteRules,
+) -> tuple[VoteOutcome, dict[int, str], dict[int, str]]:
+    """The outcome under ``rules`` of the members serving on the meeting date; every serving
+    member's ballot (absent when none was given) and name, by member id."""
+    serving = [
+        m
+        for m in write.store.council_members(meeting.school_id, conn=write.conn)
+        if m.serving_on(meeting.meeting_date)
+    ]
+    given = {str(k): v for k, v in ballots.items()}
+    outcome = tally(
+        seats=seats,
+        members=[Member(str(m.id), m.role) for m in serving],
+        ballots=given,
+        topic=topic,
+        rules=rules,
+    )
+    by_id = {m.id: m for m in sorted(serving, key=lambda m: m.id)}
+    stored = {mid: given.get(str(mid), "absent") for mid in by_id}
+    return outcome, stored, {mid: m.name for mid, m in by_id.items()}
+
+
+def _store_motion(
+    write: Write,
+    meeting: CouncilMeeting,
+    *,
+    topic: str,
+    text: str,
+    officer_decision: int | None,
+    school_year: str | None,
+    outcome: VoteOutcome,
+    ballots: dict[int, str],
+    names: dict[int, str],
+) -> int:
+    """Store the motion with its outcome and ballots, and its audit entry; its id."""
+    motion_id = write.store.add_council_motion(
+        school_id=meeting.school_id,
+        meeting_id=meeting.id,
+        topic=topic,
+        text=text,
+        officer_decision=officer_decision,
+        school_year=school_year,
+        outcome=asdict(outcome),
+        ballots=ballots,
+        recorded_at=write.now,
+        conn=write.conn,
+    )
+    after = {
+        "motion_id": motion_id,
+        "meeting_id": meeting.id,
+        "topic": topic,
+        "text": text,
+        "officer_decision": officer_decision,
+        "school_year": school_year,
+        "result": outcome.result,
+        "rules": outcome.rules,
+        "ballots": {names[k]: v for k, v in ballots.items()},
+    }
+    write.record("create", "council_motion", motion_id, after=after)
+    return motion_id
+
+
+def _apply_officer_decision(
+    write: Write, meeting: CouncilMeeting, motion_id: int, *, officers: int, school_year: str
+) -> dict[str, Any]:
+    """A passed officers motion sets the school's SRO assignment for ``school_year``."""
+    assignment = put_officers(
+        write,
+        school_id=meeting.school_id,
+        school_year=school_year,
+        officers=officers,
+        note=f"council motion #{motion_id} of {meeting.meeting_date.isoformat()}",
+        read_version=None,
+        source="council",
+        reason=f"council motion #{motion_id} passed",
+    )
+    return asdict(assignment)
 
 
 def record_motion(
@@ -332,101 +374,41 @@ def record_motion(
     ``school_kind`` (elementary, elementary_7_8, high) decides the seats; by default it comes
     from the school's grade category (high school unless the school is known otherwise).
     """
-    check_can_edit(user, school_id, what="council votes")
-    if topic not in MOTION_TOPICS:
-        msg = f"Unknown topic {topic!r}; use one of {', '.join(MOTION_TOPICS)}."
-        raise DataValidationError(msg)
-    if topic == "officers":
-        if officer_decision not in OFFICER_DECISIONS:
-            msg = "An officers motion keeps 2, 1 or 0 officers: set officer_decision."
-            raise DataValidationError(msg)
-    elif officer_decision is not None:
-        msg = "Only a motion on the topic 'officers' carries an officer_decision."
-        raise DataValidationError(msg)
-    if not text.strip():
-        msg = "A motion needs its text."
-        raise DataValidationError(msg)
+    actor = check_can_edit(user, school_id, what="council votes")
+    _check_motion(topic, text, officer_decision)
     rules = vote_rules(settings)
     seats = council_seats(school_kind or _school_kind(store, school_id))
     clock = clock_of(settings, now)
-    with store.transaction() as conn:
-        meeting = store.council_meeting(conn, meeting_id)
+    with recorded(store, actor, clock=clock, school_id=school_id) as write:
+        meeting = store.council_meeting(meeting_id, conn=write.conn)
         if meeting.school_id != school_id:
             msg = f"Meeting #{meeting_id} is not a meeting of school {school_id}."
             raise NotFoundError(msg)
-        serving = [
-            m
-            for m in store.council_members(school_id, conn=conn)
-            if m.serving_on(meeting.meeting_date)
-        ]
-        by_id = {str(m.id): m for m in serving}
-        given = {str(k): v for k, v in ballots.items()}
-        outcome = tally(
-            seats=seats,
-            members=[Member(str(m.id), m.role) for m in serving],
-            ballots=given,
-            topic=topic,
-            rules=rules,
+        outcome, stored_ballots, names = _tally_motion(
+            write, meeting, topic=topic, ballots=ballots, seats=seats, rules=rules
         )
         year = None
         if topic == "officers":
             year = school_year or next_school_year(meeting.meeting_date)
-        recorded_at = clock()
-        stored_ballots = {int(mid): given.get(mid, "absent") for mid in sorted(by_id, key=int)}
-        outcome_dict = asdict(outcome)
-        motion_id = store.add_council_motion(
-            conn,
-            school_id=school_id,
-            meeting_id=meeting_id,
+        motion_id = _store_motion(
+            write,
+            meeting,
             topic=topic,
             text=text.strip(),
             officer_decision=officer_decision,
             school_year=year,
-            outcome=outcome_dict,
+            outcome=outcome,
             ballots=stored_ballots,
-            recorded_at=recorded_at,
-        )
-        after = {
-            "motion_id": motion_id,
-            "meeting_id": meeting_id,
-            "topic": topic,
-            "text": text.strip(),
-            "officer_decision": officer_decision,
-            "school_year": year,
-            "result": outcome.result,
-            "rules": outcome.rules,
-            "ballots": {by_id[str(k)].name: v for k, v in stored_ballots.items()},
-        }
-        store.add_audit(
-            conn,
-            at=recorded_at,
-            user=user,
-            action="create",
-            entity="council_motion",
-            entity_key=str(motion_id),
-            school_id=school_id,
-            before=None,
-            after=after,
+            names=names,
         )
         effect = None
         if topic == "officers" and outcome.passed and year is not None:
             assert officer_decision is not None
-            assignment = put_officers(
-                store,
-                conn,
-                user,
-                school_id=school_id,
-                school_year=year,
-                officers=officer_decision,
-                note=f"council motion #{motion_id} of {meeting.meeting_date.isoformat()}",
-                read_version=None,
-                source="council",
-                at=recorded_at,
-                reason=f"council motion #{motion_id} passed",
+            effect = _apply_officer_decision(
+                write, meeting, motion_id, officers=officer_decision, school_year=year
             )
-            effect = asdict(assignment)
     motion = store.council_motions(motion_id=motion_id)[0]
-    return {**asdict(motion), "outcome": outcome_dict, "effect": effect}
+    return {**asdict(motion), "outcome": asdict(outcome), "effect": effect}
 
 
 def school_council(store: Store, school_id: str, *, today: date | None = None) -> dict[str, Any]:

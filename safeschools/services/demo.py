@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
+
+from sqlalchemy import Connection
 
 from safeschools.demo import DEFAULT_SEED, DEMO_SOURCE, build_demo_city, demo_imports
 from safeschools.errors import (
@@ -11,7 +12,7 @@ from safeschools.errors import (
 )
 from safeschools.model.discipline import DisciplineFigure, Enrollment
 from safeschools.services.base import Clock, clock_of
-from safeschools.services.imports import IngestReport, record_parse_result
+from safeschools.services.imports import IngestReport, Writer, record_parse_result
 from safeschools.settings import Settings
 from safeschools.storage import Store, UpsertCounts
 
@@ -45,31 +46,32 @@ def load_demo_city(
     city = build_demo_city(seed=seed, bbox=settings.area_bbox)
     clock = clock_of(settings, now)
 
-    def write_boundaries(conn: Any, items: list[Any], import_id: int) -> UpsertCounts:
+    def write_boundaries(items: list[Any], import_id: int, *, conn: Connection) -> UpsertCounts:
         counts = UpsertCounts()
         for kind in sorted({b.kind for b in items}):
             mine = [b for b in items if b.kind == kind]
-            counts = counts + store.replace_boundaries(conn, kind, mine, import_id)
+            counts = counts + store.replace_boundaries(kind, mine, import_id, conn=conn)
         return counts
 
-    def write_officers(conn: Any, items: list[Any], import_id: int) -> UpsertCounts:
+    def write_officers(items: list[Any], import_id: int, *, conn: Connection) -> UpsertCounts:
         counts = UpsertCounts()
         for a in items:
-            current = store.sro_assignment(conn, a.school_id, a.school_year, a.kind)
+            current = store.sro_assignment(a.school_id, a.school_year, a.kind, conn=conn)
             if current is not None and (current.officers, current.note) == (a.officers, a.note):
                 counts += UpsertCounts(unchanged=1)
                 continue
-            store.put_sro_assignment(conn, a, read_version=None, at=clock())
+            store.put_sro_assignment(a, read_version=None, at=clock(), conn=conn)
             counts += UpsertCounts(inserted=1) if current is None else UpsertCounts(updated=1)
         return counts
 
-    def write_discipline(conn: Any, items: list[Any], import_id: int) -> UpsertCounts:
+    def write_discipline(items: list[Any], import_id: int, *, conn: Connection) -> UpsertCounts:
         enrollments = [i for i in items if isinstance(i, Enrollment)]
         figures = [i for i in items if isinstance(i, DisciplineFigure)]
-        counts = UpsertCounts(*store.upsert_enrollments(conn, enrollments, import_id))
-        return counts + UpsertCounts(*store.upsert_discipline_figures(conn, figures, import_id))
+        counts = UpsertCounts(*store.upsert_enrollments(enrollments, import_id, conn=conn))
+        counts += UpsertCounts(*store.upsert_discipline_figures(figures, import_id, conn=conn))
+        return counts
 
-    writers: dict[str, Callable[[Any, list[Any], int], UpsertCounts]] = {
+    writers: dict[str, Writer] = {
         "schools": store.upsert_schools,
         "victims": store.upsert_victimizations,
         "boundaries": write_boundaries,

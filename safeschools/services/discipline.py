@@ -34,6 +34,7 @@ from safeschools.services.base import clock_of
 from safeschools.services.crosswalk import school_names
 from safeschools.services.imports import (
     IngestReport,
+    Writer,
     checked_school_year,
     record_parse_result,
     skip_if_imported,
@@ -73,14 +74,14 @@ PARSERS["isbe-eoy"] = figures_from_isbe_eoy
 PARSERS["crdc"] = records_from_crdc
 
 
-def _writer(store: Store) -> Callable[[Connection, list[Any], int], UpsertCounts]:
-    def write(conn: Connection, records: list[Any], import_id: int) -> UpsertCounts:
+def _writer(store: Store) -> Writer:
+    def write(records: list[Any], import_id: int, *, conn: Connection) -> UpsertCounts:
         figures = [r for r in records if isinstance(r, DisciplineFigure)]
         enrollments = [r for r in records if isinstance(r, Enrollment)]
         matches = [r for r in records if isinstance(r, NameMatch)]
-        counts = UpsertCounts(*store.upsert_discipline_figures(conn, figures, import_id))
-        counts += UpsertCounts(*store.upsert_enrollments(conn, enrollments, import_id))
-        counts += UpsertCounts(*store.upsert_name_matches(conn, matches, import_id))
+        counts = UpsertCounts(*store.upsert_discipline_figures(figures, import_id, conn=conn))
+        counts += UpsertCounts(*store.upsert_enrollments(enrollments, import_id, conn=conn))
+        counts += UpsertCounts(*store.upsert_name_matches(matches, import_id, conn=conn))
         return counts
 
     return write

@@ -17,7 +17,6 @@ from safeschools.errors import (
 from safeschools.proximity.calendar import SchoolCalendar
 from safeschools.proximity.definition import Definition, parse_radius
 from safeschools.proximity.engine import CAVEATS, ExposureData, ExposureIndex, ExposureResult
-from safeschools.proximity.params import resolve_definition as resolve_definition  # for funds
 from safeschools.proximity.presets import PRESETS, load_presets, preset
 from safeschools.services.pairs import stored_pair_radius
 from safeschools.settings import Settings
@@ -213,7 +212,7 @@ class IndexCache:
     def get(self) -> ExposureIndex:
         """The index for the store as it is now."""
         with self.store.engine.connect() as conn:
-            key = self.store.max_import_id(conn)
+            key = self.store.max_import_id(conn=conn)
         with self._lock:
             if self._index is None or key != self._key:
                 index = exposure_index(

@@ -60,9 +60,9 @@ from safeschools.ingest.chicago_victims import SOURCE as VICTIMS_SOURCE
 from safeschools.ingest.chicago_victims import victims_from_table
 from safeschools.ingest.socrata import SocrataClient, soql_and, soql_literal
 from safeschools.services.base import clock_of
-from safeschools.services.imports import IngestReport, record_parse_result
+from safeschools.services.imports import IngestReport, Writer, record_parse_result
 from safeschools.settings import Settings
-from safeschools.storage import Store, UpsertCounts
+from safeschools.storage import Store
 
 __all__ = [
     "DATASETS",
@@ -73,7 +73,6 @@ __all__ = [
 ]
 
 Clock = Callable[[], datetime]
-Writer = Callable[[Any, list[Any], int], UpsertCounts]
 
 _MANIFEST = "manifest.json"
 _MANIFEST_VERSION = 1
@@ -585,7 +584,7 @@ def _import_rows(
         now=clock,
         pair_radius_m=settings.max_pair_radius_m,
         after_write=lambda conn: store.set_fetch_watermark(
-            conn, spec.source, new_watermark, fetched_at
+            spec.source, new_watermark, fetched_at, conn=conn
         ),
     )
     return ingest, new_watermark

@@ -7,7 +7,9 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
+
+from sqlalchemy import Connection
 
 from safeschools.errors import (
     ConfigError,
@@ -33,6 +35,14 @@ from safeschools.storage import Store, UpsertCounts
 
 #: What `ingest` accepts.
 INGEST_KINDS = ("schools", "victims", "crimes", "boundaries", "calendars")
+
+
+class Writer(Protocol):
+    """Writes an import's records inside its transaction; what they changed."""
+
+    def __call__(self, records: list[Any], import_id: int, /, *, conn: Connection) -> UpsertCounts:
+        """Write ``records`` as import ``import_id``."""
+        ...
 
 
 @dataclass
@@ -89,7 +99,7 @@ def record_parse_result(
     kind: str,
     location: str,
     checksum: str,
-    writer: Callable[[Any, list[Any], int], UpsertCounts],
+    writer: Writer,
     now: Clock,
     after_write: Callable[[Any], None] | None = None,
     pair_radius_m: float | None = None,
@@ -102,7 +112,6 @@ def record_parse_result(
     started = now()
     with store.transaction() as conn:
         import_id = store.start_import(
-            conn,
             source=result.source,
             kind=kind,
             location=location,
@@ -110,14 +119,14 @@ def record_parse_result(
             school_year=result.school_year,
             checksum=checksum,
             started_at=started,
+            conn=conn,
         )
-        counts = writer(conn, result.records, import_id)
-        store.add_rejected_rows(conn, import_id, result.rejects)
+        counts = writer(result.records, import_id, conn=conn)
+        store.add_rejected_rows(import_id, result.rejects, conn=conn)
         note_parts = list(result.notes)
         if counts.updated:
             note_parts.append(f"{counts.updated} stored row(s) updated by this file")
         store.finish_import(
-            conn,
             import_id,
             rows_read=result.rows_read,
             accepted=len(result.records),
@@ -126,6 +135,7 @@ def record_parse_result(
             vintage=result.vintage,
             finished_at=now(),
             note="; ".join(note_parts) or None,
+            conn=conn,
         )
         if after_write is not None:
             after_write(conn)
@@ -174,9 +184,7 @@ def _parse(
     raise ConfigError(msg)
 
 
-def _writer(
-    store: Store, kind: str, result: ParseResult[Any] | None = None
-) -> Callable[[Any, list[Any], int], UpsertCounts]:
+def _writer(store: Store, kind: str, result: ParseResult[Any] | None = None) -> Writer:
     if kind == "schools":
         return store.upsert_schools
     if kind in ("victims", "crimes"):
@@ -188,8 +196,8 @@ def _writer(
             raise ConfigError(msg)
         boundary_kind = kinds[0]
 
-        def write_boundaries(conn: Any, items: list[Any], import_id: int) -> UpsertCounts:
-            return store.replace_boundaries(conn, boundary_kind, items, import_id)
+        def write_boundaries(items: list[Any], import_id: int, *, conn: Connection) -> UpsertCounts:
+            return store.replace_boundaries(boundary_kind, items, import_id, conn=conn)
 
         return write_boundaries
     if kind == "calendars":

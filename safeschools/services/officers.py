@@ -10,9 +10,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import asdict
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -27,8 +25,7 @@ from safeschools.ingest.cps_sro_decisions import (
 )
 from safeschools.model import User
 from safeschools.model.officers import OFFICER_KINDS, SroAggregate, SroAssignment, SroDecision
-from safeschools.policy.accounts import check_can_edit
-from safeschools.services.base import clock_of
+from safeschools.services.base import Clock, Write, audited, clock_of
 from safeschools.services.imports import (
     IngestReport,
     checked_school_year,
@@ -50,7 +47,6 @@ __all__ = [
     "set_officers",
 ]
 
-Clock = Callable[[], datetime]
 #: Columns of the officers CSV export.
 ASSIGNMENT_CSV_COLUMNS = (
     "school_id",
@@ -92,21 +88,22 @@ def ingest_officers_file(
             return skipped
     result = sro_file_from_path(path)
 
-    def writer(conn: Connection, records: list[Any], import_id: int) -> UpsertCounts:
+    def writer(records: list[Any], import_id: int, *, conn: Connection) -> UpsertCounts:
         decisions = [r for r in records if isinstance(r, SroDecision)]
         aggregates = [r for r in records if isinstance(r, SroAggregate)]
-        counts = UpsertCounts(*store.upsert_sro_decisions(conn, decisions, import_id))
-        counts += UpsertCounts(*store.upsert_sro_aggregates(conn, aggregates, import_id))
+        counts = UpsertCounts(*store.upsert_sro_decisions(decisions, import_id, conn=conn))
+        counts += UpsertCounts(*store.upsert_sro_aggregates(aggregates, import_id, conn=conn))
+        write = Write(store, conn, clock(), None)
         for assignment in assignments_from_decisions(decisions):
             current = store.sro_assignment(
-                conn, assignment.school_id, assignment.school_year, assignment.kind
+                assignment.school_id, assignment.school_year, assignment.kind, conn=conn
             )
             if current is not None and (
                 current.source != SOURCE["name"]
                 or (current.officers, current.note) == (assignment.officers, assignment.note)
             ):
                 continue
-            _write(store, conn, assignment, None, user=None, at=clock(), action="import")
+            _write(write, assignment, None, action="import")
         return counts
 
     return record_parse_result(
@@ -172,33 +169,30 @@ def officers_csv(store: Store, *, school_id: str | None = None) -> str:
 
 # ---------------------------------------------------------------------- writes
 def _write(
-    store: Store,
-    conn: Connection,
+    write: Write,
     assignment: SroAssignment,
     read_version: int | None,
     *,
-    user: User | None,
-    at: datetime,
     action: str,
     reason: str | None = None,
 ) -> SroAssignment:
+    store, conn = write.store, write.conn
     before = store.sro_assignment(
-        conn, assignment.school_id, assignment.school_year, assignment.kind
+        assignment.school_id, assignment.school_year, assignment.kind, conn=conn
     )
-    stored = store.put_sro_assignment(conn, assignment, read_version=read_version, at=at)
+    stored = store.put_sro_assignment(
+        assignment, read_version=read_version, at=write.now, conn=conn
+    )
     after = asdict(stored)
     if reason:
         after["reason"] = reason
-    store.add_audit(
-        conn,
-        at=at,
-        user=user,
-        action=action if before is not None or action == "import" else "create",
-        entity="sro_assignment",
-        entity_key=f"{stored.school_id} {stored.school_year} {stored.kind}",
-        school_id=stored.school_id,
-        before=None if before is None else asdict(before),
+    write.record(
+        action if before is not None or action == "import" else "create",
+        "sro_assignment",
+        f"{stored.school_id} {stored.school_year} {stored.kind}",
+        before=before,
         after=after,
+        school_id=stored.school_id,
     )
     return stored
 
@@ -218,9 +212,7 @@ def _year(school_year: str) -> str:
 
 
 def put_officers(
-    store: Store,
-    conn: Connection,
-    user: User | None,
+    write: Write,
     *,
     school_id: str,
     school_year: str,
@@ -229,16 +221,13 @@ def put_officers(
     note: str | None = None,
     read_version: int | None,
     source: str = "edit",
-    at: datetime,
     reason: str | None = None,
 ) -> SroAssignment:
-    """Set an assignment inside the caller's transaction (for other services: a council's
-    officer decision). ``read_version`` None overwrites whatever version is stored."""
+    """Set an assignment inside a write in progress (for other services: a council's officer
+    decision). ``read_version`` None overwrites whatever version is stored."""
     year = _check(officers, kind, school_year)
     assignment = SroAssignment(school_id, year, kind, officers, source, note)
-    return _write(
-        store, conn, assignment, read_version, user=user, at=at, action="update", reason=reason
-    )
+    return _write(write, assignment, read_version, action="update", reason=reason)
 
 
 def set_officers(
@@ -260,12 +249,11 @@ def set_officers(
     ``read_version`` is the version the change was based on: 0 (or None) to create a new
     assignment; a stored one changed by someone else since is a :class:`ConflictError`.
     """
-    check_can_edit(user, school_id, what="officer assignments")
     clock = clock_of(settings, now)
-    with store.transaction() as conn:
+    with audited(store, user, school_id, what="officer assignments", clock=clock) as write:
         if not read_version:
             year = _check(officers, kind, school_year)
-            current = store.sro_assignment(conn, school_id, year, kind)
+            current = store.sro_assignment(school_id, year, kind, conn=write.conn)
             if current is not None:
                 msg = (
                     f"School {school_id} has a {kind} assignment for {year} already (version "
@@ -274,16 +262,13 @@ def set_officers(
                 raise ConflictError(msg)
             read_version = 0
         return put_officers(
-            store,
-            conn,
-            user,
+            write,
             school_id=school_id,
             school_year=school_year,
             officers=officers,
             kind=kind,
             note=note,
             read_version=read_version,
-            at=clock(),
         )
 
 
@@ -308,40 +293,31 @@ def add_published_figure(
     metric: an existing one is replaced only with ``replace`` (else :class:`ConflictError`
     shows the value stored). Audited with the value before and after.
     """
-    actor = check_can_edit(user, None, what="the district's published figures")
-    year = _year(school_year)
-    metric, value, sources = metric.strip(), value.strip(), sources.strip()
-    if not metric or len(metric) > 64:
-        msg = "Name the figure in 1 to 64 characters, e.g. officers or schools_with_officers."
-        raise DataValidationError(msg)
-    if not value:
-        msg = "Give the value exactly as published, e.g. 166 or about 70."
-        raise DataValidationError(msg)
-    if not sources:
-        msg = "Give the source of the figure (where it was published: a title, a URL)."
-        raise DataValidationError(msg)
-    figure = SroAggregate(year, metric, value, detail or None, sources, note or None)
-    at = clock_of(settings, now)()
-    with store.transaction() as conn:
-        before = store.sro_aggregate(conn, year, metric)
+    clock = clock_of(settings, now)
+    what = "the district's published figures"
+    with audited(store, user, None, what=what, clock=clock) as write:
+        year = _year(school_year)
+        metric, value, sources = metric.strip(), value.strip(), sources.strip()
+        if not metric or len(metric) > 64:
+            msg = "Name the figure in 1 to 64 characters, e.g. officers or schools_with_officers."
+            raise DataValidationError(msg)
+        if not value:
+            msg = "Give the value exactly as published, e.g. 166 or about 70."
+            raise DataValidationError(msg)
+        if not sources:
+            msg = "Give the source of the figure (where it was published: a title, a URL)."
+            raise DataValidationError(msg)
+        figure = SroAggregate(year, metric, value, detail or None, sources, note or None)
+        before = store.sro_aggregate(year, metric, conn=write.conn)
         if before is not None and not replace:
             msg = (
                 f"{year} already has a published {metric!r}: {before.value!r} "
                 f"({before.sources or 'no source'}); replace it explicitly to change it."
             )
             raise ConflictError(msg)
-        stored = store.put_sro_aggregate(conn, figure)
-        store.add_audit(
-            conn,
-            at=at,
-            user=actor,
-            action="create" if before is None else "update",
-            entity="sro_aggregate",
-            entity_key=f"{year} {metric}",
-            school_id=None,
-            before=None if before is None else asdict(before),
-            after=asdict(stored),
-        )
+        stored = store.put_sro_aggregate(figure, conn=write.conn)
+        action = "create" if before is None else "update"
+        write.record(action, "sro_aggregate", f"{year} {metric}", before=before, after=stored)
     return asdict(stored)
 
 

@@ -34,21 +34,22 @@ def refresh_pairs(store: Store, conn: Any, *, max_radius_m: float) -> PairRefres
     complete: only victimizations and school-years written by a later import are (re)paired.
     A different ``max_radius_m`` than last time recomputes everything.
     """
-    state_text = store.get_state(conn, "pairs")
+    state_text = store.get_state("pairs", conn=conn)
     state = json.loads(state_text) if state_text else None
     full = state is None or float(state["max_radius_m"]) != float(max_radius_m)
     done_through = 0 if full else int(state["import_id"])  # type: ignore[index]
-    latest = store.max_import_id(conn)
-    victims = store.victim_points(conn)
-    schools = store.school_points(conn)
+    latest = store.max_import_id(conn=conn)
+    victims = store.victim_points(conn=conn)
+    schools = store.school_points(conn=conn)
     new_v = victims["import_id"] > done_through
     new_s = schools["import_id"] > done_through
     if full:
-        store.delete_all_pairs(conn)
+        store.delete_all_pairs(conn=conn)
     else:
-        store.delete_pairs_of_victims(conn, victims["id"][new_v].tolist())
+        store.delete_pairs_of_victims(victims["id"][new_v].tolist(), conn=conn)
         store.delete_pairs_of_schools(
-            conn, list(zip(schools["school_year"][new_s], schools["school_id"][new_s], strict=True))
+            list(zip(schools["school_year"][new_s], schools["school_id"][new_s], strict=True)),
+            conn=conn,
         )
     written = 0
     # Every school-year against the new victimizations, then the new school-years against the
@@ -68,14 +69,14 @@ def refresh_pairs(store: Store, conn: Any, *, max_radius_m: float) -> PairRefres
         )
         chosen = s_idx[pairs.school]
         written += store.insert_pairs(
-            conn,
             schools["school_year"][chosen].tolist(),
             schools["school_id"][chosen].tolist(),
             victims["id"][v_idx[pairs.point]].tolist(),
             pairs.distance_m.tolist(),
+            conn=conn,
         )
     store.set_state(
-        conn, "pairs", json.dumps({"max_radius_m": float(max_radius_m), "import_id": latest})
+        "pairs", json.dumps({"max_radius_m": float(max_radius_m), "import_id": latest}), conn=conn
     )
     return PairRefresh(
         full=full,
@@ -87,7 +88,7 @@ def refresh_pairs(store: Store, conn: Any, *, max_radius_m: float) -> PairRefres
 
 def stored_pair_radius(store: Store, settings: Settings) -> float:
     with store.engine.connect() as conn:
-        text_value = store.get_state(conn, "pairs")
+        text_value = store.get_state("pairs", conn=conn)
     if text_value is None:
         return float(settings.max_pair_radius_m)
     return float(json.loads(text_value)["max_radius_m"])
@@ -96,6 +97,6 @@ def stored_pair_radius(store: Store, settings: Settings) -> float:
 def rebuild_pairs(store: Store, *, settings: Settings) -> PairRefresh:
     """Recompute every pair for ``settings.max_pair_radius_m`` (after changing it)."""
     with store.transaction() as conn:
-        store.delete_all_pairs(conn)
-        store.set_state(conn, "pairs", json.dumps({"max_radius_m": -1.0, "import_id": 0}))
+        store.delete_all_pairs(conn=conn)
+        store.set_state("pairs", json.dumps({"max_radius_m": -1.0, "import_id": 0}), conn=conn)
         return refresh_pairs(store, conn, max_radius_m=settings.max_pair_radius_m)

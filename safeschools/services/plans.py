@@ -25,7 +25,7 @@ from safeschools.model.plans import (
     plan_content_from_dict,
 )
 from safeschools.policy.accounts import check_can_edit
-from safeschools.services.base import Clock, clock_of
+from safeschools.services.base import Clock, clock_of, recorded
 from safeschools.settings import Settings
 from safeschools.storage import Store
 from safeschools.storage.plans import plan_to_dict
@@ -62,8 +62,7 @@ def safety_plans(store: Store, school_id: str) -> list[dict[str, Any]]:
 
 def safety_plan(store: Store, school_id: str, school_year: str) -> dict[str, Any]:
     """One plan as it is now, with ``history``: every saved version, oldest first."""
-    with store.engine.connect() as conn:
-        plan = store.safety_plan(conn, school_id, school_year)
+    plan = store.safety_plan(school_id, school_year)
     if plan is None:
         msg = (
             f"School {school_id} has no safety plan for {school_year}; "
@@ -77,28 +76,23 @@ def safety_plan(store: Store, school_id: str, school_year: str) -> dict[str, Any
 
 def _save(
     store: Store,
-    user: User | None,
+    actor: User,
     plan: SafetyPlan,
     *,
     read_version: int,
     settings: Settings,
     now: Clock | None,
 ) -> dict[str, Any]:
-    check_can_edit(user, plan.school_id, what="the safety plan")
-    assert user is not None
     clock = clock_of(settings, now)
-    at = clock()
-    with store.transaction() as conn:
-        before = store.safety_plan(conn, plan.school_id, plan.school_year)
-        saved = store.save_safety_plan(conn, plan, read_version=read_version, at=at, by=user.email)
-        store.add_audit(
-            conn,
-            at=at,
-            user=user,
-            action="create" if before is None else "update",
-            entity="safety_plan",
-            entity_key=f"{plan.school_id}/{plan.school_year}",
-            school_id=plan.school_id,
+    with recorded(store, actor, clock=clock, school_id=plan.school_id) as write:
+        before = store.safety_plan(plan.school_id, plan.school_year, conn=write.conn)
+        saved = store.save_safety_plan(
+            plan, read_version=read_version, at=write.now, by=actor.email, conn=write.conn
+        )
+        write.record(
+            "create" if before is None else "update",
+            "safety_plan",
+            f"{plan.school_id}/{plan.school_year}",
             before=None if before is None else plan_to_dict(before),
             after=plan_to_dict(saved),
         )
@@ -131,11 +125,11 @@ def save_safety_plan(
 ) -> dict[str, Any]:
     """Write a whole plan (the shape :func:`safety_plans` returns); ``data["version"]`` is the
     version read (0 or absent for a new plan). Raises ConflictError when it changed since."""
-    check_can_edit(user, school_id, what="the safety plan")
+    actor = check_can_edit(user, school_id, what="the safety plan")
     _check_school(store, school_id, school_year)
     content = plan_content_from_dict(dict(data))
     plan = SafetyPlan(school_id=school_id, school_year=school_year, **content)
-    return _save(store, user, plan, read_version=_read_version(data), settings=settings, now=now)
+    return _save(store, actor, plan, read_version=_read_version(data), settings=settings, now=now)
 
 
 def set_safety_plan_status(
@@ -154,10 +148,9 @@ def set_safety_plan_status(
 ) -> dict[str, Any]:
     """Record a plan's status (and its approval), keeping the rest of the plan (a new plan
     starts empty). What the school page's form does."""
-    check_can_edit(user, school_id, what="the safety plan")
+    actor = check_can_edit(user, school_id, what="the safety plan")
     _check_school(store, school_id, school_year)
-    with store.engine.connect() as conn:
-        current = store.safety_plan(conn, school_id, school_year)
+    current = store.safety_plan(school_id, school_year)
     base = current or SafetyPlan(school_id=school_id, school_year=school_year)
     data = plan_to_dict(base)
     approval = approval_from_dict(
@@ -173,7 +166,7 @@ def set_safety_plan_status(
     }
     content = plan_content_from_dict(data)
     plan = replace(base, **content)
-    return _save(store, user, plan, read_version=version, settings=settings, now=now)
+    return _save(store, actor, plan, read_version=version, settings=settings, now=now)
 
 
 def safety_plan_section(store: Store, school_id: str) -> dict[str, Any] | None:

@@ -21,7 +21,7 @@ class AccountStore:
 
     engine: Engine
 
-    def _user(self, conn: Connection, row: Any) -> User:
+    def _user(self, row: Any, *, conn: Connection) -> User:
         schools = conn.execute(
             select(t.user_schools.c.school_id)
             .where(t.user_schools.c.user_id == row.id)
@@ -38,7 +38,6 @@ class AccountStore:
 
     def add_user(
         self,
-        conn: Connection,
         *,
         email: str,
         display_name: str,
@@ -46,6 +45,7 @@ class AccountStore:
         password_hash: str,
         school_ids: tuple[str, ...],
         created_at: datetime,
+        conn: Connection,
     ) -> User:
         """Create an account (the email must be new)."""
         try:
@@ -70,7 +70,7 @@ class AccountStore:
                 insert(t.user_schools), [{"user_id": user_id, "school_id": s} for s in school_ids]
             )
         row = conn.execute(select(t.users).where(t.users.c.id == user_id)).one()
-        return self._user(conn, row)
+        return self._user(row, conn=conn)
 
     def user_by_email(self, email: str) -> tuple[User, str] | None:
         """An account and its password hash, by email (any case)."""
@@ -78,7 +78,7 @@ class AccountStore:
             row = conn.execute(
                 select(t.users).where(t.users.c.email == email.strip().lower())
             ).first()
-            return None if row is None else (self._user(conn, row), row.password_hash)
+            return None if row is None else (self._user(row, conn=conn), row.password_hash)
 
     def user_by_id(self, user_id: int) -> User:
         """An account by id."""
@@ -87,22 +87,22 @@ class AccountStore:
             if row is None:
                 msg = f"No account #{user_id}."
                 raise NotFoundError(msg)
-            return self._user(conn, row)
+            return self._user(row, conn=conn)
 
     def users(self) -> list[User]:
         """Every account, by email."""
         with self.engine.connect() as conn:
             rows = conn.execute(select(t.users).order_by(t.users.c.email)).all()
-            return [self._user(conn, r) for r in rows]
+            return [self._user(r, conn=conn) for r in rows]
 
-    def set_password_hash(self, conn: Connection, user_id: int, password_hash: str) -> None:
+    def set_password_hash(self, user_id: int, password_hash: str, *, conn: Connection) -> None:
         """Replace an account's password hash (after a rehash or a change)."""
         conn.execute(
             update(t.users).where(t.users.c.id == user_id).values(password_hash=password_hash)
         )
 
     def add_token(
-        self, conn: Connection, *, user_id: int, token_hash: str, label: str, created_at: datetime
+        self, *, user_id: int, token_hash: str, label: str, created_at: datetime, conn: Connection
     ) -> int:
         """Store an API token's hash (the token itself is never stored)."""
         result = conn.execute(
@@ -122,11 +122,10 @@ class AccountStore:
                 .join(t.api_tokens, t.api_tokens.c.user_id == t.users.c.id)
                 .where(t.api_tokens.c.token_hash == token_hash, t.api_tokens.c.revoked_at.is_(None))
             ).first()
-            return None if row is None else self._user(conn, row)
+            return None if row is None else self._user(row, conn=conn)
 
     def add_audit(
         self,
-        conn: Connection,
         *,
         at: datetime,
         user: User | None,
@@ -136,6 +135,7 @@ class AccountStore:
         school_id: str | None,
         before: dict[str, Any] | None,
         after: dict[str, Any] | None,
+        conn: Connection,
     ) -> None:
         """Record one write in the caller's transaction: it lands with the write or not at all."""
         conn.execute(

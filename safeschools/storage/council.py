@@ -8,11 +8,12 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy import Connection, Engine, insert, select
 
-from safeschools.errors import ConflictError, NotFoundError
+from safeschools.errors import NotFoundError
 from safeschools.model.council import CouncilMeeting, CouncilMember, CouncilMotion
 from safeschools.storage import tables_council as tc
+from safeschools.storage.versions import versioned_update
 
 __all__ = ["CouncilStore"]
 
@@ -42,13 +43,13 @@ class CouncilStore:
 
     def add_council_member(
         self,
-        conn: Connection,
         *,
         school_id: str,
         name: str,
         role: str,
         term_start: date,
         term_end: date | None,
+        conn: Connection,
     ) -> CouncilMember:
         """Seat a member for a term."""
         result = conn.execute(
@@ -68,7 +69,7 @@ class CouncilStore:
         ).one()
         return _member(row)
 
-    def council_member(self, conn: Connection, member_id: int) -> CouncilMember:
+    def council_member(self, member_id: int, *, conn: Connection) -> CouncilMember:
         """One member by id, read inside the caller's transaction."""
         row = conn.execute(
             select(tc.council_members).where(tc.council_members.c.id == member_id)
@@ -80,7 +81,6 @@ class CouncilStore:
 
     def update_council_member(
         self,
-        conn: Connection,
         member_id: int,
         *,
         read_version: int,
@@ -88,29 +88,19 @@ class CouncilStore:
         role: str,
         term_start: date,
         term_end: date | None,
+        conn: Connection,
     ) -> CouncilMember:
         """Change a member's name, seat or term, only if the row is still at ``read_version``;
         otherwise someone else changed it first and :class:`ConflictError` says so."""
-        c = tc.council_members.c
-        result = conn.execute(
-            update(tc.council_members)
-            .where(c.id == member_id, c.version == read_version)
-            .values(
-                name=name,
-                role=role,
-                term_start=term_start,
-                term_end=term_end,
-                version=c.version + 1,
-            )
+        versioned_update(
+            tc.council_members,
+            [tc.council_members.c.id == member_id],
+            read_version=read_version,
+            values={"name": name, "role": role, "term_start": term_start, "term_end": term_end},
+            what=f"Council member #{member_id}",
+            conn=conn,
         )
-        if result.rowcount != 1:
-            current = self.council_member(conn, member_id)
-            msg = (
-                f"Council member #{member_id} changed since you read it (version "
-                f"{read_version}, now {current.version}); reload and apply again."
-            )
-            raise ConflictError(msg)
-        return self.council_member(conn, member_id)
+        return self.council_member(member_id, conn=conn)
 
     def council_members(
         self, school_id: str, *, conn: Connection | None = None
@@ -128,7 +118,7 @@ class CouncilStore:
             return [_member(r) for r in own.execute(query).all()]
 
     def add_council_meeting(
-        self, conn: Connection, *, school_id: str, meeting_date: date, note: str | None
+        self, *, school_id: str, meeting_date: date, note: str | None, conn: Connection
     ) -> CouncilMeeting:
         """Record a meeting."""
         result = conn.execute(
@@ -140,7 +130,7 @@ class CouncilStore:
         assert key is not None
         return CouncilMeeting(int(key[0]), school_id, meeting_date, note)
 
-    def council_meeting(self, conn: Connection, meeting_id: int) -> CouncilMeeting:
+    def council_meeting(self, meeting_id: int, *, conn: Connection) -> CouncilMeeting:
         """One meeting by id."""
         row = conn.execute(
             select(tc.council_meetings).where(tc.council_meetings.c.id == meeting_id)
@@ -163,7 +153,6 @@ class CouncilStore:
 
     def add_council_motion(
         self,
-        conn: Connection,
         *,
         school_id: str,
         meeting_id: int,
@@ -174,6 +163,7 @@ class CouncilStore:
         outcome: Mapping[str, Any],
         ballots: Mapping[int, str],
         recorded_at: datetime,
+        conn: Connection,
     ) -> int:
         """Store a motion, its outcome (with the rules applied) and every ballot."""
         result = conn.execute(

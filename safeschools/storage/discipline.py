@@ -78,7 +78,7 @@ class DisciplineStore:
     engine: Engine
 
     def upsert_discipline_figures(
-        self, conn: Connection, figures: Iterable[DisciplineFigure], import_id: int | None
+        self, figures: Iterable[DisciplineFigure], import_id: int | None, *, conn: Connection
     ) -> tuple[int, int, int]:
         """Insert or update figures by (source, school, year, period, measure, group)."""
         return _bulk_upsert(
@@ -130,7 +130,7 @@ class DisciplineStore:
             return [r[0] for r in conn.execute(query)]
 
     def upsert_enrollments(
-        self, conn: Connection, enrollments: Iterable[Enrollment], import_id: int | None
+        self, enrollments: Iterable[Enrollment], import_id: int | None, *, conn: Connection
     ) -> tuple[int, int, int]:
         """Insert or update enrollments by (source, school, year, group)."""
         return _bulk_upsert(
@@ -164,7 +164,7 @@ class DisciplineStore:
         return [Enrollment(*r) for r in rows]
 
     def upsert_name_matches(
-        self, conn: Connection, matches: Iterable[NameMatch], import_id: int | None
+        self, matches: Iterable[NameMatch], import_id: int | None, *, conn: Connection
     ) -> tuple[int, int, int]:
         """Insert or update crosswalk rows by (source, source name)."""
         return _bulk_upsert(

@@ -10,9 +10,10 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, Table, insert, select, update
 
-from safeschools.errors import ConflictError, NotFoundError
+from safeschools.errors import NotFoundError
 from safeschools.model.officers import SroAggregate, SroAssignment, SroDecision
 from safeschools.storage import tables_officers as o
+from safeschools.storage.versions import versioned_update
 
 __all__ = ["OfficerStore"]
 
@@ -38,7 +39,7 @@ class OfficerStore:
     engine: Engine
 
     def sro_assignment(
-        self, conn: Connection, school_id: str, school_year: str, kind: str
+        self, school_id: str, school_year: str, kind: str, *, conn: Connection
     ) -> SroAssignment | None:
         """One assignment, read inside the caller's transaction."""
         c = o.sro_assignments.c
@@ -51,11 +52,11 @@ class OfficerStore:
 
     def put_sro_assignment(
         self,
-        conn: Connection,
         assignment: SroAssignment,
         *,
         read_version: int | None,
         at: datetime,
+        conn: Connection,
     ) -> SroAssignment:
         """Create (``read_version`` None or 0) or update an assignment.
 
@@ -63,6 +64,11 @@ class OfficerStore:
         someone else changed it first and :class:`ConflictError` says so.
         """
         c = o.sro_assignments.c
+        where = [
+            c.school_id == assignment.school_id,
+            c.school_year == assignment.school_year,
+            c.kind == assignment.kind,
+        ]
         values = {
             "officers": assignment.officers,
             "source": assignment.source,
@@ -70,7 +76,7 @@ class OfficerStore:
             "updated_at": at,
         }
         current = self.sro_assignment(
-            conn, assignment.school_id, assignment.school_year, assignment.kind
+            assignment.school_id, assignment.school_year, assignment.kind, conn=conn
         )
         if current is None and not read_version:
             conn.execute(
@@ -89,26 +95,17 @@ class OfficerStore:
                     f"{assignment.school_year}; create it without a version."
                 )
                 raise NotFoundError(msg)
-            read = current.version if read_version is None else read_version
-            result = conn.execute(
-                update(o.sro_assignments)
-                .where(
-                    c.school_id == assignment.school_id,
-                    c.school_year == assignment.school_year,
-                    c.kind == assignment.kind,
-                    c.version == read,
-                )
-                .values(version=c.version + 1, **values)
+            versioned_update(
+                o.sro_assignments,
+                where,
+                read_version=current.version if read_version is None else read_version,
+                values=values,
+                what=f"The {assignment.kind} assignment of school {assignment.school_id} for "
+                f"{assignment.school_year}",
+                conn=conn,
             )
-            if result.rowcount != 1:
-                msg = (
-                    f"The {assignment.kind} assignment of school {assignment.school_id} for "
-                    f"{assignment.school_year} changed since you read it (version {read}, now "
-                    f"{current.version}); reload and apply again."
-                )
-                raise ConflictError(msg)
         stored = self.sro_assignment(
-            conn, assignment.school_id, assignment.school_year, assignment.kind
+            assignment.school_id, assignment.school_year, assignment.kind, conn=conn
         )
         assert stored is not None
         return stored
@@ -127,7 +124,7 @@ class OfficerStore:
             return [_assignment(r) for r in conn.execute(query).all()]
 
     def upsert_sro_decisions(
-        self, conn: Connection, decisions: Sequence[SroDecision], import_id: int
+        self, decisions: Sequence[SroDecision], import_id: int, *, conn: Connection
     ) -> tuple[int, int, int]:
         """Insert or update decisions by (round, school name): (inserted, updated, unchanged)."""
         return _upsert_by_key(
@@ -153,7 +150,7 @@ class OfficerStore:
         return [SroDecision(**{k: getattr(r, k) for k in _DECISION_FIELDS}) for r in rows]
 
     def upsert_sro_aggregates(
-        self, conn: Connection, aggregates: Sequence[SroAggregate], import_id: int
+        self, aggregates: Sequence[SroAggregate], import_id: int, *, conn: Connection
     ) -> tuple[int, int, int]:
         """Insert or update district figures by (school year, metric)."""
         return _upsert_by_key(
@@ -164,7 +161,9 @@ class OfficerStore:
             import_id,
         )
 
-    def sro_aggregate(self, conn: Connection, school_year: str, metric: str) -> SroAggregate | None:
+    def sro_aggregate(
+        self, school_year: str, metric: str, *, conn: Connection
+    ) -> SroAggregate | None:
         """One district figure, read inside the caller's transaction."""
         c = o.sro_aggregates.c
         row = conn.execute(
@@ -174,10 +173,10 @@ class OfficerStore:
             None if row is None else SroAggregate(**{k: getattr(row, k) for k in _AGGREGATE_FIELDS})
         )
 
-    def put_sro_aggregate(self, conn: Connection, aggregate: SroAggregate) -> SroAggregate:
+    def put_sro_aggregate(self, aggregate: SroAggregate, *, conn: Connection) -> SroAggregate:
         """Insert or replace the figure of (school year, metric) entered by hand (no import)."""
         _upsert_by_key(conn, o.sro_aggregates, [asdict(aggregate)], ("school_year", "metric"), None)
-        stored = self.sro_aggregate(conn, aggregate.school_year, aggregate.metric)
+        stored = self.sro_aggregate(aggregate.school_year, aggregate.metric, conn=conn)
         assert stored is not None
         return stored
 

@@ -11,7 +11,7 @@ import json
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, func, insert, select, update
+from sqlalchemy import Connection, Engine, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from safeschools.errors import ConflictError
@@ -22,8 +22,8 @@ from safeschools.model.plans import (
     PlanGoal,
     SafetyPlan,
 )
-from safeschools.storage import tables as t
 from safeschools.storage import tables_plans as tp
+from safeschools.storage.versions import versioned_update
 
 __all__ = ["PlanStore", "plan_to_dict"]
 
@@ -121,35 +121,6 @@ class PlanStore:
 
     engine: Engine
 
-    def state_once(self, key: str, value: str) -> str:
-        """The state value under ``key``, set to ``value`` if there is none yet (the first
-        writer wins, also between processes)."""
-        with self.engine.connect() as conn:
-            found = conn.execute(
-                select(t.store_state.c.value).where(t.store_state.c.key == key)
-            ).scalar()
-        if found:
-            return str(found)
-        try:
-            with self.engine.begin() as conn:
-                conn.execute(insert(t.store_state).values(key=key, value=value))
-        except IntegrityError:  # another process set it first: use theirs
-            pass
-        with self.engine.connect() as conn:
-            return str(
-                conn.execute(
-                    select(t.store_state.c.value).where(t.store_state.c.key == key)
-                ).scalar_one()
-            )
-
-    def latest_write_id(self) -> int:
-        """The newest audit entry's id (0 when none): it changes with every recorded write, so
-        pages built from records can be cached until it does."""
-        with self.engine.connect() as conn:
-            return int(
-                conn.execute(select(func.coalesce(func.max(t.audit_log.c.id), 0))).scalar_one()
-            )
-
     def safety_plans(
         self, *, school_id: str | None = None, conn: Connection | None = None
     ) -> list[SafetyPlan]:
@@ -163,12 +134,19 @@ class PlanStore:
         with self.engine.connect() as own:
             return [_plan_from_row(r) for r in own.execute(query)]
 
-    def safety_plan(self, conn: Connection, school_id: str, school_year: str) -> SafetyPlan | None:
+    def safety_plan(
+        self, school_id: str, school_year: str, *, conn: Connection | None = None
+    ) -> SafetyPlan | None:
         """One plan as it is now (None when none was written)."""
         c = tp.safety_plans.c
-        row = conn.execute(
-            select(tp.safety_plans).where(c.school_id == school_id, c.school_year == school_year)
-        ).first()
+        query = select(tp.safety_plans).where(
+            c.school_id == school_id, c.school_year == school_year
+        )
+        if conn is None:
+            with self.engine.connect() as own:
+                row = own.execute(query).first()
+        else:
+            row = conn.execute(query).first()
         return None if row is None else _plan_from_row(row)
 
     def safety_plan_history(self, school_id: str, school_year: str) -> list[dict[str, Any]]:
@@ -183,7 +161,7 @@ class PlanStore:
             return [json.loads(r.snapshot) for r in conn.execute(query)]
 
     def save_safety_plan(
-        self, conn: Connection, plan: SafetyPlan, *, read_version: int, at: datetime, by: str | None
+        self, plan: SafetyPlan, *, read_version: int, at: datetime, by: str | None, conn: Connection
     ) -> SafetyPlan:
         """Write ``plan`` over the version read (0: a new plan); returns it with its new version.
 
@@ -196,7 +174,6 @@ class PlanStore:
             "approved_on": None if plan.approval is None else plan.approval.approved_on,
             "approved_by": None if plan.approval is None else plan.approval.approved_by,
             "approval_motion_id": None if plan.approval is None else plan.approval.motion_id,
-            "version": read_version + 1,
             "updated_at": at,
             "updated_by": by,
         }
@@ -206,7 +183,7 @@ class PlanStore:
                 # A failed insert spoils the transaction on PostgreSQL: the error below ends it.
                 conn.execute(
                     insert(tp.safety_plans).values(
-                        school_id=plan.school_id, school_year=plan.school_year, **values
+                        school_id=plan.school_id, school_year=plan.school_year, version=1, **values
                     )
                 )
             except IntegrityError:
@@ -216,24 +193,15 @@ class PlanStore:
                 )
                 raise ConflictError(msg) from None
         else:
-            result = conn.execute(
-                update(tp.safety_plans)
-                .where(
-                    c.school_id == plan.school_id,
-                    c.school_year == plan.school_year,
-                    c.version == read_version,
-                )
-                .values(**values)
+            versioned_update(
+                tp.safety_plans,
+                [c.school_id == plan.school_id, c.school_year == plan.school_year],
+                read_version=read_version,
+                values=values,
+                what=what,
+                conn=conn,
             )
-            if result.rowcount == 0:
-                current = self.safety_plan(conn, plan.school_id, plan.school_year)
-                now = "none yet" if current is None else f"now version {current.version}"
-                msg = (
-                    f"{what} changed since you read it (version {read_version}, {now}); "
-                    "reload and apply again."
-                )
-                raise ConflictError(msg)
-        saved = self.safety_plan(conn, plan.school_id, plan.school_year)
+        saved = self.safety_plan(plan.school_id, plan.school_year, conn=conn)
         assert saved is not None
         conn.execute(
             insert(tp.safety_plan_versions).values(

@@ -146,7 +146,7 @@ _BASE_MAPS_LOCK = threading.Lock()
 def base_map(store: Store) -> BaseMap | None:
     """The store's base map, rebuilt only when a new import has landed."""
     with store.engine.connect() as conn:
-        key = store.max_import_id(conn)
+        key = store.max_import_id(conn=conn)
     with _BASE_MAPS_LOCK:
         hit = _BASE_MAPS.get(store)
         if hit is not None and hit[0] == key:

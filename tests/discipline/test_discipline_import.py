@@ -158,7 +158,7 @@ def test_context_holds_the_stores_schools_and_the_crosswalk(
     monkeypatch.setitem(PARSERS, "names", names)
     stored = NameMatch("names", "Addams Elem School", "609772", "normalized")
     with store.transaction() as conn:
-        store.upsert_name_matches(conn, [stored], None)
+        store.upsert_name_matches([stored], None, conn=conn)
     path = tmp_path / "any.txt"
     path.write_text("x")
     _import(store, settings, "names", path, accept_fuzzy=True)

@@ -20,11 +20,11 @@ def _figures(value: float | None = 12.0) -> list[DisciplineFigure]:
 
 def test_upsert_twice_changes_nothing_and_a_correction_replaces(store: Store) -> None:
     with store.transaction() as conn:
-        assert store.upsert_discipline_figures(conn, _figures(), 1) == (4, 0, 0)
+        assert store.upsert_discipline_figures(_figures(), 1, conn=conn) == (4, 0, 0)
     with store.transaction() as conn:
-        assert store.upsert_discipline_figures(conn, _figures(), 2) == (0, 0, 4)
+        assert store.upsert_discipline_figures(_figures(), 2, conn=conn) == (0, 0, 4)
     with store.transaction() as conn:
-        assert store.upsert_discipline_figures(conn, _figures(13.0), 3) == (0, 1, 3)
+        assert store.upsert_discipline_figures(_figures(13.0), 3, conn=conn) == (0, 1, 3)
     rows = store.discipline_figures(school_id="609772", period="EOY")
     assert [(r.source, r.measure, r.value) for r in rows] == [
         ("isbe-eoy", "students_oss", 7.0),
@@ -43,8 +43,8 @@ def test_enrollments_and_crosswalk(store: Store) -> None:
         Enrollment("cps-demographics", "609772", "2022-23", "el", None, "not given"),
     ]
     with store.transaction() as conn:
-        assert store.upsert_enrollments(conn, rows, 1) == (3, 0, 0)
-        assert store.upsert_enrollments(conn, rows, 1) == (0, 0, 3)
+        assert store.upsert_enrollments(rows, 1, conn=conn) == (3, 0, 0)
+        assert store.upsert_enrollments(rows, 1, conn=conn) == (0, 0, 3)
     got = store.enrollments(school_id="609772", groups=["all", "el"])
     assert [(e.group, e.students) for e in got] == [("all", 553), ("el", None)]
     matches = [
@@ -52,10 +52,10 @@ def test_enrollments_and_crosswalk(store: Store) -> None:
         NameMatch("isbe-eoy", "City of Chicago SD 299|Nowhere Elem", None, "unmatched"),
     ]
     with store.transaction() as conn:
-        assert store.upsert_name_matches(conn, matches, None) == (2, 0, 0)
+        assert store.upsert_name_matches(matches, None, conn=conn) == (2, 0, 0)
     fixed = [NameMatch("isbe-eoy", "City of Chicago SD 299|Nowhere Elem", "610513", "reviewed")]
     with store.transaction() as conn:
-        assert store.upsert_name_matches(conn, fixed, None) == (0, 1, 0)
+        assert store.upsert_name_matches(fixed, None, conn=conn) == (0, 1, 0)
     assert [(m.school_id, m.method) for m in store.name_matches("isbe-eoy")] == [
         ("609772", "normalized"),
         ("610513", "reviewed"),

@@ -209,8 +209,8 @@ def test_a_school_that_reported_nothing_is_not_in_the_district_sum() -> None:
 
 def _write(store: Store, figures: list[DisciplineFigure], enrolled: list[Enrollment]) -> None:
     with store.transaction() as conn:
-        store.upsert_discipline_figures(conn, figures, None)
-        store.upsert_enrollments(conn, enrolled, None)
+        store.upsert_discipline_figures(figures, None, conn=conn)
+        store.upsert_enrollments(enrolled, None, conn=conn)
 
 
 def test_identified_only_after_three_consecutive_years_above(

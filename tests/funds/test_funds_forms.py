@@ -90,7 +90,7 @@ def test_admin_compares_and_adopts(http: TestClient, store: Store) -> None:
     assert done.status_code == 303 and done.headers["location"] == "/funds?pool=1#funds-whatif"
     unknown = http.post("/funds/pools/1/adopt", data={"formula": "lottery", "csrf_token": token})
     assert unknown.status_code == 400 and "Unknown formula" in unknown.text
-    assert [a["formula"] for a in store.allocations(1)] == ["enrollment"]
+    assert [a.formula for a in store.allocations(1)] == ["enrollment"]
     assert http.post("/signout", data={"csrf_token": token}).status_code == 200
     after = http.get("/funds?lang=en").text
     assert "adopted, version 1" in after and "Version 1: enrollment" in after
@@ -129,29 +129,29 @@ def test_editor_plans_spending(http: TestClient, store: Store, settings: Setting
     garbled = http.post("/schools/1/spending", data={**mentoring, "cost": "lots"})
     assert garbled.status_code == 400 and "not an amount in dollars" in garbled.text
     lines = store.spending_lines(school_id="1")
-    assert [(x["item_code"], x["quantity"], x["unit_cost_cents"]) for x in lines] == [
+    assert [(x.item_code, x.quantity, x.unit_cost_cents) for x in lines] == [
         ("social_worker", 1, 11_000_000),
         ("mentoring", 2, 1_250_050),
     ]
     first = lines[0]
     # changing the first line to 2 social workers would go over the share too
-    change = {"version": str(first["version"]), "quantity": "2", "csrf_token": token}
-    refused = http.post(f"/schools/1/spending/{first['id']}", data=change)
+    change = {"version": str(first.version), "quantity": "2", "csrf_token": token}
+    refused = http.post(f"/schools/1/spending/{first.id}", data=change)
     assert refused.status_code == 400 and "over its share" in refused.text
-    elsewhere = http.post(f"/schools/2/spending/{first['id']}", data=change)
+    elsewhere = http.post(f"/schools/2/spending/{first.id}", data=change)
     assert elsewhere.status_code == 404
     removed = http.post(
-        f"/schools/1/spending/{lines[1]['id']}",
-        data={"version": str(lines[1]["version"]), "remove": "1", "csrf_token": token},
+        f"/schools/1/spending/{lines[1].id}",
+        data={"version": str(lines[1].version), "remove": "1", "csrf_token": token},
         follow_redirects=False,
     )
     assert removed.status_code == 303
     stale = http.post(
-        f"/schools/1/spending/{first['id']}",
-        data={**change, "quantity": "1", "version": str(first["version"] + 5)},
+        f"/schools/1/spending/{first.id}",
+        data={**change, "quantity": "1", "version": str(first.version + 5)},
     )
     assert stale.status_code == 409 and "changed" in stale.text.lower()
-    assert [x["item_code"] for x in store.spending_lines(school_id="1")] == ["social_worker"]
+    assert [x.item_code for x in store.spending_lines(school_id="1")] == ["social_worker"]
     assert http.post("/signout", data={"csrf_token": token}).status_code == 200
     public_page = http.get("/schools/1?lang=en").text
     section = public_page.split('id="funds"')[1].split("</section>")[0]

@@ -134,7 +134,7 @@ def test_spending_within_the_share(store: Store, settings: Settings) -> None:
         store, ed1, ok["id"], version=1, quantity=3, settings=settings
     )
     assert updated["version"] == 2 and updated["total_cents"] == 3_000_000
-    with pytest.raises(ConflictError, match=r"changed since you read it \(version 1\)"):
+    with pytest.raises(ConflictError, match=r"changed since you read it \(version 1, now 2\)"):
         service_funds.update_plan_line(
             store, ed1, ok["id"], version=1, quantity=1, settings=settings
         )
@@ -196,8 +196,8 @@ def test_officers_given_up_come_from_the_assignments(store: Store, settings: Set
     with store.transaction() as conn:
         for school_id, year, officers in (("1", "2023-24", 2), ("2", "2023-24", 1), ("2", YEAR, 1)):
             store.put_sro_assignment(
-                conn, SroAssignment(school_id, year, "sro", officers, source="test"),
-                read_version=None, at=NOW(),
+                SroAssignment(school_id, year, "sro", officers, source="test"),
+                read_version=None, at=NOW(), conn=conn,
             )  # fmt: skip
     view = service_funds.what_if(store, pool["id"], settings=settings)
     assert "School 3 has no officers_removed" in view["unavailable"]["per_officer"]

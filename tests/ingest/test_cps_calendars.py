@@ -173,7 +173,6 @@ def test_replace_calendar_days_counts_a_changed_note_as_updated(store: Store) ->
     day = CalendarDay("2030-31", date(2030, 9, 3), "first_day", confidence="low", note="draft")
     with store.transaction() as conn:
         import_id = store.start_import(
-            conn,
             source="test",
             kind="calendars",
             location="test",
@@ -181,11 +180,14 @@ def test_replace_calendar_days_counts_a_changed_note_as_updated(store: Store) ->
             school_year=None,
             checksum="x",
             started_at=datetime(2024, 1, 1),
+            conn=conn,
         )
-        first = store.replace_calendar_days(conn, [day], import_id)
-        same = store.replace_calendar_days(conn, [day], import_id)
+        first = store.replace_calendar_days([day], import_id, conn=conn)
+        same = store.replace_calendar_days([day], import_id, conn=conn)
         changed = store.replace_calendar_days(
-            conn, [CalendarDay("2030-31", date(2030, 9, 3), "first_day", "all", "high")], import_id
+            [CalendarDay("2030-31", date(2030, 9, 3), "first_day", "all", "high")],
+            import_id,
+            conn=conn,
         )
     assert (first.inserted, same.unchanged, changed.updated) == (1, 1, 1)
     assert store.calendar_days()[0].confidence == "high"

@@ -262,7 +262,7 @@ class _StoreFailingAtWatermark(Store):
     """A store whose last write of the import transaction fails, as a crash would."""
 
     def set_fetch_watermark(
-        self, conn: Connection, source: str, watermark: str | None, fetched_at: datetime
+        self, source: str, watermark: str | None, fetched_at: datetime, *, conn: Connection
     ) -> None:
         raise RuntimeError("power cut")
 

@@ -45,7 +45,6 @@ def _victim(row_id: str, **changes: object) -> Victimization:
 
 def _import(store: Store, conn, kind: str = "victims") -> int:  # type: ignore[no-untyped-def]
     return store.start_import(
-        conn,
         source="test",
         kind=kind,
         location="memory",
@@ -53,18 +52,19 @@ def _import(store: Store, conn, kind: str = "victims") -> int:  # type: ignore[n
         school_year=None,
         checksum="x",
         started_at=datetime(2026, 1, 1),
+        conn=conn,
     )
 
 
 def test_upsert_victimizations_counts_inserts_updates_and_unchanged(store: Store) -> None:
     with store.transaction() as conn:
         iid = _import(store, conn)
-        counts = store.upsert_victimizations(conn, [_victim("a"), _victim("b")], iid)
+        counts = store.upsert_victimizations([_victim("a"), _victim("b")], iid, conn=conn)
     assert counts == UpsertCounts(2, 0, 0)
     with store.transaction() as conn:
         iid = _import(store, conn)
         counts = store.upsert_victimizations(
-            conn, [_victim("a"), _victim("b", fatal=True), _victim("c")], iid
+            [_victim("a"), _victim("b", fatal=True), _victim("c")], iid, conn=conn
         )
     assert counts == UpsertCounts(1, 1, 1)
     stored = {v.source_row_id: v for v in store.victimizations()}
@@ -77,9 +77,9 @@ def test_school_merge_keeps_fields_a_file_does_not_have(store: Store) -> None:
     first = School("1", "2024-25", "A", lat=41.9, lon=-87.7, governance=None)
     second = School("1", "2024-25", "A", governance="charter", enrollment=300)
     with store.transaction() as conn:
-        store.upsert_schools(conn, [first], _import(store, conn, "schools"))
+        store.upsert_schools([first], _import(store, conn, "schools"), conn=conn)
     with store.transaction() as conn:
-        counts = store.upsert_schools(conn, [second], _import(store, conn, "schools"))
+        counts = store.upsert_schools([second], _import(store, conn, "schools"), conn=conn)
     assert counts == UpsertCounts(0, 1, 0)
     (school,) = store.schools()
     assert (school.lat, school.governance, school.enrollment) == (41.9, "charter", 300)
@@ -89,11 +89,11 @@ def test_boundaries_replace_counts(store: Store) -> None:
     square = "POLYGON ((-87.7 41.8, -87.6 41.8, -87.6 41.9, -87.7 41.9, -87.7 41.8))"
     items = [Boundary("ward", "1", "Ward 1", square), Boundary("ward", "2", "Ward 2", square)]
     with store.transaction() as conn:
-        assert store.replace_boundaries(conn, "ward", items, _import(store, conn)) == UpsertCounts(
-            2, 0, 0
-        )
+        assert store.replace_boundaries(
+            "ward", items, _import(store, conn), conn=conn
+        ) == UpsertCounts(2, 0, 0)
     with store.transaction() as conn:
-        counts = store.replace_boundaries(conn, "ward", items[:1], _import(store, conn))
+        counts = store.replace_boundaries("ward", items[:1], _import(store, conn), conn=conn)
     assert counts == UpsertCounts(0, 1, 1)
     assert [b.code for b in store.boundaries(kind="ward")] == ["1"]
 
@@ -101,7 +101,7 @@ def test_boundaries_replace_counts(store: Store) -> None:
 def test_a_failed_transaction_writes_nothing(store: Store) -> None:
     with pytest.raises(RuntimeError), store.transaction() as conn:
         iid = _import(store, conn)
-        store.upsert_victimizations(conn, [_victim("a")], iid)
+        store.upsert_victimizations([_victim("a")], iid, conn=conn)
         raise RuntimeError("interrupted")
     assert store.count("victimizations") == 0
     assert store.count("imports") == 0
