@@ -13,7 +13,7 @@ hidden:
 - CSV: a hidden count, its rate, risk and ratio are the word ``suppressed``.
 
 What the publication itself lets an outsider work out is checked with linear algebra in
-tests/discipline/test_equity_service.py; here we check that no surface shows more than it.
+tests/services/test_equity.py; here we check that no surface shows more than it.
 """
 
 from __future__ import annotations

@@ -19,6 +19,7 @@ from safeschools.errors import NotFoundError
 from safeschools.model import User
 from safeschools.server.deps import IndexDep, SettingsDep, StoreDep, require_user
 from safeschools.services import funds as service_funds
+from safeschools.services import spending as service_spending
 
 __all__ = ["router"]
 
@@ -198,7 +199,7 @@ def allocations_csv(store: StoreDep, pool_id: int) -> Response:
 @router.get("/funds/catalog", summary="Positions and programs with the district's costs")
 def catalog(store: StoreDep) -> list[dict[str, Any]]:
     """The catalog (costs in cents per year; the seeded costs are examples to edit)."""
-    return service_funds.catalog(store)
+    return service_spending.catalog(store)
 
 
 @router.patch("/funds/catalog/{code}", summary="Set a catalog cost (administrators)")
@@ -206,7 +207,7 @@ def change_catalog(
     store: StoreDep, settings: SettingsDep, user: UserDep, code: str, body: CatalogChange
 ) -> dict[str, Any]:
     """The district's cost of an item; 409 when the version is stale."""
-    return service_funds.update_catalog_item(
+    return service_spending.update_catalog_item(
         store, user, code, settings=settings, **body.model_dump()
     )
 
@@ -214,19 +215,19 @@ def change_catalog(
 @router.get("/funds/rollup", summary="What the money bought")
 def rollup(store: StoreDep, pool_id: int | None = None) -> dict[str, Any]:
     """By item (count and cents) and by school (share, planned, remaining)."""
-    return service_funds.funds_rollup(store, pool_id=pool_id)
+    return service_spending.funds_rollup(store, pool_id=pool_id)
 
 
 @router.get("/funds/plans.csv", summary="Every spending plan line as CSV", response_class=Response)
 def plans_csv(store: StoreDep) -> Response:
     """One row per live plan line."""
-    return _csv(service_funds.plans_csv(store), "spending-plans.csv")
+    return _csv(service_spending.plans_csv(store), "spending-plans.csv")
 
 
 @router.get("/schools/{school_id}/spending", summary="A school's shares and spending plan")
 def spending(store: StoreDep, school_id: str) -> dict[str, Any]:
     """Each adopted share, its plan lines, planned and remaining cents."""
-    return service_funds.spending_plan(store, school_id)
+    return service_spending.spending_plan(store, school_id)
 
 
 @router.post(
@@ -238,7 +239,7 @@ def add_line(
     store: StoreDep, settings: SettingsDep, user: UserDep, school_id: str, body: LineCreate
 ) -> dict[str, Any]:
     """Refused (400) when it would take the plan over the share; 403 for another school."""
-    return service_funds.add_plan_line(
+    return service_spending.add_plan_line(
         store, user, school_id, settings=settings, **body.model_dump()
     )
 
@@ -256,10 +257,10 @@ def change_line(
     body: LineChange,
 ) -> dict[str, Any]:
     """409 when the line changed since the version you read."""
-    plan = service_funds.spending_line_school(store, line_id)
+    plan = service_spending.spending_line_school(store, line_id)
     if plan != school_id:
         msg = f"Line #{line_id} is not in school {school_id}'s plan."
         raise NotFoundError(msg)
-    return service_funds.update_plan_line(
+    return service_spending.update_plan_line(
         store, user, line_id, settings=settings, **body.model_dump()
     )

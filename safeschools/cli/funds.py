@@ -18,6 +18,7 @@ from safeschools.cli._app import Context, UserError, _console, cli, pass_ctx, tr
 from safeschools.model import User
 from safeschools.policy.funding import FORMULAS
 from safeschools.services import funds as service_funds
+from safeschools.services import spending as service_spending
 
 __all__: list[str] = []
 
@@ -172,7 +173,7 @@ def adopt(ctx: Context, pool_id: int, formula: str, email: str, password_stdin: 
 @translate_errors
 def plan(ctx: Context, school_id: str, as_json: bool) -> None:
     """A school's shares and spending plan lines (read only)."""
-    data = service_funds.spending_plan(ctx.store, school_id)
+    data = service_spending.spending_plan(ctx.store, school_id)
     if as_json:
         click.echo(json.dumps(data, indent=2, default=str))
         return

@@ -8,8 +8,11 @@ One module per concern, imported one way (lower first):
   portal;
 - ``exposure``, ``schools``, ``accounts``, ``demo``: violence near schools under any definition,
   schools and the store's contents, accounts and the audit log, the synthetic demo city;
-- ``officers``, ``council``, ``funds`` (with ``spending``), ``plans``, ``crosswalk``,
-  ``discipline``, ``equity``, ``evaluation``: one module per domain;
+- ``cache``: the one versioned cache (a value per store, newest import and key);
+- ``officers``, ``council``, ``funds`` (pools and allocation), ``spending`` (what each school
+  spends of its share), ``plans``, ``crosswalk``, ``discipline``; for equity, ``publication``
+  (what may be shown), ``disparity`` and ``outcomes``, gathered by ``equity``; ``evaluation``:
+  one module per domain;
 - ``profile``: a school's page, composed from the domain modules.
 
 The names below are the common entry points, so that ``from safeschools import services`` and

@@ -5,8 +5,7 @@ The district (an administrator) creates a pool for a school year, enters each sc
 compares the formulas of :data:`safeschools.policy.funding.FORMULAS` school by school
 (:func:`what_if`), and adopts one (:func:`adopt`): the allocation is frozen as version N, and
 re-allocating makes version N+1 while the old one stays readable. What each school then spends
-of its share is :mod:`safeschools.services.spending`, whose use cases this module re-exports
-so that it stays the one entry point of the trade-in funds. Every write is audited in its own
+of its share is :mod:`safeschools.services.spending`. Every write is audited in its own
 transaction. Money is integer cents.
 """
 
@@ -28,42 +27,25 @@ from safeschools.proximity.params import resolve_definition
 from safeschools.services.base import Clock, Write, audited, clock_of, recorded
 from safeschools.services.exposure import exposure
 from safeschools.services.spending import (
-    add_plan_line,
-    catalog,
     checked_cents,
     csv_text,
     dollars,
     funds_rollup,
-    plans_csv,
-    school_funds_section,
     school_names,
-    spending_line_school,
-    spending_plan,
-    update_catalog_item,
-    update_plan_line,
 )
 from safeschools.settings import Settings
 from safeschools.storage import Store
 
 __all__ = [
-    "add_plan_line",
     "adopt",
     "allocation",
     "allocations_csv",
-    "catalog",
     "create_pool",
     "dollars",
     "funds_overview",
-    "funds_rollup",
     "get_pool",
     "list_pools",
-    "plans_csv",
-    "school_funds_section",
     "set_school_facts",
-    "spending_line_school",
-    "spending_plan",
-    "update_catalog_item",
-    "update_plan_line",
     "update_pool",
     "what_if",
 ]

@@ -13,9 +13,9 @@ from safeschools.proximity.engine import ExposureIndex
 from safeschools.proximity.presets import load_presets
 from safeschools.services.council import council_votes_section
 from safeschools.services.equity import school_equity_section
-from safeschools.services.funds import school_funds_section
 from safeschools.services.officers import officers_section
 from safeschools.services.plans import safety_plan_section
+from safeschools.services.spending import school_funds_section
 from safeschools.settings import Settings
 from safeschools.storage import Store
 

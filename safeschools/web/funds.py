@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse
 from safeschools.proximity import ExposureIndex
 from safeschools.server.deps import get_index, get_settings, get_store
 from safeschools.services import funds as service_funds
+from safeschools.services import spending as service_spending
 from safeschools.settings import Settings
 from safeschools.storage import Store
 from safeschools.web import base
@@ -48,7 +49,7 @@ def funds(
         "pools": pools,
         "view": view,
         "versions": versions,
-        "rollup": service_funds.funds_rollup(store),
+        "rollup": service_spending.funds_rollup(store),
         "admin_form": admin,
         "asked_formulas": formula or [],
     }

@@ -17,6 +17,7 @@ from safeschools.proximity import ExposureIndex
 from safeschools.server.deps import get_index, get_user
 from safeschools.server.sessions import CSRF_FIELD, check_csrf, csrf_token
 from safeschools.services import funds as service_funds
+from safeschools.services import spending as service_spending
 from safeschools.storage import Store
 from safeschools.web.forms import dollars_to_cents, field, to_signin, version_read, whole_number
 
@@ -35,7 +36,7 @@ def editor_funds_form(
     return {
         "csrf": csrf_token(request),
         "csrf_field": CSRF_FIELD,
-        "catalog": service_funds.catalog(store),
+        "catalog": service_spending.catalog(store),
     }
 
 
@@ -60,7 +61,7 @@ async def add_line(request: Request, school_id: str) -> Response:
         return to_signin(f"/schools/{school_id}")
     pool = field(form, "pool_id")
     cost = field(form, "cost")
-    service_funds.add_plan_line(
+    service_spending.add_plan_line(
         request.app.state.store,
         user,
         school_id,
@@ -83,12 +84,12 @@ async def change_line(request: Request, school_id: str, line_id: int) -> Respons
     if user is None:
         return to_signin(f"/schools/{school_id}")
     store: Store = request.app.state.store
-    if service_funds.spending_line_school(store, line_id) != school_id:
+    if service_spending.spending_line_school(store, line_id) != school_id:
         msg = f"Spending plan line #{line_id} is not one of school {school_id}'s."
         raise NotFoundError(msg)
     remove = field(form, "remove") == "1"
     quantity = field(form, "quantity")
-    service_funds.update_plan_line(
+    service_spending.update_plan_line(
         store,
         user,
         line_id,

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
-from funds_city import YEAR, accounts, load_funds_city
+from helpers.funds_city import YEAR, accounts, load_funds_city
 
 from safeschools import services
 from safeschools.app import create_app

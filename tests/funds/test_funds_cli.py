@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from click.testing import CliRunner
-from funds_city import PASSWORD, YEAR, accounts, load_funds_city
+from helpers.funds_city import PASSWORD, YEAR, accounts, load_funds_city
 
 from safeschools.cli import cli
 from safeschools.settings import Settings

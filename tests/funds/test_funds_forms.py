@@ -9,12 +9,13 @@ from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
-from funds_city import PASSWORD, YEAR, accounts, load_funds_city
 from helpers.forms import csrf, sign_in
+from helpers.funds_city import PASSWORD, YEAR, accounts, load_funds_city
 
 from safeschools.app import create_app
 from safeschools.model import User
 from safeschools.services import funds as service_funds
+from safeschools.services import spending as service_spending
 from safeschools.settings import Settings
 from safeschools.storage import Store
 
@@ -181,7 +182,7 @@ def test_overview_shows_funds(http: TestClient, store: Store, settings: Settings
     assert "Shared out to schools: $0.00" in section and 'href="/funds"' in section
     _adopt_equal(store, settings)
     one = _user(store, "one@x.org")
-    service_funds.add_plan_line(store, one, "1", item="social_worker", settings=settings)
+    service_spending.add_plan_line(store, one, "1", item="social_worker", settings=settings)
     english = http.get("/?lang=en").text.split('id="overview-funds"')[1].split("</section>")[0]
     assert "adopted, version 1" in english
     assert "Shared out to schools: $450,000.00; planned by the schools: $110,000.00." in english

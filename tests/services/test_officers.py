@@ -22,7 +22,7 @@ from safeschools.testing import real_data
 
 DECISIONS = real_data("cps-sro-decisions", "sro_decisions.csv")
 AGGREGATES = real_data("cps-sro-decisions", "sro_aggregates.csv")
-BROKEN = Path(__file__).parent / "data" / "cps_sro" / "broken_decisions.csv"
+BROKEN = Path(__file__).parents[1] / "data" / "cps_sro" / "broken_decisions.csv"
 PASSWORD = "correct horse battery"
 NOW = datetime(2026, 11, 29, 12, 0)  # pinned so audit entries are comparable
 

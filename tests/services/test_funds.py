@@ -6,7 +6,7 @@ import threading
 from datetime import datetime
 
 import pytest
-from funds_city import YEAR, accounts, load_funds_city
+from helpers.funds_city import YEAR, accounts, load_funds_city
 
 from safeschools import services
 from safeschools.errors import (
@@ -16,6 +16,7 @@ from safeschools.errors import (
     PermissionDeniedError,
 )
 from safeschools.services import funds as service_funds
+from safeschools.services import spending as service_spending
 from safeschools.settings import Settings
 from safeschools.storage import Store
 
@@ -110,39 +111,39 @@ def test_spending_within_the_share(store: Store, settings: Settings) -> None:
     load_funds_city(store, settings)
     pool, admin, ed1, ed2 = _pool(store, settings, 45_000_000)  # $450,000: $150,000 each
     service_funds.adopt(store, admin, pool["id"], formula="equal", settings=settings, now=NOW)
-    line = service_funds.add_plan_line(
+    line = service_spending.add_plan_line(
         store, ed1, "1", item="social_worker", settings=settings, now=NOW
     )
     assert line["unit_cost_cents"] == line["total_cents"] == 11_000_000  # the catalog's example
     with pytest.raises(DataValidationError, match="over its share") as caught:
-        service_funds.add_plan_line(store, ed1, "1", item="mentoring", settings=settings)
+        service_spending.add_plan_line(store, ed1, "1", item="mentoring", settings=settings)
     assert (
         "share $150,000.00, already planned $110,000.00, this line $50,000.00, "
         "excess $10,000.00" in str(caught.value)
     )
     with pytest.raises(PermissionDeniedError, match="school 1"):
-        service_funds.add_plan_line(store, ed2, "1", item="mentoring", settings=settings)
+        service_spending.add_plan_line(store, ed2, "1", item="mentoring", settings=settings)
     with pytest.raises(PermissionDeniedError, match="Sign in"):
-        service_funds.add_plan_line(store, None, "1", item="mentoring", settings=settings)
-    ok = service_funds.add_plan_line(
+        service_spending.add_plan_line(store, None, "1", item="mentoring", settings=settings)
+    ok = service_spending.add_plan_line(
         store, ed1, "1", item="mentoring", quantity=2, cost_cents=1_000_000, settings=settings
     )
-    plan = service_funds.spending_plan(store, "1")["pools"][0]
+    plan = service_spending.spending_plan(store, "1")["pools"][0]
     assert plan["share_cents"] == 15_000_000 and plan["spent_cents"] == 13_000_000
     assert plan["remaining_cents"] == plan["share_cents"] - plan["spent_cents"]
-    updated = service_funds.update_plan_line(
+    updated = service_spending.update_plan_line(
         store, ed1, ok["id"], version=1, quantity=3, settings=settings
     )
     assert updated["version"] == 2 and updated["total_cents"] == 3_000_000
     with pytest.raises(ConflictError, match=r"changed since you read it \(version 1, now 2\)"):
-        service_funds.update_plan_line(
+        service_spending.update_plan_line(
             store, ed1, ok["id"], version=1, quantity=1, settings=settings
         )
-    removed = service_funds.update_plan_line(
+    removed = service_spending.update_plan_line(
         store, ed1, line["id"], version=1, remove=True, settings=settings
     )
     assert removed["active"] is False
-    rollup = service_funds.funds_rollup(store)
+    rollup = service_spending.funds_rollup(store)
     assert [(i["item"], i["count"], i["cents"]) for i in rollup["by_item"]] == [
         ("mentoring", 3, 3_000_000)
     ]
@@ -153,21 +154,21 @@ def test_spending_within_the_share(store: Store, settings: Settings) -> None:
     ]
     assert entries[0]["action"] == "delete" and entries[0]["before"]["active"] is True
     assert entries[0]["after"]["active"] is False
-    assert "mentoring" in service_funds.plans_csv(store)
+    assert "mentoring" in service_spending.plans_csv(store)
 
 
 def test_concurrent_writers_on_a_plan_line(store: Store, settings: Settings) -> None:
     load_funds_city(store, settings)
     pool, admin, ed1, _ = _pool(store, settings, 30_000_000)
     service_funds.adopt(store, admin, pool["id"], formula="equal", settings=settings, now=NOW)
-    line = service_funds.add_plan_line(store, ed1, "1", item="mentoring", settings=settings)
+    line = service_spending.add_plan_line(store, ed1, "1", item="mentoring", settings=settings)
     barrier = threading.Barrier(4)
     outcomes: list[str] = []
 
     def write(quantity: int) -> None:
         barrier.wait()
         try:
-            service_funds.update_plan_line(
+            service_spending.update_plan_line(
                 store, ed1, line["id"], version=1, quantity=quantity, settings=settings
             )
             outcomes.append("ok")
@@ -184,7 +185,7 @@ def test_concurrent_writers_on_a_plan_line(store: Store, settings: Settings) -> 
     assert outcomes.count("ok") == 1
     if store.dialect == "postgresql":
         assert outcomes.count("conflict") == 3
-    final = service_funds.spending_plan(store, "1")["pools"][0]["lines"][0]
+    final = service_spending.spending_plan(store, "1")["pools"][0]["lines"][0]
     assert final["version"] == 2
 
 
