@@ -188,6 +188,32 @@ KNOWN_TEXTS: tuple[str, ...] = (
     N_("Not calculated: the comparison group is not reported."),
     N_("All students of the school: the comparison for the groups above."),
     N_("No treated school in this cohort."),
+    # policy.council: the rule each vote was decided by (QUORUM_TEXTS, PASS_TEXTS)
+    N_(
+        "Quorum: a majority of the council's seats, its full membership, vacant seats included "
+        "(Illinois School Code, 105 ILCS 5/34-2.2(c))."
+    ),
+    N_(
+        "Quorum: a majority of the members serving, vacant seats left out (a choice of this "
+        "district: the School Code counts the full membership)."
+    ),
+    N_(
+        "Passes with a majority of the members present (the default; not yet confirmed against "
+        "the School Code's text)."
+    ),
+    N_("Passes with a majority of the members present (Public Act 102-0296)."),
+    N_(
+        "Passes with a majority of the full membership, not of those present, as 105 ILCS "
+        "5/34-2.2(c) and 34-2.3 are read for principal selection and the principal's contract (to "
+        "be confirmed against the statute's text)."
+    ),
+    N_("Passes with a majority of the members present (a choice of this district)."),
+    N_("Passes with more yes than no votes, abstentions not counted (a choice of this district)."),
+    N_("Passes with a majority of the members serving (a choice of this district)."),
+    N_(
+        "Passes with a majority of all the council's seats, its full membership (a choice of this "
+        "district)."
+    ),
 )
 
 #: Sentences with numbers or names in them: the msgid's ``%(name)s`` placeholders match the
@@ -224,6 +250,11 @@ PATTERNS: tuple[str, ...] = (
     N_("Not calculated: none of %(other)s had the outcome, so the comparison risk is zero."),
     # metrics.did
     N_("No school was still untreated in %(year)s to compare with."),
+    # policy.council.VACANCY_QUORUM_TEXT
+    N_(
+        "Quorum: %(quorum)s members, because fewer than %(below)s members serve and the motion "
+        "fills a vacancy (Public Act 102-0296)."
+    ),
 )
 
 _PLACEHOLDER = re.compile(r"%\((\w+)\)s")
