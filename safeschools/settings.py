@@ -105,14 +105,37 @@ class Settings(BaseSettings):
     )
     council_quorum_rule: str = Field(
         "majority_of_seats",
-        description="Quorum of a Local School Council vote: majority_of_seats (default; 7 of "
-        "12 or 13, 8 of 15) or majority_of_serving (vacancies left out). Not confirmed for "
-        "15-member councils, so shown with every vote.",
+        description="Quorum of a Local School Council vote: majority_of_seats (default: a "
+        "majority of the full membership, vacant seats included, as 105 ILCS 5/34-2.2(c) says "
+        "and CPS Board Rule 6-31 cites; 7 of 12 or 13, 8 of 15) or majority_of_serving "
+        "(vacancies left out). Shown with every vote.",
     )
     council_pass_rule: str = Field(
         "majority_of_present",
-        description="Votes a motion needs to pass: majority_of_present (default), "
-        "majority_of_votes_cast, majority_of_serving or majority_of_seats; shown with every vote.",
+        description="Votes a motion needs to pass when its kind has no rule of its own: "
+        "majority_of_present (default; an assumption not yet confirmed against the School "
+        "Code's text), majority_of_votes_cast, majority_of_serving or majority_of_seats (the "
+        "full membership); shown with every vote.",
+    )
+    council_pass_rule_by_topic: dict[str, str] = Field(
+        {"principal": "majority_of_seats", "contract": "majority_of_seats"},
+        description="Pass rule per kind of motion, as JSON (topic to rule). Default: principal "
+        "selection and the principal's contract need a majority of the full membership, not of "
+        "those present, as 105 ILCS 5/34-2.2(c) and 34-2.3 are read (to be confirmed against "
+        "the statute's text).",
+    )
+    council_vacancy_quorum: int = Field(
+        4,
+        ge=0,
+        description="Members who are a quorum solely to fill vacancies when fewer than "
+        "council_vacancy_quorum_below members serve, decided by a majority of those present "
+        "(Public Act 102-0296); 0 turns it off.",
+    )
+    council_vacancy_quorum_below: int = Field(
+        7,
+        ge=0,
+        description="The reduced vacancy quorum applies when fewer members than this serve "
+        "(Public Act 102-0296: 7).",
     )
     min_cell_size: int = Field(
         10,

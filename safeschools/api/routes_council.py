@@ -66,7 +66,7 @@ class MotionIn(BaseModel):
 
     meeting_id: int
     topic: Literal[
-        "general", "principal", "contract", "staff_allocation", "officers", "safety_plan"
+        "general", "principal", "contract", "staff_allocation", "officers", "safety_plan", "vacancy"
     ]
     text: str = Field(min_length=1, max_length=4000)
     ballots: dict[str, Literal["yes", "no", "abstain", "absent"]] = Field(

@@ -155,10 +155,17 @@ def _print_exposure(result: ExposureResult, top: int) -> None:
     out.print(f"[bold]{d.get('label') or 'Custom definition'}[/bold]: {d['description']}")
     window = f"{d['since'] or 'start of data'} to {d['until'] or 'end of data'}"
     out.print(f"Dates {window}; schools of {result.school_year} ({result.schools_considered}).")
-    out.print(
-        f"[bold]{result.victims}[/bold] victims ({result.fatal} fatal, {result.incidents} "
-        f"incidents) near [bold]{result.schools}[/bold] schools."
-    )
+    if result.unit == "incidents":
+        headline = (
+            f"[bold]{result.incidents}[/bold] incidents ({result.victims} victims, "
+            f"{result.fatal} fatal)"
+        )
+    else:
+        headline = (
+            f"[bold]{result.victims}[/bold] victims ({result.fatal} fatal, {result.incidents} "
+            "incidents)"
+        )
+    out.print(f"{headline} near [bold]{result.schools}[/bold] schools.")
     if result.per_school:
         table = Table(title=f"Schools, most victims first (top {top})", title_justify="left")
         for column in (
@@ -252,8 +259,8 @@ def compare_definitions(
         out.print("[bold]SYNTHETIC DEMO DATA — not real[/bold]")
     table = Table(title="The same data, every definition", title_justify="left")
     numbers = ("victims", "fatal", "incidents", "schools")
-    for column in ("preset", "radius", "hours", "days", "who", "dates", *numbers):
-        table.add_column(column, justify="right" if column in numbers else "left")
+    for column in ("preset", "radius", "hours", "days", "who", "dates", "counts", *numbers):
+        table.add_column(column, justify="right" if column in (*numbers, "counts") else "left")
     for row in rows:
         dates = (
             "all"
@@ -267,6 +274,7 @@ def compare_definitions(
             row["days"],
             row["victims_counted"],
             dates,
+            f"{row['count']} {row['unit']}",
             *(str(row[n]) for n in numbers),
         )
     out.print(table)

@@ -10,8 +10,11 @@ __all__ = ["MOTION_TOPICS", "SEAT_ROLES", "CouncilMeeting", "CouncilMember", "Co
 
 #: The seats of a council (see :mod:`safeschools.policy.council`).
 SEAT_ROLES = ("principal", "teacher", "parent", "staff", "community", "student")
-#: What a motion is about; ``officers`` motions carry an officer decision (keep 2, 1 or 0).
-MOTION_TOPICS = ("general", "principal", "contract", "staff_allocation", "officers", "safety_plan")
+#: What a motion is about; ``officers`` motions carry an officer decision (keep 2, 1 or 0);
+#: ``vacancy`` fills a vacant seat (a reduced quorum may apply: policy.council).
+MOTION_TOPICS = (
+    "general", "principal", "contract", "staff_allocation", "officers", "safety_plan", "vacancy",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -110,6 +110,16 @@ class ExposureResult:
     before_after: dict[str, Any] | None = None
     all_schools: list[dict[str, Any]] = field(default_factory=list, repr=False)
 
+    @property
+    def unit(self) -> str:
+        """What the headline figure counts: ``victims`` or ``incidents`` (the definition's)."""
+        return str(self.definition.get("unit") or "victims")
+
+    @property
+    def count(self) -> int:
+        """The headline figure: victims or incidents, as the definition's unit says."""
+        return self.incidents if self.unit == "incidents" else self.victims
+
     def school_table(self) -> tuple[list[str], list[dict[str, Any]]]:
         """Every school as a flat row (for CSV): the columns, then one count per year."""
         years = sorted({y for row in self.all_schools for y in row["by_year"]})

@@ -28,6 +28,7 @@ __all__ = [
     "DAYS",
     "METRES_PER_UNIT",
     "TYPES",
+    "UNITS",
     "Definition",
     "format_radius",
     "parse_hours",
@@ -67,6 +68,9 @@ _SEASON_RE = re.compile(r"^\s*(\d{2})-(\d{2})\s*\.\.\s*(\d{2})-(\d{2})\s*$")
 DAYS = ("all", "weekdays", "school-days")
 #: Which victimizations count.
 TYPES = ("all", "fatal", "nonfatal")
+#: What a definition's headline figure counts: people shot or killed (rows), or incidents
+#: (distinct case numbers with at least one counted victim).
+UNITS = ("victims", "incidents")
 
 
 def parse_radius(text: str | float) -> float:
@@ -204,6 +208,17 @@ class Definition:
         ES, MS, HS; empty for all.
     sources
         Data sources that count (``chicago-victims``); empty for every source in the store.
+    unit
+        What the headline figure counts: ``victims`` (people shot or killed) or ``incidents``
+        (shootings and homicides, one per case number). Both are always computed; the unit is
+        the one a publication reported, so that its figure is compared with ours like for like.
+    source_note
+        What the publication reported, in a sentence.
+    quote
+        The publication's own words, where we have them verbatim (shown as a quotation).
+    notes
+        What the definition approximates or assumes where the publication's method cannot be
+        reproduced on this data, or left a part unstated.
     """
 
     radius_m: float
@@ -222,7 +237,9 @@ class Definition:
     sources: tuple[str, ...] = ()
     name: str | None = None
     label: str | None = None
+    unit: str = "victims"
     source_note: str | None = None
+    quote: str | None = None
     notes: tuple[str, ...] = field(default=())
 
     def __post_init__(self) -> None:
@@ -234,6 +251,9 @@ class Definition:
             raise ConfigError(msg)
         if self.types not in TYPES:
             msg = f"Type {self.types!r} must be one of {', '.join(TYPES)}."
+            raise ConfigError(msg)
+        if self.unit not in UNITS:
+            msg = f"Unit {self.unit!r} must be one of {', '.join(UNITS)}."
             raise ConfigError(msg)
         bad_ages = [a for a in self.ages if a not in AGE_BANDS]
         if bad_ages:

@@ -1,8 +1,11 @@
 """Every published definition of "near a school" as a named preset, and user presets from TOML.
 
 The published definitions (see docs/methodology/exposure.md) disagree on the radius, the hours,
-the days, the victims' ages and the incident types. Where a publication left a part unstated, the
-preset says what was assumed in its ``notes``.
+the days, the victims' ages, the incident types and what they count. Each preset carries the
+unit of the published figure (``victims`` or ``incidents``: the headline uses it), what the
+publication reported (``source_note``), its own words where we have them verbatim (``quote``),
+and in ``notes`` what we approximate (a point for a parcel, the age band 0-19 for "18 and
+under") or assume (a radius the publication did not state).
 
 User presets live in a TOML file (``SAFESCHOOLS_PRESETS_FILE`` or ``--presets``)::
 
@@ -13,6 +16,7 @@ User presets live in a TOML file (``SAFESCHOOLS_PRESETS_FILE`` or ``--presets``)
     days = "school-days"        # all | weekdays | school-days
     ages = ["0-19"]
     since = "2020-09-01"
+    unit = "victims"            # victims | incidents: what the headline counts
 """
 
 from __future__ import annotations
@@ -38,6 +42,7 @@ PRESETS: dict[str, Definition] = {
         ages=("0-19",),
         since=date(2019, 2, 1),
         until=date(2024, 1, 31),
+        unit="victims",
         source_note="ABC7 Chicago, 2 Feb 2024: 106 shot near 90 CPS and charter schools in "
         "5 years, 20 fatally",
         notes=(
@@ -53,11 +58,17 @@ PRESETS: dict[str, Definition] = {
         hours=parse_hours("14:00-16:50"),
         days="weekdays",
         ages=("0-19",),
-        source_note="WBEZ / Sun-Times, Feb 2023: shootings of people 19 and under near schools "
-        "from 2:00 to 4:49 p.m. on weekdays",
+        unit="incidents",
+        source_note="WBEZ / Sun-Times, Feb 2023: 41 shooting incidents involving people 19 and "
+        "under near schools from 2:00 to 4:49 p.m. on weekdays",
+        quote="41 after-school shooting incidents ... involving children 19 years old and younger",
         notes=(
-            "The radius was not stated; 0.1 mile is assumed (change it with --radius).",
+            "The headline figure counts incidents (shootings), not victims: an incident counts "
+            "when at least one victim 19 or under was shot.",
+            "The radius was not stated; 0.1 mile is assumed.",
             "4:49 p.m. is included: the window ends at 16:50.",
+            "The nine deaths WBEZ reported are of victims 17 and under, an age the published "
+            "bands cannot separate; deaths here are of victims 0-19.",
         ),
     ),
     "banner-1-block": Definition(
@@ -66,12 +77,20 @@ PRESETS: dict[str, Definition] = {
         label="Baltimore Banner, one block (2023)",
         radius_m=parse_radius("150m"),
         hours=parse_hours("07:00-19:00"),
-        days="school-days",
+        days="all",
         season=parse_season("09-01..06-15"),
         ages=("0-19",),
-        source_note="Baltimore Banner 2023: one block (100 m + 50 m for the parcel), 7 a.m. to "
-        "7 p.m., school days from 1 Sep to 15 Jun, victims 18 and under",
+        unit="victims",
+        source_note="Baltimore Banner 2023: within one block of the school's parcel (100 m, "
+        "plus 50 m for the immediate street), 7 a.m. to 7 p.m., any day from 1 Sep to 15 Jun, "
+        "juvenile victims (18 and under)",
+        quote="for the immediate street",
         notes=(
+            "The Banner measured from each school's parcel; here the distance is measured from "
+            "the school's point, so shootings near the edge of a large campus can be missed.",
+            "Hours 7 through 18 are 07:00 to 19:00.",
+            "Every day from 1 Sep to 15 Jun counts, weekends and holidays included, as in the "
+            "Banner's method.",
             "Victims 18 and under cannot be told apart in the Chicago data: the band 0-19 is used.",
         ),
     ),
@@ -80,8 +99,14 @@ PRESETS: dict[str, Definition] = {
         gunshot_only=True,
         label="The Trace, 500 yards (2024)",
         radius_m=parse_radius("500yd"),
+        unit="incidents",
         source_note="The Trace 2024: Gun Violence Archive incidents within 500 yards of "
         "148,000 NCES schools, any time",
+        notes=(
+            "The Trace counted Gun Violence Archive incidents, which include shootings in which "
+            "no one was hit; a victims file lists only people shot or killed, so it undercounts "
+            "by that method.",
+        ),
     ),
     "quarter-mile": Definition(
         name="quarter-mile",
@@ -124,7 +149,7 @@ def _tuple(value: Any) -> tuple[str, ...]:
 _KNOWN = {
     "label", "radius", "hours", "days", "season", "ages", "types", "gunshot_only", "since",
     "until", "years", "school_year", "governance", "grade_categories", "sources", "source_note",
-    "notes", "base",
+    "quote", "unit", "notes", "base",
 }  # fmt: skip
 
 
@@ -148,7 +173,7 @@ def definition_from_mapping(name: str, data: dict[str, Any]) -> Definition:
         changes["hours"] = parse_hours(data["hours"])
     if "season" in data:
         changes["season"] = parse_season(data["season"])
-    for key in ("days", "types", "school_year", "source_note"):
+    for key in ("days", "types", "school_year", "source_note", "quote", "unit"):
         if key in data:
             changes[key] = str(data[key])
     for key in ("ages", "governance", "grade_categories", "sources", "notes"):

@@ -101,12 +101,13 @@ KNOWN_TEXTS: tuple[str, ...] = (
     # presets: sources
     N_("ABC7 Chicago, 2 Feb 2024: 106 shot near 90 CPS and charter schools in 5 years, 20 fatally"),
     N_(
-        "WBEZ / Sun-Times, Feb 2023: shootings of people 19 and under near schools from 2:00 to "
-        "4:49 p.m. on weekdays"
+        "WBEZ / Sun-Times, Feb 2023: 41 shooting incidents involving people 19 and under near "
+        "schools from 2:00 to 4:49 p.m. on weekdays"
     ),
     N_(
-        "Baltimore Banner 2023: one block (100 m + 50 m for the parcel), 7 a.m. to 7 p.m., school "
-        "days from 1 Sep to 15 Jun, victims 18 and under"
+        "Baltimore Banner 2023: within one block of the school's parcel (100 m, plus 50 m for the "
+        "immediate street), 7 a.m. to 7 p.m., any day from 1 Sep to 15 Jun, juvenile victims (18 "
+        "and under)"
     ),
     N_(
         "The Trace 2024: Gun Violence Archive incidents within 500 yards of 148,000 NCES schools, "
@@ -117,9 +118,31 @@ KNOWN_TEXTS: tuple[str, ...] = (
     # presets: notes
     N_("The five-year window (Feb 2019 to Jan 2024) is read from the publication date."),
     N_("Children and teens are the published age band 0-19."),
-    N_("The radius was not stated; 0.1 mile is assumed (change it with --radius)."),
+    N_(
+        "The headline figure counts incidents (shootings), not victims: an incident counts when at "
+        "least one victim 19 or under was shot."
+    ),
+    N_("The radius was not stated; 0.1 mile is assumed."),
     N_("4:49 p.m. is included: the window ends at 16:50."),
+    N_(
+        "The nine deaths WBEZ reported are of victims 17 and under, an age the published bands "
+        "cannot separate; deaths here are of victims 0-19."
+    ),
+    N_(
+        "The Banner measured from each school's parcel; here the distance is measured from the "
+        "school's point, so shootings near the edge of a large campus can be missed."
+    ),
+    N_("Hours 7 through 18 are 07:00 to 19:00."),
+    N_(
+        "Every day from 1 Sep to 15 Jun counts, weekends and holidays included, as in the "
+        "Banner's method."
+    ),
     N_("Victims 18 and under cannot be told apart in the Chicago data: the band 0-19 is used."),
+    N_(
+        "The Trace counted Gun Violence Archive incidents, which include shootings in which no "
+        "one was hit; a victims file lists only people shot or killed, so it undercounts by that "
+        "method."
+    ),
     N_("'School hours' were not defined; 08:00-15:00 is assumed."),
     # service_evaluation.LIMITS
     N_(
@@ -165,6 +188,32 @@ KNOWN_TEXTS: tuple[str, ...] = (
     N_("Not calculated: the comparison group is not reported."),
     N_("All students of the school: the comparison for the groups above."),
     N_("No treated school in this cohort."),
+    # policy.council: the rule each vote was decided by (QUORUM_TEXTS, PASS_TEXTS)
+    N_(
+        "Quorum: a majority of the council's seats, its full membership, vacant seats included "
+        "(Illinois School Code, 105 ILCS 5/34-2.2(c))."
+    ),
+    N_(
+        "Quorum: a majority of the members serving, vacant seats left out (a choice of this "
+        "district: the School Code counts the full membership)."
+    ),
+    N_(
+        "Passes with a majority of the members present (the default; not yet confirmed against "
+        "the School Code's text)."
+    ),
+    N_("Passes with a majority of the members present (Public Act 102-0296)."),
+    N_(
+        "Passes with a majority of the full membership, not of those present, as 105 ILCS "
+        "5/34-2.2(c) and 34-2.3 are read for principal selection and the principal's contract (to "
+        "be confirmed against the statute's text)."
+    ),
+    N_("Passes with a majority of the members present (a choice of this district)."),
+    N_("Passes with more yes than no votes, abstentions not counted (a choice of this district)."),
+    N_("Passes with a majority of the members serving (a choice of this district)."),
+    N_(
+        "Passes with a majority of all the council's seats, its full membership (a choice of this "
+        "district)."
+    ),
 )
 
 #: Sentences with numbers or names in them: the msgid's ``%(name)s`` placeholders match the
@@ -201,6 +250,11 @@ PATTERNS: tuple[str, ...] = (
     N_("Not calculated: none of %(other)s had the outcome, so the comparison risk is zero."),
     # metrics.did
     N_("No school was still untreated in %(year)s to compare with."),
+    # policy.council.VACANCY_QUORUM_TEXT
+    N_(
+        "Quorum: %(quorum)s members, because fewer than %(below)s members serve and the motion "
+        "fills a vacancy (Public Act 102-0296)."
+    ),
 )
 
 _PLACEHOLDER = re.compile(r"%\((\w+)\)s")

@@ -273,16 +273,27 @@ def overview_context(
     ranked = list(data["per_school"])
     rows = ranked if show_all else ranked[:ROW_LIMIT]
     all_link = f"{query}&all=1" if query else "?all=1"
-    lede = L.gettext(
-        "%(victims)s victims (%(fatal)s of them killed) were near %(schools)s of "
-        "%(considered)s schools. Dates: %(dates)s. Schools: %(school_list)s.",
-        victims=L.num(data["victims"]),
-        fatal=L.num(data["fatal"]),
-        schools=L.num(data["schools"]),
-        considered=L.num(data["schools_considered"]),
-        dates=L.dates(d),
-        school_list=L.schools_counted(d),
-    )
+    figures = {
+        "incidents": L.num(data["incidents"]),
+        "victims": L.num(data["victims"]),
+        "fatal": L.num(data["fatal"]),
+        "schools": L.num(data["schools"]),
+        "considered": L.num(data["schools_considered"]),
+        "dates": L.dates(d),
+        "school_list": L.schools_counted(d),
+    }
+    if d.get("unit") == "incidents":  # the definition's headline unit (a publication's)
+        lede = L.gettext(
+            "%(incidents)s incidents (%(victims)s victims, %(fatal)s of them killed) were near "
+            "%(schools)s of %(considered)s schools. Dates: %(dates)s. Schools: %(school_list)s.",
+            **figures,
+        )
+    else:
+        lede = L.gettext(
+            "%(victims)s victims (%(fatal)s of them killed) were near %(schools)s of "
+            "%(considered)s schools. Dates: %(dates)s. Schools: %(school_list)s.",
+            **figures,
+        )
     return {
         "data": data,
         "description": _capital(L.describe(d)),
@@ -422,6 +433,8 @@ def definitions_context(
                 "name": name,
                 "label": L.text(p.label or name),
                 "source_note": L.text(p.source_note) if p.source_note else "",
+                "quote": p.quote,
+                "unit": p.unit,
                 "radius": L.radius(p.radius_m),
                 "hours": L.hours(d["hours"]),
                 "days": L.days(p.days) + (f"; {L.season(d['season'])}" if d["season"] else ""),

@@ -14,7 +14,7 @@ from dataclasses import asdict
 from datetime import date
 from typing import Any, Literal
 
-from safeschools.errors import DataValidationError, NotFoundError
+from safeschools.errors import ConfigError, DataValidationError, NotFoundError
 from safeschools.model import User
 from safeschools.model.council import MOTION_TOPICS, SEAT_ROLES, CouncilMeeting, CouncilMember
 from safeschools.policy.accounts import check_can_edit
@@ -43,8 +43,23 @@ OFFICER_DECISIONS = (2, 1, 0)
 
 
 def vote_rules(settings: Settings) -> VoteRules:
-    """The quorum and pass rules the settings name."""
-    return VoteRules(quorum=settings.council_quorum_rule, passing=settings.council_pass_rule)
+    """The quorum and pass rules the settings name, the pass rule per kind of motion and the
+    reduced quorum to fill vacancies included (citations: :mod:`safeschools.policy.council`)."""
+    by_topic = settings.council_pass_rule_by_topic
+    unknown = sorted(set(by_topic) - set(MOTION_TOPICS))
+    if unknown:
+        msg = (
+            f"council_pass_rule_by_topic names unknown topic(s) {', '.join(unknown)}; use "
+            f"{', '.join(MOTION_TOPICS)}."
+        )
+        raise ConfigError(msg)
+    return VoteRules(
+        quorum=settings.council_quorum_rule,
+        passing=settings.council_pass_rule,
+        passing_by_topic=tuple(sorted(by_topic.items())),
+        vacancy_quorum=settings.council_vacancy_quorum,
+        vacancy_quorum_below=settings.council_vacancy_quorum_below,
+    )
 
 
 def next_school_year(day: date) -> str:

@@ -150,8 +150,9 @@ def test_students_do_not_vote_on_restricted_topics(store: Store, settings: Setti
     roles = ROLES_12 + ["student"] * 3
     editor, members, meeting_id = _council(store, settings, roles)
     adults, students = members[:12], members[12:]
-    # 6 adults yes, 1 adult no, 3 students no: on a contract only the adults count.
-    ballots = {m.id: "yes" for m in adults[:6]} | {adults[6].id: "no"}
+    # 7 adults yes, 1 adult no, 3 students no: on a contract only the adults count (and a
+    # contract needs a majority of the 12 adult seats, 7, by default).
+    ballots = {m.id: "yes" for m in adults[:7]} | {adults[7].id: "no"}
     ballots |= {m.id: "no" for m in students}
     out = service_council.record_motion(
         store,
@@ -166,9 +167,10 @@ def test_students_do_not_vote_on_restricted_topics(store: Store, settings: Setti
         now=_now,
     )
     assert out["result"] == "passed"
-    assert (out["outcome"]["yes"], out["outcome"]["no"]) == (6, 1)
+    assert (out["outcome"]["yes"], out["outcome"]["no"]) == (7, 1)
+    assert out["outcome"]["votes_needed"] == 7 and "34-2.3" in out["rules"]
     assert any("Students do not vote on contract" in n for n in out["outcome"]["notes"])
-    # The same ballots on a general motion count the students: 6 yes of 10 present.
+    # The same ballots on a general motion count the students: 7 yes of 11 present.
     general = service_council.record_motion(
         store,
         editor,
@@ -181,7 +183,7 @@ def test_students_do_not_vote_on_restricted_topics(store: Store, settings: Setti
         settings=settings,
         now=_now,
     )
-    assert (general["outcome"]["yes"], general["outcome"]["no"]) == (6, 4)
+    assert (general["outcome"]["yes"], general["outcome"]["no"]) == (7, 4)
     assert general["result"] == "passed"
 
 
@@ -260,3 +262,42 @@ def test_council_writes_are_checked(store: Store, settings: Settings) -> None:
             term_start=date(2023, 1, 1),
             settings=settings,
         )
+
+
+def test_the_settings_name_the_rule_per_kind_of_motion(store: Store) -> None:
+    """Fewer than 7 serving: 4 present fill a vacancy (Public Act 102-0296), and the vote says so
+    with its citation; a contract needs the full membership unless the settings say otherwise."""
+    settings = Settings()
+    editor, members, meeting_id = _council(store, settings, ROLES_12[:6])
+    out = service_council.record_motion(
+        store,
+        editor,
+        school_id=SCHOOL,
+        meeting_id=meeting_id,
+        topic="vacancy",
+        text="Appoint a parent member",
+        ballots={m.id: "yes" for m in members[:3]} | {members[3].id: "no"},
+        school_kind="elementary",
+        settings=settings,
+        now=_now,
+    )
+    assert out["result"] == "passed" and out["outcome"]["quorum_needed"] == 4
+    assert "Public Act 102-0296" in out["rules"]
+    assert out["outcome"]["quorum_rule"] == "vacancy"
+    assert "Public Act 102-0296" in out["outcome"]["quorum_text"]
+    stored = service_council.school_council(store, SCHOOL)["motions"][0]
+    assert stored["outcome"]["pass_text"] == out["outcome"]["pass_text"]
+    relaxed = Settings(council_pass_rule_by_topic={}, council_vacancy_quorum=0)
+    rules = service_council.vote_rules(relaxed)
+    assert rules.pass_rule("contract") == "majority_of_present"
+    assert not rules.vacancy_quorum_applies("vacancy", 5)
+
+
+def test_a_pass_rule_for_an_unknown_kind_of_motion_is_refused(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from safeschools.errors import ConfigError
+
+    monkeypatch.setenv("SAFESCHOOLS_COUNCIL_PASS_RULE_BY_TOPIC", '{"budget": "majority_of_seats"}')
+    settings = Settings()
+    assert settings.council_pass_rule_by_topic == {"budget": "majority_of_seats"}
+    with pytest.raises(ConfigError, match="unknown topic"):
+        service_council.vote_rules(settings)

@@ -148,7 +148,7 @@ def test_the_english_description_matches_the_core() -> None:
 def test_the_spanish_description_is_built_from_the_parts() -> None:
     d = PRESETS["banner-1-block"].to_dict()
     assert language("es").describe(d) == (
-        "a menos de 150 m, 07:00-19:00, días de clase, del 1 sept al 15 jun de cada año, "
+        "a menos de 150 m, 07:00-19:00, todos los días, del 1 sept al 15 jun de cada año, "
         "víctimas de 0-19 años, solo heridas de bala"
     )
     assert language("es").dates(d) == "todas las fechas de los datos"

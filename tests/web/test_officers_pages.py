@@ -101,3 +101,16 @@ def test_district_officers_page_when_empty(sqlite_only_store: Store, settings: S
     pages = Pages(create_app(settings, store=sqlite_only_store))
     response = pages.get("/officers")
     assert response.status_code == 200 and "Not recorded yet." in response.text
+
+
+def test_each_vote_cites_the_rule_it_was_decided_by(sqlite_city: Store, settings: Settings) -> None:
+    _record(sqlite_city, settings)
+    pages = Pages(create_app(settings, store=sqlite_city))
+    english = select(parse(pages.get("/schools/1").text), "section#council-votes")[0].all_text()
+    assert "(Illinois School Code, 105 ILCS 5/34-2.2(c))" in english
+    assert "not yet confirmed against the School Code's text" in english
+    spanish = parse(pages.get("/schools/1?lang=es").text)
+    votes_es = select(spanish, "section#council-votes")[0].all_text()
+    assert "(Código Escolar de Illinois, 105 ILCS 5/34-2.2(c))" in votes_es
+    assert "Se aprueba con la mayoría de los miembros presentes" in votes_es
+    assert "Quorum:" not in votes_es
