@@ -498,6 +498,8 @@ class Bar:
     value: int
     part: int = 0
     title: str = ""
+    #: A period the data covers only in part: drawn pale, labelled with a star.
+    partial: bool = False
 
 
 def bar_chart(
@@ -563,9 +565,9 @@ def bar_chart(
         group = [f"<g><title>{esc(tip)}</title>"]
         if bar.value > 0:
             group.append(
-                f'<rect class="bar" x="{coord(x)}" y="{coord(y)}" width="{coord(bar_w)}" '
-                f'height="{coord(h)}" '
-                f'fill="{BAR_FILL}"/>'
+                f'<rect class="bar{" partial" if bar.partial else ""}" x="{coord(x)}" '
+                f'y="{coord(y)}" width="{coord(bar_w)}" height="{coord(h)}" '
+                f'fill="{BAR_FILL}"{' fill-opacity="0.45"' if bar.partial else ""}/>'
             )
         if bar.part > 0:
             ph = bar.part / y_max * plot_h
