@@ -215,5 +215,3 @@ def month_coverage(month: int, covered: tuple[date, date] | None) -> dict[str, A
         months += 1
         partial = partial or n < _days(first, last)
     return {"covered_days": total, "months": months, "partial": partial}
-
-

@@ -58,6 +58,7 @@ __all__ = [
     "ExposureResult",
 ]
 
+
 def _per_day(victims: int, days: int) -> float | None:
     return round(victims / days, 4) if days else None
 

@@ -159,7 +159,7 @@ def _chart(
 # ---------------------------------------------------------------------- coverage
 _FIELD_REASONS = {
     "age_band": N_("No row of the data has an age band, and this definition counts only victims "
-                   "of some ages."),
+                   "aged %(ages)s."),
     "time_of_day": N_("No row of the data has a time of day, and this definition counts only "
                       "some hours."),
     "fatal": N_("No row of the data says whether the victim died, and this definition needs it."),
@@ -184,7 +184,9 @@ def _span(covered_days: int, asked_days: int, L: Lang) -> str:
     )
 
 
-def coverage_note(coverage: Mapping[str, Any] | None, L: Lang) -> dict[str, Any] | None:
+def coverage_note(
+    coverage: Mapping[str, Any] | None, L: Lang, *, ages: Sequence[str] = ()
+) -> dict[str, Any] | None:
     """What the data covers of a result's question, in words, for the line under a headline:
     ``answerable``, ``partial``, ``text`` (the covered dates), ``reasons`` (why there is no
     answer) and ``needs`` (what data would answer it). None when the result carries none."""
@@ -210,7 +212,11 @@ def coverage_note(coverage: Mapping[str, Any] | None, L: Lang) -> dict[str, Any]
         )
     for missing in coverage.get("missing_fields", []):
         if missing["share"] == 0 and missing["field"] in _FIELD_REASONS:
-            reasons.append(L.gettext(_FIELD_REASONS[missing["field"]]))
+            reasons.append(
+                L.gettext(_FIELD_REASONS[missing["field"]], ages=", ".join(ages) or "?")
+                if missing["field"] == "age_band"
+                else L.gettext(_FIELD_REASONS[missing["field"]])
+            )
             needs.append(L.gettext(_FIELD_NEEDS[missing["field"]]))
     text = ""
     if data.get("first_day"):
@@ -406,7 +412,7 @@ def overview_context(
             school_list=L.schools_counted(d),
         )
     return {
-        "coverage": coverage_note(data.get("coverage"), L),
+        "coverage": coverage_note(data.get("coverage"), L, ages=d.get("ages") or ()),
         "data": data,
         "description": _capital(L.describe(d)),
         "lede": lede,
@@ -511,7 +517,7 @@ def school_context(
         "school": school,
         "school_meta": school_meta(school, L),
         "lede": lede,
-        "coverage": coverage_note(exposure.get("coverage"), L),
+        "coverage": coverage_note(exposure.get("coverage"), L, ages=d.get("ages") or ()),
         "description": _capital(L.describe(d)),
         "preset": preset_of(d, presets, L),
         "map_svg": Markup(picture),
@@ -560,7 +566,7 @@ def definitions_context(
                 "fatal": got.get("fatal"),
                 "incidents": got.get("incidents"),
                 "schools": got.get("schools"),
-                "coverage": coverage_note(got.get("coverage"), L),
+                "coverage": coverage_note(got.get("coverage"), L, ages=p.ages),
                 "notes": L.texts(list(p.notes)),
             }
         )
