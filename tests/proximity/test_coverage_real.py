@@ -129,9 +129,10 @@ def test_coverage_block_by_hand() -> None:
     assert block["needs"] == "Needs victims data, with age bands."
     before = whole_year.with_changes(since=date(2020, 1, 1), until=date(2020, 12, 31))
     assert coverage_block(before, cov, cov.last_day)["covered"] is None
-    assert period_coverage(date(2024, 1, 1), date(2024, 12, 31), (date(2024, 9, 1), date(2025, 1, 5)))[
-        "covered_from"
-    ] == "2024-09-01"  # fmt: skip
+    span = (date(2024, 9, 1), date(2025, 1, 5))
+    assert period_coverage(date(2024, 1, 1), date(2024, 12, 31), span)["covered_from"] == (
+        "2024-09-01"
+    )
     assert month_coverage(1, (date(2024, 9, 1), date(2025, 1, 5))) == {
         "covered_days": 5, "months": 1, "partial": True,
     }  # fmt: skip
