@@ -30,7 +30,9 @@ def test_the_top_level_api_answers_a_preset() -> None:
 
     load_records(store, settings, schools=[School("1", "2024-25", "A", lat=41.8, lon=-87.7)])
     result = safeschools.exposure(store, "trace-500yd", settings=settings)
-    assert result.victims == 0 and result.definition["name"] == "trace-500yd"
+    # no victims data loaded: the count is absent (None) with its reason, never 0
+    assert result.victims is None and result.definition["name"] == "trace-500yd"
+    assert not result.answerable and "No victims data" in result.reasons[0]
 
 
 def test_public_names_are_importable() -> None:

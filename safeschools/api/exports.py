@@ -13,7 +13,13 @@
 - ``imports``: every import (CSV only: an import has no place).
 - ``boundaries``: community areas, police districts and wards; GeoJSON polygons, or CSV with
   the geometry as WKT (lat-lon degrees, EPSG:4326).
-- ``compare``: every preset side by side (CSV only).
+- ``compare``: every preset side by side (CSV only), with whether the data can answer each
+  (``answerable``, ``reasons``) and the dates it covers.
+
+``exposure.json`` and ``compare.json`` are the CSVs' sidecars: the definition, whether the data
+can answer it and why, what the data covers (``coverage``), the vintage and the caveats. The CSV
+itself stays a plain table (its first line is the header), so existing readers keep working; a
+count the data cannot answer is an empty cell, never 0.
 
 The rows come from the service; this module only picks columns and writes the format.
 """
@@ -42,6 +48,7 @@ __all__ = ["EXPORTS", "EXPORT_FORMATS", "ExportFile", "ExportTable", "export_fil
 EXPORT_FORMATS = {
     "csv": "text/csv; charset=utf-8",
     "geojson": "application/geo+json",
+    "json": "application/json",
 }
 
 #: The columns of the victimizations export, one by one: no name can slip in.
@@ -178,6 +185,10 @@ def _exposure(
         _point,
         meta={
             "definition": result.definition,
+            "answerable": result.answerable,
+            "reasons": result.reasons,
+            "coverage": result.coverage,
+            "school_year": result.school_year,
             "data_vintage": result.data_vintage,
             "caveats": result.caveats,
         },
@@ -230,16 +241,34 @@ def _compare(
     report = services.compare_definitions(
         store, settings=settings, index=cache.get(), school_year=year
     )
-    rows = [
-        {
-            **{k: v for k, v in row.items() if k not in ("notes", "caveats")},
-            "notes": " | ".join(row["notes"]),
-            "caveats": " | ".join(row["caveats"]),
-        }
-        for row in report["definitions"]
-    ]
+    rows = []
+    for row in report["definitions"]:
+        covered = (row.get("coverage") or {}).get("covered") or {}
+        rows.append(
+            {
+                **{
+                    k: v
+                    for k, v in row.items()
+                    if k not in ("notes", "caveats", "coverage", "reasons")
+                },
+                "covered_from": covered.get("since"),
+                "covered_to": covered.get("until"),
+                "covered_share": covered.get("share"),
+                "reasons": " | ".join(row["reasons"]),
+                "notes": " | ".join(row["notes"]),
+                "caveats": " | ".join(row["caveats"]),
+            }
+        )
     columns = list(rows[0]) if rows else ["preset"]
-    return ExportTable(columns, rows, name_part=report["school_year"])
+    meta = {
+        "definitions": [
+            {k: r[k] for k in ("preset", "answerable", "reasons", "coverage")}
+            for r in report["definitions"]
+        ],
+        "data_vintage": report["data_vintage"],
+        "caveats": report["caveats"],
+    }
+    return ExportTable(columns, rows, meta=meta, name_part=report["school_year"])
 
 
 #: Every export: what it holds, its formats, and how its rows are built.
@@ -247,7 +276,7 @@ EXPORTS: dict[str, _Export] = {
     "schools": _Export("Schools of one school year (school_year).", ("csv", "geojson"), _schools),
     "exposure": _Export(
         "Every school under the definition in the query, with its counts.",
-        ("csv", "geojson"),
+        ("csv", "geojson", "json"),
         _exposure,
     ),
     "victimizations": _Export(
@@ -259,7 +288,7 @@ EXPORTS: dict[str, _Export] = {
     "boundaries": _Export(
         "Community areas, police districts, wards (CSV gives WKT).", ("csv", "geojson"), _boundaries
     ),
-    "compare": _Export("Every preset side by side.", ("csv",), _compare),
+    "compare": _Export("Every preset side by side.", ("csv", "json"), _compare),
 }
 
 
@@ -313,9 +342,19 @@ def export_file(
         msg = f"The {table} export has no places to map; ask for {table}.csv."
         raise NotFoundError(msg)
     built = export.build(store, settings, definition, cache)
-    content = _csv(built) if fmt == "csv" else _geojson(built)
-    name = "-".join(p for p in ("safeschools", table, built.name_part) if p)
-    return ExportFile(content, EXPORT_FORMATS[fmt], f"{_safe(name)}.{fmt}")
+    name = _safe("-".join(p for p in ("safeschools", table, built.name_part) if p))
+    if fmt == "json":
+        content = _sidecar(built, f"{name}.csv")
+    else:
+        content = _csv(built) if fmt == "csv" else _geojson(built)
+    return ExportFile(content, EXPORT_FORMATS[fmt], f"{name}.{fmt}")
+
+
+def _sidecar(table: ExportTable, csv_name: str) -> bytes:
+    """The sidecar of a CSV: which file it describes, its columns, and what the CSV cannot
+    say (definition, whether the data can answer it, coverage, vintage, caveats)."""
+    body = {"describes": csv_name, "columns": table.columns, **table.meta}
+    return json.dumps(body, ensure_ascii=False, allow_nan=False, indent=2).encode("utf-8")
 
 
 def _safe(name: str) -> str:

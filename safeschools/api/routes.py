@@ -92,10 +92,25 @@ class Exposure(BaseModel):
         description="The definition as applied: radius in words, resolved dates, hours, days, "
         "ages, types, school year, and a one-sentence description."
     )
-    victims: int = Field(description="Victims near at least one school, each counted once.")
-    fatal: int = Field(description="Of them, fatal.")
-    incidents: int = Field(description="Distinct case numbers among them.")
-    schools: int = Field(description="Schools with at least one victim near them.")
+    answerable: bool = Field(
+        description="False when the data cannot answer the definition (its dates lie outside "
+        "the data, or a filter needs a field no row has): the counts are then null, never 0."
+    )
+    reasons: list[str] = Field(
+        description="Why the result cannot be answered, or why it is partial, in words."
+    )
+    coverage: dict[str, Any] = Field(
+        description="What the data covers of the question: asked (since, until, days), data "
+        "(first_day, last_day, rows, days_without_rows, fields: share of rows with an age band, "
+        "a time of day, a fatal flag, a location), covered (since, until, days, share, text), "
+        "partial, missing_fields (field, share, needed_by), answerable, reasons, needs."
+    )
+    victims: int | None = Field(
+        description="Victims near at least one school, each counted once (null: not answerable)."
+    )
+    fatal: int | None = Field(description="Of them, fatal.")
+    incidents: int | None = Field(description="Distinct case numbers among them.")
+    schools: int | None = Field(description="Schools with at least one victim near them.")
     schools_considered: int = Field(description="Schools of the school list with a location.")
     school_year: str = Field(description="The school list used (or 'incident').")
     per_school: list[dict[str, Any]] = Field(
@@ -320,7 +335,13 @@ _EXPORT_DESCRIPTION = (
 )
 def export(
     table: Annotated[str, Path(description="One of: " + ", ".join(EXPORTS) + ".")],
-    fmt: Annotated[str, Path(description="csv or geojson.")],
+    fmt: Annotated[
+        str,
+        Path(
+            description="csv or geojson; json for a CSV's sidecar (definition, coverage, "
+            "whether the data can answer it)."
+        ),
+    ],
     definition: ApiDefinitionDep,
     store: StoreDep,
     settings: SettingsDep,

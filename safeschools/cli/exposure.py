@@ -103,10 +103,29 @@ _FORMATS = click.option(
     help="Schools in the ranked table (JSON/CSV/GeoJSON always list all).",
 )
 @_FORMATS
+@click.option(
+    "--sidecar",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="With --format csv: also write the definition and what the data covers to this JSON "
+    "file (the CSV itself has only the table).",
+)
 @pass_ctx
 @translate_errors
-def exposure(ctx: Context, /, split_date: str | None, top: int, fmt: str, **kw: Any) -> None:
-    """Violence near every school under one definition of "near"."""
+def exposure(
+    ctx: Context,
+    /,
+    split_date: str | None,
+    top: int,
+    fmt: str,
+    sidecar: Path | None,
+    **kw: Any,
+) -> None:
+    """Violence near every school under one definition of "near".
+
+    When the data cannot answer the definition (its dates lie outside the data, or a filter
+    needs a field no row has), the counts are absent, not 0, and the reasons are printed.
+    """
     d = definition(ctx, kw)
     result = services.exposure.exposure(
         ctx.store, d, settings=ctx.settings, split_date=_date(split_date, "--split-date")
@@ -114,14 +133,18 @@ def exposure(ctx: Context, /, split_date: str | None, top: int, fmt: str, **kw: 
     if fmt == "json":
         click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     elif fmt == "csv":
-        _print_csv(result)
+        _print_csv(result, sidecar)
     elif fmt == "geojson":
         click.echo(json.dumps(_geojson(result), ensure_ascii=False))
     else:
         _print_exposure(result, top)
 
 
-def _print_csv(result: ExposureResult) -> None:
+def _print_csv(result: ExposureResult, sidecar: Path | None = None) -> None:
+    if sidecar is not None:
+        sidecar.write_text(
+            json.dumps(exposure_sidecar(result), indent=2, ensure_ascii=False), encoding="utf-8"
+        )
     columns, rows = result.school_table()
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=columns)
@@ -130,9 +153,25 @@ def _print_csv(result: ExposureResult) -> None:
     click.echo(buffer.getvalue(), nl=False)
 
 
+def exposure_sidecar(result: ExposureResult) -> dict[str, Any]:
+    """What a CSV of a result does not say: the definition, coverage, vintage and caveats."""
+    return {
+        "definition": result.definition,
+        "answerable": result.answerable,
+        "reasons": result.reasons,
+        "coverage": result.coverage,
+        "school_year": result.school_year,
+        "data_vintage": result.data_vintage,
+        "caveats": result.caveats,
+    }
+
+
 def _geojson(result: ExposureResult) -> dict[str, Any]:
     return {
         "type": "FeatureCollection",
+        "answerable": result.answerable,
+        "reasons": result.reasons,
+        "coverage": result.coverage,
         "definition": result.definition,
         "data_vintage": result.data_vintage,
         "caveats": result.caveats,
@@ -147,6 +186,26 @@ def _geojson(result: ExposureResult) -> dict[str, Any]:
     }
 
 
+def coverage_line(coverage: Mapping[str, Any]) -> str:
+    """The line under a headline: what the data covers of the window asked."""
+    data, covered = coverage.get("data") or {}, coverage.get("covered")
+    if not data.get("first_day"):
+        return "Coverage: no victims data is loaded."
+    line = f"Coverage: the data covers {data['first_day']} to {data['last_day']}"
+    if covered and coverage.get("partial"):
+        line += (
+            f"; PARTIAL: {covered['since']} to {covered['until']}, {covered['text']} of the "
+            f"window asked ({coverage['asked']['since']} to {coverage['asked']['until']})"
+        )
+    missing = [
+        f"{m['field'].replace('_', ' ')} in {m['share']:.0%} of rows"
+        for m in coverage.get("missing_fields", [])
+    ]
+    if missing:
+        line += "; needed fields: " + ", ".join(missing)
+    return line + "."
+
+
 def _print_exposure(result: ExposureResult, top: int) -> None:
     out = _console()
     d = result.definition
@@ -155,17 +214,25 @@ def _print_exposure(result: ExposureResult, top: int) -> None:
     out.print(f"[bold]{d.get('label') or 'Custom definition'}[/bold]: {d['description']}")
     window = f"{d['since'] or 'start of data'} to {d['until'] or 'end of data'}"
     out.print(f"Dates {window}; schools of {result.school_year} ({result.schools_considered}).")
-    if result.unit == "incidents":
-        headline = (
-            f"[bold]{result.incidents}[/bold] incidents ({result.victims} victims, "
-            f"{result.fatal} fatal)"
-        )
+    if not result.answerable:
+        out.print("[bold]This data cannot answer this definition[/bold] (no count, not 0):")
+        for reason in result.reasons:
+            out.print(f"  - {reason}")
+        if result.coverage.get("needs"):
+            out.print(f"  {result.coverage['needs']}")
     else:
-        headline = (
-            f"[bold]{result.victims}[/bold] victims ({result.fatal} fatal, {result.incidents} "
-            "incidents)"
-        )
-    out.print(f"{headline} near [bold]{result.schools}[/bold] schools.")
+        if result.unit == "incidents":
+            headline = (
+                f"[bold]{result.incidents}[/bold] incidents ({result.victims} victims, "
+                f"{result.fatal} fatal)"
+            )
+        else:
+            headline = (
+                f"[bold]{result.victims}[/bold] victims ({result.fatal} fatal, {result.incidents} "
+                "incidents)"
+            )
+        out.print(f"{headline} near [bold]{result.schools}[/bold] schools.")
+    out.print(coverage_line(result.coverage))
     if result.per_school:
         table = Table(title=f"Schools, most victims first (top {top})", title_justify="left")
         for column in (
@@ -196,13 +263,27 @@ def _print_exposure(result: ExposureResult, top: int) -> None:
         out.print(table)
     years = result.trends["by_year"]
     if years:
-        out.print("By year: " + ", ".join(f"{r['year']}: {r['victims']}" for r in years))
+        out.print(
+            "By year: "
+            + ", ".join(
+                f"{r['year']}: {r['victims']}"
+                + (
+                    f" (partial: {r['covered_from']} to {r['covered_to']})"
+                    if r.get("partial")
+                    else ""
+                )
+                for r in years
+            )
+        )
     if result.before_after:
         ba = result.before_after
+        before, after = ba["before"], ba["after"]
         out.print(
-            f"Before {ba['split_date']}: {ba['before']['victims']} "
-            f"({ba['before']['victims_per_year']}/year); after: {ba['after']['victims']} "
-            f"({ba['after']['victims_per_year']}/year)."
+            f"Before {ba['split_date']}: {before['victims']} "
+            f"({before['victims_per_year']}/year over {before['covered_from']} to "
+            f"{before['covered_to']}); after: {after['victims']} "
+            f"({after['victims_per_year']}/year over {after['covered_from']} to "
+            f"{after['covered_to']})."
         )
     vintage = result.data_vintage
     out.print(
@@ -211,6 +292,19 @@ def _print_exposure(result: ExposureResult, top: int) -> None:
     )
     for caveat in result.caveats:
         out.print(f"[dim]* {caveat}[/dim]")
+
+
+def compare_csv_row(row: Mapping[str, Any]) -> dict[str, Any]:
+    """A compare row for CSV: the coverage as flat columns (answerable, covered dates, share)."""
+    covered = (row.get("coverage") or {}).get("covered") or {}
+    flat = {k: v for k, v in row.items() if k not in ("notes", "caveats", "coverage", "reasons")}
+    flat.update(
+        covered_from=covered.get("since"),
+        covered_to=covered.get("until"),
+        covered_share=covered.get("share"),
+        reasons=" | ".join(row.get("reasons") or []),
+    )
+    return flat
 
 
 @cli.command("compare-definitions")
@@ -245,13 +339,10 @@ def compare_definitions(
         return
     if fmt == "csv":
         buffer = io.StringIO()
-        writer = csv.DictWriter(
-            buffer,
-            fieldnames=[k for k in rows[0] if k not in ("notes", "caveats")],
-            extrasaction="ignore",
-        )
+        flat = [compare_csv_row(r) for r in rows]
+        writer = csv.DictWriter(buffer, fieldnames=list(flat[0]), extrasaction="ignore")
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows(flat)
         click.echo(buffer.getvalue(), nl=False)
         return
     out = _console()
@@ -274,10 +365,15 @@ def compare_definitions(
             row["days"],
             row["victims_counted"],
             dates,
-            f"{row['count']} {row['unit']}",
-            *(str(row[n]) for n in numbers),
+            "—" if row["count"] is None else f"{row['count']} {row['unit']}",
+            *("—" if row[n] is None else str(row[n]) for n in numbers),
         )
     out.print(table)
+    for row in rows:
+        if not row["answerable"]:
+            out.print(f"{row['preset']}: cannot be answered: " + " ".join(row["reasons"]))
+        elif row["coverage"].get("partial"):
+            out.print(f"{row['preset']}: " + " ".join(row["reasons"]))
     seen: set[str] = set()
     for caveat in [*report["caveats"], *(c for row in rows for c in row["caveats"])]:
         if caveat not in seen:
@@ -326,16 +422,29 @@ def sensitivity(ctx: Context, /, radii: str, hours_grid: str, fmt: str, **kw: An
         return
     out = _console()
     out.print(f"Base: {report['definition']['description']}")
+    out.print(coverage_line(report["coverage"]))
+    if not report["answerable"]:
+        out.print("[bold]This data cannot answer this definition[/bold] (no count, not 0):")
+        for reason in report["reasons"]:
+            out.print(f"  - {reason}")
     for title, key, columns in (
         ("Victims by radius and hours", "radius_by_hours", report["hours"]),
-        ("Victims by radius and year", "radius_by_year", report["years"]),
+        (
+            "Victims by radius and year (* partial year)",
+            "radius_by_year",
+            report["years"],
+        ),
     ):
         table = Table(title=title, title_justify="left")
         table.add_column("radius")
+        partial = report.get("year_coverage", {}) if key == "radius_by_year" else {}
         for column in columns:
-            table.add_column(column, justify="right")
+            star = "*" if partial.get(column, {}).get("partial") else ""
+            table.add_column(column + star, justify="right")
         for row in report[key]:
-            table.add_row(row["radius"], *(str(row.get(c, 0)) for c in columns))
+            table.add_row(
+                row["radius"], *("—" if row.get(c) is None else str(row[c]) for c in columns)
+            )
         out.print(table)
 
 

@@ -11,6 +11,8 @@ from typing import Any, Protocol
 import numpy as np
 import numpy.typing as npt
 
+from safeschools.model.coverage import VictimCoverage
+
 __all__ = [
     "CAVEATS",
     "SCHOOL_TABLE_COLUMNS",
@@ -74,6 +76,8 @@ class ExposureData:
     victim_lat: npt.NDArray[np.float64] | None = None
     victim_lon: npt.NDArray[np.float64] | None = None
     victim_type: npt.NDArray[np.object_] | None = None
+    #: What each source covers (recorded at import); None to derive it from the columns.
+    coverage: dict[str, VictimCoverage] | None = None
 
 
 #: The per-school columns of an exposure table, before the counts by year.
@@ -94,13 +98,18 @@ SCHOOL_TABLE_COLUMNS = (
 
 @dataclass
 class ExposureResult:
-    """What a definition gives on the data: totals, per school, trends, and its caveats."""
+    """What a definition gives on the data: totals, per school, trends, and its caveats.
+
+    When the data cannot answer the definition (``answerable`` is false: the window lies outside
+    the data, or a filter needs a field no row has), the counts are None, never 0, and
+    ``coverage["reasons"]`` says why.
+    """
 
     definition: dict[str, Any]
-    victims: int
-    fatal: int
-    incidents: int
-    schools: int
+    victims: int | None
+    fatal: int | None
+    incidents: int | None
+    schools: int | None
     schools_considered: int
     school_year: str
     per_school: list[dict[str, Any]]
@@ -109,6 +118,17 @@ class ExposureResult:
     caveats: list[str]
     before_after: dict[str, Any] | None = None
     all_schools: list[dict[str, Any]] = field(default_factory=list, repr=False)
+    coverage: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def answerable(self) -> bool:
+        """Whether the data can answer the definition at all (see :attr:`coverage`)."""
+        return bool(self.coverage.get("answerable", True))
+
+    @property
+    def reasons(self) -> list[str]:
+        """Why the result cannot be answered, or why it is partial (English sentences)."""
+        return list(self.coverage.get("reasons", []))
 
     @property
     def unit(self) -> str:
@@ -129,6 +149,8 @@ class ExposureResult:
                 **{c: row.get(c) for c in SCHOOL_TABLE_COLUMNS},
                 **{y: row["by_year"].get(y, 0) for y in years},
             }
+            if self.answerable
+            else {c: row.get(c) for c in SCHOOL_TABLE_COLUMNS}
             for row in self.all_schools
         ]
         return columns, rows
@@ -137,6 +159,9 @@ class ExposureResult:
         """JSON-ready."""
         data = {
             "definition": self.definition,
+            "answerable": self.answerable,
+            "reasons": self.reasons,
+            "coverage": self.coverage,
             "victims": self.victims,
             "fatal": self.fatal,
             "incidents": self.incidents,

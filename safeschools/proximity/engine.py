@@ -24,13 +24,20 @@ import threading
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from safeschools.errors import ConfigError, NotFoundError
+from safeschools.model.coverage import COVERAGE_FIELDS, VictimCoverage
+from safeschools.proximity.coverage import (
+    coverage_block,
+    covered_range,
+    month_coverage,
+    period_coverage,
+)
 from safeschools.proximity.data import (
     CAVEATS,
     Bool,
@@ -50,6 +57,11 @@ __all__ = [
     "ExposureIndex",
     "ExposureResult",
 ]
+
+
+def _per_day(victims: int, days: int) -> float | None:
+    return round(victims / days, 4) if days else None
+
 
 #: A distance equal to the radius counts; the same tolerance as the pair computation's.
 RADIUS_TOLERANCE_M = BOUNDARY_TOLERANCE_M
@@ -97,6 +109,57 @@ class ExposureIndex:
         self._school_is_hs = np.array([g == "HS" for g in grade.tolist()], dtype=bool)
         self.n_victims = int(data.victim_id.shape[0])
         self.n_schools = int(data.school_id.shape[0])
+        self._coverage = (
+            dict(data.coverage) if data.coverage is not None else self._coverage_of_columns()
+        )
+        self._coverage_union: dict[tuple[str, ...], VictimCoverage] = {}
+
+    # ------------------------------------------------------------------ coverage
+    def _coverage_of_columns(self) -> dict[str, VictimCoverage]:
+        """Each source's coverage from the columns (when the store gave none)."""
+        out = {}
+        seconds = self.data.occurred_at.astype("datetime64[s]")
+        timed = (seconds - seconds.astype("datetime64[D]")).astype(np.int64) != 0
+        located = np.ones(self.n_victims, dtype=bool)
+        if self.data.victim_lat is not None and self.data.victim_lon is not None:
+            located = np.isfinite(self.data.victim_lat) & np.isfinite(self.data.victim_lon)
+        for i, source in enumerate(self._v.source_keys):
+            rows = self._v.source == i
+            days = [date.fromisoformat(str(x)) for x in np.unique(self._v.day[rows]).tolist()]
+            with_field = dict.fromkeys(COVERAGE_FIELDS, 0)
+            with_field.update(
+                age_band=int(np.count_nonzero(rows & ~self._v.no_age)),
+                time_of_day=int(np.count_nonzero(rows & timed)),
+                fatal=int(np.count_nonzero(rows)),
+                location=int(np.count_nonzero(rows & located)),
+            )
+            out[str(source)] = VictimCoverage(
+                sources=(str(source),),
+                first_day=min(days, default=None),
+                last_day=max(days, default=None),
+                rows=int(np.count_nonzero(rows)),
+                days_with_rows=frozenset(days),
+                with_field=with_field,
+            )
+        return out
+
+    def data_coverage(self, d: Definition) -> VictimCoverage:
+        """What the victim sources the definition counts cover, together."""
+        key = tuple(sorted(d.sources))
+        hit = self._coverage_union.get(key)
+        if hit is None:
+            parts = [c for s, c in self._coverage.items() if not key or s in key]
+            hit = VictimCoverage.union(parts)
+            with self._cache_lock:
+                self._coverage_union[key] = hit
+        return hit
+
+    def coverage(self, d: Definition) -> dict[str, Any]:
+        """The coverage block of a definition (see :func:`coverage_block`)."""
+        return coverage_block(d, self.data_coverage(d), self.newest_day)
+
+    def _covered(self, d: Definition) -> tuple[date, date] | None:
+        return covered_range(d, self.data_coverage(d), self.newest_day)
 
     # ------------------------------------------------------------------ helpers
     @property
@@ -195,8 +258,11 @@ class ExposureIndex:
         hs = self._school_day.get("HS", es)
         return np.where(self._school_is_hs[ps], hs[pv], es[pv])
 
-    def counts(self, d: Definition) -> tuple[int, int, int]:
-        """(victims, fatal, schools) for a definition, with nothing else computed."""
+    def counts(self, d: Definition) -> tuple[int | None, int | None, int | None]:
+        """(victims, fatal, schools) for a definition, with nothing else computed; Nones when
+        the data cannot answer it."""
+        if not self.coverage(d)["answerable"]:
+            return None, None, None
         school_year = self._resolve_school_year(d.school_year)
         pm = self._counted_pairs(
             d, self._victim_mask(d), self._school_mask(d, school_year), school_year
@@ -240,6 +306,10 @@ class ExposureIndex:
         school_year = self._resolve_school_year(d.school_year)
         vmask = self._victim_mask(d)
         smask = self._school_mask(d, school_year)
+        coverage = self.coverage(d)
+        if not coverage["answerable"]:
+            return self._unanswerable(d, smask, school_year, coverage)
+        covered = self._covered(d)
         pm = self._counted_pairs(d, vmask, smask, school_year)
         pv = self.data.pair_victim[pm]
         ps = self.data.pair_school[pm]
@@ -278,11 +348,64 @@ class ExposureIndex:
             schools_considered=int(considered.size),
             school_year=school_year,
             per_school=ranked[:top] if top else ranked,
-            trends=self._trends(hit),
+            trends=self._trends(hit, covered),
             data_vintage=dict(self.data.vintage),
             caveats=self._caveats(d, vmask, smask, hit, school_year),
-            before_after=self._before_after(hit, split_date) if split_date else None,
+            before_after=self._before_after(hit, split_date, covered) if split_date else None,
             all_schools=rows,
+            coverage=coverage,
+        )
+
+    def _unanswerable(
+        self, d: Definition, smask: Bool, school_year: str, coverage: dict[str, Any]
+    ) -> ExposureResult:
+        """A result the data cannot give: no counts (None, never 0), and why."""
+        self._check_radius(d)
+        considered = np.flatnonzero(smask)
+        data = self.data
+        rows = [
+            {
+                "school_id": sid,
+                "school_year": year,
+                "name": name,
+                "governance": gov,
+                "grade_category": grade,
+                "lat": lat,
+                "lon": lon,
+                "victims": None,
+                "fatal": None,
+                "nearest_m": None,
+                "by_year": {},
+            }
+            for sid, year, name, gov, grade, lat, lon in zip(
+                data.school_id[considered].tolist(),
+                data.school_year[considered].tolist(),
+                data.school_name[considered].tolist(),
+                data.governance[considered].tolist(),
+                data.grade_category[considered].tolist(),
+                data.school_lat[considered].tolist(),
+                data.school_lon[considered].tolist(),
+                strict=True,
+            )
+        ]
+        rows.sort(key=lambda r: (r["name"] or "", r["school_id"]))
+        definition = d.to_dict(newest=self.newest_day)
+        definition["school_year"] = school_year
+        return ExposureResult(
+            definition=definition,
+            victims=None,
+            fatal=None,
+            incidents=None,
+            schools=None,
+            schools_considered=int(considered.size),
+            school_year=school_year,
+            per_school=[],
+            trends={"by_year": [], "by_month": [], "by_hour": []},
+            data_vintage=dict(self.data.vintage),
+            caveats=list(CAVEATS),
+            before_after=None,
+            all_schools=rows,
+            coverage=coverage,
         )
 
     def _school_rows(
@@ -339,7 +462,12 @@ class ExposureIndex:
             for s, sid, year, name, gov, grade, lat, lon, n, f, dist in columns
         ]
 
-    def _trends(self, hit: Bool) -> dict[str, list[dict[str, Any]]]:
+    def _trends(
+        self, hit: Bool, covered: tuple[date, date] | None = None
+    ) -> dict[str, list[dict[str, Any]]]:
+        """Counts by calendar year, month of the year and hour; years and months the covered
+        days (``covered``) reach only in part are marked ``partial``, with their covered days
+        and a rate per covered day (compare those, not the counts, across periods)."""
         fatal_hit = hit & self.data.fatal
         out: dict[str, list[dict[str, Any]]] = {}
         years = self._v.year[hit]
@@ -358,24 +486,42 @@ class ExposureIndex:
                 for i in range(size)
                 if key != "by_year" or counts[i]
             ]
+        if covered is not None:
+            for row in out["by_year"]:
+                y = int(row["year"])
+                row.update(period_coverage(date(y, 1, 1), date(y, 12, 31), covered))
+                row["partial"] = bool(row.get("partial", False))
+                row["victims_per_covered_day"] = _per_day(row["victims"], row["covered_days"])
+            for row in out["by_month"]:
+                row.update(month_coverage(int(row["month"]), covered))
+                row["victims_per_covered_day"] = _per_day(row["victims"], row["covered_days"])
         return out
 
-    def _before_after(self, hit: Bool, split: date) -> dict[str, Any]:
+    def _before_after(
+        self, hit: Bool, split: date, covered: tuple[date, date] | None
+    ) -> dict[str, Any]:
+        """Victims before and after ``split``, each side with the days it covers (the covered
+        part of the window on that side) and a rate per year of covered days."""
         cut = np.datetime64(split, "D")
         out: dict[str, Any] = {"split_date": split.isoformat()}
-        for name, part in (("before", self._v.day < cut), ("after", self._v.day >= cut)):
+        sides = (
+            ("before", self._v.day < cut, None, split - timedelta(days=1)),
+            ("after", self._v.day >= cut, split, None),
+        )
+        for name, part, lo, hi in sides:
             sel = hit & part
-            days_in_data = self._v.day[part]
-            span_days = (
-                int((days_in_data.max() - days_in_data.min()).astype(np.int64)) + 1
-                if days_in_data.size
-                else 0
-            )
+            side: tuple[date, date] | None = None
+            if covered is not None:
+                start, end = max(covered[0], lo or covered[0]), min(covered[1], hi or covered[1])
+                side = (start, end) if start <= end else None
+            span_days = (side[1] - side[0]).days + 1 if side else 0
             victims = int(sel.sum())
             out[name] = {
                 "victims": victims,
                 "fatal": int((sel & self.data.fatal).sum()),
                 "days": span_days,
+                "covered_from": side[0].isoformat() if side else None,
+                "covered_to": side[1].isoformat() if side else None,
                 "victims_per_year": round(victims * 365.25 / span_days, 2) if span_days else None,
             }
         return out
@@ -461,14 +607,29 @@ class ExposureIndex:
             mask &= self._school_day_of_pairs(pv, ps)
         return mine[mask]
 
-    def school_counts(self, d: Definition, school: int) -> tuple[int, int]:
-        """(victims, fatal) near one school (by position) under a definition."""
+    def school_counts(self, d: Definition, school: int) -> tuple[int | None, int | None]:
+        """(victims, fatal) near one school (by position) under a definition; Nones when the
+        data cannot answer it."""
+        if not self.coverage(d)["answerable"]:
+            return None, None
         pv = self.data.pair_victim[self._school_pairs(d, school)]
         return int(pv.size), int(self.data.fatal[pv].sum())
 
     def school_detail(self, d: Definition, school: int) -> dict[str, Any]:
         """The victimizations near one school under a definition, nearest first, with counts
-        by year and hour. Never names: only time, place, distance, type, fatal and age band."""
+        by year and hour. Never names: only time, place, distance, type, fatal and age band.
+        When the data cannot answer the definition, the counts are None and ``coverage`` says
+        why."""
+        coverage = self.coverage(d)
+        if not coverage["answerable"]:
+            self._check_radius(d)
+            return {
+                "victims": None,
+                "fatal": None,
+                "trends": {"by_year": [], "by_month": [], "by_hour": []},
+                "victimizations": [],
+                "coverage": coverage,
+            }
         pairs = self._school_pairs(d, school)
         order = np.argsort(self.data.pair_distance_m[pairs], kind="stable")
         pv = self.data.pair_victim[pairs][order]
@@ -495,8 +656,9 @@ class ExposureIndex:
         return {
             "victims": int(pv.size),
             "fatal": int(self.data.fatal[pv].sum()),
-            "trends": self._trends(hit),
+            "trends": self._trends(hit, self._covered(d)),
             "victimizations": victims,
+            "coverage": coverage,
         }
 
     # ------------------------------------------------------------------ sensitivity
@@ -507,8 +669,13 @@ class ExposureIndex:
         radii_m: Sequence[float],
         hours: Sequence[str] = (),
     ) -> dict[str, Any]:
-        """How the answer moves: radius x hours, and radius x calendar year (victims counted)."""
+        """How the answer moves: radius x hours, and radius x calendar year (victims counted).
+
+        Counts are None when the data cannot answer the definition (``coverage`` says why);
+        ``year_coverage`` marks the years the data covers only in part."""
         hours = list(hours) or ["all"]
+        coverage = self.coverage(d)
+        covered = self._covered(d)
         by_hours = []
         for r in radii_m:
             row: dict[str, Any] = {"radius_m": r, "radius": format_radius(r)}
@@ -519,7 +686,7 @@ class ExposureIndex:
         school_year = self._resolve_school_year(d.school_year)
         vmask = self._victim_mask(d)
         smask = self._school_mask(d, school_year)
-        years = sorted(set(self._v.year[vmask].tolist()))
+        years = sorted(set(self._v.year[vmask].tolist())) if coverage["answerable"] else []
         for r in radii_m:
             pm = self._counted_pairs(d.with_changes(radius_m=r), vmask, smask, school_year)
             hit = np.zeros(self.n_victims, dtype=bool)
@@ -538,4 +705,16 @@ class ExposureIndex:
             "hours": hours,
             "radius_by_year": by_years,
             "years": [str(y) for y in years],
+            "year_coverage": {
+                str(y): {
+                    **period_coverage(date(y, 1, 1), date(y, 12, 31), covered),
+                    "partial": bool(
+                        period_coverage(date(y, 1, 1), date(y, 12, 31), covered).get("partial")
+                    ),
+                }
+                for y in years
+            },
+            "answerable": coverage["answerable"],
+            "reasons": coverage["reasons"],
+            "coverage": coverage,
         }

@@ -154,34 +154,59 @@ def district_map(
     if frame is None:
         frame = (-87.94, 41.64, -87.52, 42.03)
     projection = svg.fit_projection(frame, width=width, padding=10)
-    breaks = svg.class_breaks([int(s["victims"]) for s in located])
     suffix = f"?{query}" if query else ""
-    ordered = sorted(located, key=lambda s: int(s["victims"]))  # darkest drawn last, on top
-    marks = [
-        svg.MapMark(
-            lat=float(s["lat"]),
-            lon=float(s["lon"]),
-            title=L.ngettext(
-                "%(name)s: %(num)s victim (%(fatal)s fatal)",
-                "%(name)s: %(num)s victims (%(fatal)s fatal)",
-                int(s["victims"]),
-                name=s.get("name") or s["school_id"],
-                fatal=L.num(int(s.get("fatal") or 0)),
-            ),
-            fill=svg.colour_for(int(s["victims"]), breaks),
-            size=4.5 if int(s["victims"]) else 3.5,
-            href=f"/schools/{s['school_id']}{suffix}",
+    breaks: list[int] | None = None
+    if any(s.get("victims") is None for s in located):
+        # the data cannot answer the definition: schools only, no counts (never 0)
+        marks = [
+            svg.MapMark(
+                lat=float(s["lat"]),
+                lon=float(s["lon"]),
+                title=L.gettext(
+                    "%(name)s: this data cannot answer this definition",
+                    name=s.get("name") or s["school_id"],
+                ),
+                fill="#ffffff",
+                size=3.5,
+                href=f"/schools/{s['school_id']}{suffix}",
+            )
+            for s in located
+        ]
+        title = L.gettext("Map of schools (no counts: this data cannot answer this definition)")
+        desc = L.gettext(
+            "%(schools)s schools on the map, without counts: the data cannot answer this "
+            "definition (see the note under the headline).",
+            schools=L.num(len(located)),
         )
-        for s in ordered
-    ]
-    with_victims = sum(1 for s in located if int(s["victims"]) > 0)
-    title = L.gettext("Map of schools shaded by the victims near each")
-    desc = L.gettext(
-        "%(schools)s schools on the map; %(with)s have at least one victim near them under this "
-        "definition. Darker circles mean more victims. The table below lists the same numbers.",
-        schools=L.num(len(located)),
-        **{"with": L.num(with_victims)},
-    )
+    else:
+        breaks = svg.class_breaks([int(s["victims"]) for s in located])
+        ordered = sorted(located, key=lambda s: int(s["victims"]))  # darkest drawn last, on top
+        marks = [
+            svg.MapMark(
+                lat=float(s["lat"]),
+                lon=float(s["lon"]),
+                title=L.ngettext(
+                    "%(name)s: %(num)s victim (%(fatal)s fatal)",
+                    "%(name)s: %(num)s victims (%(fatal)s fatal)",
+                    int(s["victims"]),
+                    name=s.get("name") or s["school_id"],
+                    fatal=L.num(int(s.get("fatal") or 0)),
+                ),
+                fill=svg.colour_for(int(s["victims"]), breaks),
+                size=4.5 if int(s["victims"]) else 3.5,
+                href=f"/schools/{s['school_id']}{suffix}",
+            )
+            for s in ordered
+        ]
+        with_victims = sum(1 for s in located if int(s["victims"]) > 0)
+        title = L.gettext("Map of schools shaded by the victims near each")
+        desc = L.gettext(
+            "%(schools)s schools on the map; %(with)s have at least one victim near them under "
+            "this definition. Darker circles mean more victims. The table below lists the same "
+            "numbers.",
+            schools=L.num(len(located)),
+            **{"with": L.num(with_victims)},
+        )
     areas = base.paths(projection) if base is not None else []
     picture = svg.map_svg(
         svg_id="district-map",
@@ -191,7 +216,11 @@ def district_map(
         areas=areas,
         marks=marks,
     )
-    legend = svg.legend_items(breaks, zero_label=L.gettext("no victim"), fmt=L.num)
+    legend = (
+        svg.legend_items(breaks, zero_label=L.gettext("no victim"), fmt=L.num)
+        if breaks is not None
+        else []
+    )
     return picture, legend
 
 

@@ -498,6 +498,8 @@ class Bar:
     value: int
     part: int = 0
     title: str = ""
+    #: A period the data covers only in part: drawn pale, labelled with a star.
+    partial: bool = False
 
 
 def bar_chart(
@@ -562,10 +564,11 @@ def bar_chart(
         tip = bar.title or f"{bar.label}: {fmt(bar.value)}"
         group = [f"<g><title>{esc(tip)}</title>"]
         if bar.value > 0:
+            pale = ' fill-opacity="0.45"' if bar.partial else ""
             group.append(
-                f'<rect class="bar" x="{coord(x)}" y="{coord(y)}" width="{coord(bar_w)}" '
-                f'height="{coord(h)}" '
-                f'fill="{BAR_FILL}"/>'
+                f'<rect class="bar{" partial" if bar.partial else ""}" x="{coord(x)}" '
+                f'y="{coord(y)}" width="{coord(bar_w)}" height="{coord(h)}" '
+                f'fill="{BAR_FILL}"{pale}/>'
             )
         if bar.part > 0:
             ph = bar.part / y_max * plot_h

@@ -23,6 +23,7 @@ from safeschools.render.i18n import LANGUAGES, N_, Lang
 __all__ = [
     "DEFINITION_PARAMS",
     "chrome",
+    "coverage_note",
     "definitions_context",
     "empty_overview",
     "form_context",
@@ -103,7 +104,8 @@ def _chart(
     table = []
     for row in rows:
         value, part = int(row["victims"]), int(row["fatal"])
-        text = label(row[key])
+        partial = _partial_label(row, L)
+        text = label(row[key]) + ("*" if partial else "")
         bars.append(
             svg.Bar(
                 label=text,
@@ -111,18 +113,27 @@ def _chart(
                 part=part,
                 title=L.gettext(
                     "%(when)s: %(victims)s victims, %(fatal)s fatal",
-                    when=tip(row[key]),
+                    when=tip(row[key]) + partial,
                     victims=L.num(value),
                     fatal=L.num(part),
                 ),
+                partial=bool(partial),
             )
         )
-        table.append({"label": tip(row[key]), "value": value, "part": part})
+        table.append(
+            {"label": tip(row[key]) + partial, "value": value, "part": part,
+             "partial": bool(partial)}
+        )  # fmt: skip
     total = sum(b.value for b in bars)
     desc = L.gettext(
         "%(total)s victims in all. The table under the chart gives every number.",
         total=L.num(total),
     )
+    if any(b.partial for b in bars):
+        desc += " " + L.gettext(
+            "Bars marked * are periods the data covers only in part (pale bars): compare them "
+            "with care."
+        )
     picture = svg.bar_chart(
         bars,
         chart_id=chart_id,
@@ -143,6 +154,116 @@ def _chart(
             svg.LegendItem(L.gettext("of them fatal"), svg.INK, "hatch"),
         ],
     }
+
+
+# ---------------------------------------------------------------------- coverage
+_FIELD_REASONS = {
+    "age_band": N_("No row of the data has an age band, and this definition counts only victims "
+                   "aged %(ages)s."),
+    "time_of_day": N_("No row of the data has a time of day, and this definition counts only "
+                      "some hours."),
+    "fatal": N_("No row of the data says whether the victim died, and this definition needs it."),
+}  # fmt: skip
+_FIELD_NEEDS = {
+    "age_band": N_("with the victims' age bands"),
+    "time_of_day": N_("with the time of day"),
+    "fatal": N_("saying whether each victim died"),
+}
+
+
+def _span(covered_days: int, asked_days: int, L: Lang) -> str:
+    """``11 of 60 months`` (days under about two months), as :func:`share_text` says it."""
+    if asked_days < 61:
+        return L.gettext("%(covered)s of %(asked)s days", covered=L.num(covered_days),
+                         asked=L.num(asked_days))  # fmt: skip
+    month = 365.25 / 12
+    return L.gettext(
+        "%(covered)s of %(asked)s months",
+        covered=L.num(round(covered_days / month)),
+        asked=L.num(round(asked_days / month)),
+    )
+
+
+def coverage_note(
+    coverage: Mapping[str, Any] | None, L: Lang, *, ages: Sequence[str] = ()
+) -> dict[str, Any] | None:
+    """What the data covers of a result's question, in words, for the line under a headline:
+    ``answerable``, ``partial``, ``text`` (the covered dates), ``reasons`` (why there is no
+    answer) and ``needs`` (what data would answer it). None when the result carries none."""
+    if not coverage:
+        return None
+    data = coverage.get("data") or {}
+    asked = coverage.get("asked") or {}
+    covered = coverage.get("covered")
+    reasons: list[str] = []
+    needs: list[str] = []
+    if not data.get("first_day"):
+        reasons.append(L.gettext("No victims data is loaded."))
+    elif covered is None:
+        reasons.append(
+            L.gettext(
+                "The data covers %(first)s to %(last)s; the dates asked, %(since)s to %(until)s, "
+                "lie wholly outside them.",
+                first=L.date(data["first_day"]),
+                last=L.date(data["last_day"]),
+                since=L.date(asked.get("since")),
+                until=L.date(asked.get("until")),
+            )
+        )
+    for missing in coverage.get("missing_fields", []):
+        if missing["share"] == 0 and missing["field"] in _FIELD_REASONS:
+            reasons.append(
+                L.gettext(_FIELD_REASONS[missing["field"]], ages=", ".join(ages) or "?")
+                if missing["field"] == "age_band"
+                else L.gettext(_FIELD_REASONS[missing["field"]])
+            )
+            needs.append(L.gettext(_FIELD_NEEDS[missing["field"]]))
+    text = ""
+    if data.get("first_day"):
+        text = L.gettext(
+            "The data covers %(first)s to %(last)s.",
+            first=L.date(data["first_day"]),
+            last=L.date(data["last_day"]),
+        )
+    if coverage.get("partial") and covered:
+        text = L.gettext(
+            "Partial: the data covers %(since)s to %(until)s, %(span)s of the dates asked "
+            "(%(asked_since)s to %(asked_until)s).",
+            since=L.date(covered["since"]),
+            until=L.date(covered["until"]),
+            span=_span(int(covered["days"]), int(asked["days"]), L),
+            asked_since=L.date(asked.get("since")),
+            asked_until=L.date(asked.get("until")),
+        )
+    answerable = bool(coverage.get("answerable", True))
+    needs_text = ""
+    if not answerable:
+        what = L.gettext(
+            "victims data for %(since)s to %(until)s",
+            since=L.date(asked.get("since")),
+            until=L.date(asked.get("until")),
+        ) if asked.get("since") else L.gettext("victims data")  # fmt: skip
+        needs_text = L.gettext("What would answer it: %(what)s.", what=", ".join([what, *needs]))
+    return {
+        "answerable": answerable,
+        "partial": bool(coverage.get("partial")),
+        "text": text,
+        "reasons": reasons,
+        "needs": needs_text,
+    }
+
+
+def _partial_label(row: Mapping[str, Any], L: Lang) -> str:
+    """`` (partial: Sep 1 – Dec 31, 2024)`` for a period the data covers in part, else ``""``."""
+    if not row.get("partial"):
+        return ""
+    if row.get("covered_from"):
+        return " " + L.gettext(
+            "(partial: %(since)s to %(until)s)",
+            since=L.date(row["covered_from"]),
+            until=L.date(row["covered_to"]),
+        )
+    return " " + L.gettext("(partial)")
 
 
 def _every_year(rows: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
@@ -273,28 +394,38 @@ def overview_context(
     ranked = list(data["per_school"])
     rows = ranked if show_all else ranked[:ROW_LIMIT]
     all_link = f"{query}&all=1" if query else "?all=1"
-    figures = {
-        "incidents": L.num(data["incidents"]),
-        "victims": L.num(data["victims"]),
-        "fatal": L.num(data["fatal"]),
-        "schools": L.num(data["schools"]),
-        "considered": L.num(data["schools_considered"]),
-        "dates": L.dates(d),
-        "school_list": L.schools_counted(d),
-    }
-    if d.get("unit") == "incidents":  # the definition's headline unit (a publication's)
+    if not data.get("answerable", True):
         lede = L.gettext(
-            "%(incidents)s incidents (%(victims)s victims, %(fatal)s of them killed) were near "
-            "%(schools)s of %(considered)s schools. Dates: %(dates)s. Schools: %(school_list)s.",
-            **figures,
+            "This data cannot answer this definition, so no count is shown (not zero). "
+            "Dates asked: %(dates)s. Schools: %(school_list)s.",
+            dates=L.dates(d),
+            school_list=L.schools_counted(d),
         )
     else:
-        lede = L.gettext(
-            "%(victims)s victims (%(fatal)s of them killed) were near %(schools)s of "
-            "%(considered)s schools. Dates: %(dates)s. Schools: %(school_list)s.",
-            **figures,
-        )
+        figures = {
+            "incidents": L.num(data["incidents"]),
+            "victims": L.num(data["victims"]),
+            "fatal": L.num(data["fatal"]),
+            "schools": L.num(data["schools"]),
+            "considered": L.num(data["schools_considered"]),
+            "dates": L.dates(d),
+            "school_list": L.schools_counted(d),
+        }
+        if d.get("unit") == "incidents":  # the definition's headline unit (a publication's)
+            lede = L.gettext(
+                "%(incidents)s incidents (%(victims)s victims, %(fatal)s of them killed) were "
+                "near %(schools)s of %(considered)s schools. Dates: %(dates)s. Schools: "
+                "%(school_list)s.",
+                **figures,
+            )
+        else:
+            lede = L.gettext(
+                "%(victims)s victims (%(fatal)s of them killed) were near %(schools)s of "
+                "%(considered)s schools. Dates: %(dates)s. Schools: %(school_list)s.",
+                **figures,
+            )
     return {
+        "coverage": coverage_note(data.get("coverage"), L, ages=d.get("ages") or ()),
         "data": data,
         "description": _capital(L.describe(d)),
         "lede": lede,
@@ -362,7 +493,12 @@ def school_context(
         )
         legend = []
     radius = L.radius(float(d["radius_m"]))
-    if exposure["victims"]:
+    if exposure["victims"] is None:
+        lede = L.gettext(
+            "This data cannot answer this definition for this school, so no count is shown "
+            "(not zero)."
+        )
+    elif exposure["victims"]:
         lede = L.gettext(
             "%(victims)s victims (%(fatal)s of them killed) within %(radius)s of this school. "
             "Among the %(n)s schools with victims near them, it ranks %(rank)s.",
@@ -394,6 +530,7 @@ def school_context(
         "school": school,
         "school_meta": school_meta(school, L),
         "lede": lede,
+        "coverage": coverage_note(exposure.get("coverage"), L, ages=d.get("ages") or ()),
         "description": _capital(L.describe(d)),
         "preset": preset_of(d, presets, L),
         "map_svg": Markup(picture),
@@ -444,6 +581,7 @@ def definitions_context(
                 "fatal": got.get("fatal"),
                 "incidents": got.get("incidents"),
                 "schools": got.get("schools"),
+                "coverage": coverage_note(got.get("coverage"), L, ages=p.ages),
                 "notes": L.texts(list(p.notes)),
             }
         )

@@ -35,6 +35,7 @@ from safeschools.services.demo import load_demo_city
 from safeschools.services.exposure import (
     IndexCache,
     compare_definitions,
+    data_coverage,
     district_overview,
     exposure_index,
     list_presets,
@@ -76,6 +77,7 @@ __all__ = [
     "compare_definitions",
     "create_api_token",
     "create_user",
+    "data_coverage",
     "definition_from_params",
     "district_overview",
     "exposure_index",

@@ -14,7 +14,9 @@ from safeschools.errors import (
     ConfigError,
     NotFoundError,
 )
+from safeschools.model.coverage import VictimCoverage
 from safeschools.proximity.calendar import SchoolCalendar
+from safeschools.proximity.coverage import coverage_block
 from safeschools.proximity.definition import Definition, parse_radius
 from safeschools.proximity.engine import CAVEATS, ExposureData, ExposureIndex, ExposureResult
 from safeschools.proximity.presets import PRESETS, load_presets, preset
@@ -70,9 +72,35 @@ def exposure_index(store: Store, *, settings: Settings, cache_results: int = 0) 
     """
     cols = store.exposure_columns()
     data = ExposureData(
-        max_radius_m=stored_pair_radius(store, settings), vintage=_vintage(store), **cols
+        max_radius_m=stored_pair_radius(store, settings),
+        vintage=_vintage(store),
+        coverage=_coverage_by_source(store),
+        **cols,
     )
     return ExposureIndex(data, calendars=_calendars(store), cache_results=cache_results)
+
+
+def _coverage_by_source(store: Store) -> dict[str, VictimCoverage]:
+    """What each stored victims source covers, as its imports recorded it."""
+    return {
+        r["source"]: store.victim_coverage([r["source"]]) for r in store.victimization_summary()
+    }
+
+
+def data_coverage(store: Store, definition: Definition | None = None) -> dict[str, Any]:
+    """What the stored victims cover: for every source together, or, with ``definition``, for
+    the sources it counts and the window it asks (the coverage block of its results).
+
+    Examples
+    --------
+    >>> from safeschools import Settings, open_store
+    >>> data_coverage(open_store("sqlite://"))["rows"]
+    0
+    """
+    if definition is None:
+        return store.victim_coverage().to_dict()
+    newest = store.victim_coverage().last_day
+    return coverage_block(definition, store.victim_coverage(list(definition.sources)), newest)
 
 
 def _calendars(store: Store) -> dict[str, Any]:
@@ -137,6 +165,9 @@ def compare_definitions(
                 "until": result.definition["until"],
                 "unit": result.unit,
                 "count": result.count,
+                "answerable": result.answerable,
+                "reasons": result.reasons,
+                "coverage": result.coverage,
                 "victims": result.victims,
                 "fatal": result.fatal,
                 "incidents": result.incidents,

@@ -26,8 +26,10 @@ from safeschools.ingest.generic import records_from_mapping
 from safeschools.model import (
     ImportRecord,
     RejectedRow,
+    Victimization,
     school_year_label,
 )
+from safeschools.model.coverage import VictimCoverage
 from safeschools.services.base import Clock, clock_of
 from safeschools.services.pairs import PAIR_KINDS, refresh_pairs
 from safeschools.settings import Settings
@@ -122,6 +124,7 @@ def record_parse_result(
             conn=conn,
         )
         counts = writer(result.records, import_id, conn=conn)
+        _record_coverage(store, import_id, result.records, conn=conn)
         store.add_rejected_rows(import_id, result.rejects, conn=conn)
         note_parts = list(result.notes)
         if counts.updated:
@@ -151,6 +154,17 @@ def record_parse_result(
         reject_reasons=reasons,
         reject_sample=result.rejects[:5],
     )
+
+
+def _record_coverage(store: Store, import_id: int, records: list[Any], *, conn: Connection) -> None:
+    """Keep what an import of victimizations covers, per source (nothing for other kinds)."""
+    by_source: dict[str, list[Victimization]] = {}
+    for r in records:
+        if not isinstance(r, Victimization):
+            return
+        by_source.setdefault(r.source, []).append(r)
+    for rows in by_source.values():
+        store.record_coverage(import_id, VictimCoverage.from_records(rows), conn=conn)
 
 
 def _parse(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, Engine, func, select, update
@@ -15,6 +15,7 @@ from sqlalchemy import insert as sa_insert
 
 from safeschools.errors import NotFoundError
 from safeschools.model import ImportRecord, RejectedRow
+from safeschools.model.coverage import COVERAGE_FIELDS, VictimCoverage
 from safeschools.storage import tables as t
 
 __all__ = ["ImportStore", "UpsertCounts"]
@@ -186,6 +187,42 @@ class ImportStore:
         """The newest import's id (0 when there is none)."""
         return int(conn.execute(select(func.coalesce(func.max(t.imports.c.id), 0))).scalar_one())
 
+    # ------------------------------------------------------------------ coverage
+    def record_coverage(
+        self, import_id: int, coverage: VictimCoverage, *, conn: Connection
+    ) -> None:
+        """Keep what a victims import covers (``coverage`` of one source's rows)."""
+        for source in coverage.sources[:1]:
+            conn.execute(
+                sa_insert(t.import_coverage).values(
+                    import_id=import_id,
+                    source=source,
+                    first_day=coverage.first_day,
+                    last_day=coverage.last_day,
+                    rows=coverage.rows,
+                    empty_days=json.dumps([d.isoformat() for d in coverage.empty_days]),
+                    **{f"with_{f}": coverage.with_field.get(f, 0) for f in COVERAGE_FIELDS},
+                )
+            )
+
+    def victim_coverage(self, sources: Sequence[str] | None = None) -> VictimCoverage:
+        """What the stored victims cover, over ``sources`` (every source when None or empty):
+        the union of what their imports recorded. A source stored before imports recorded
+        their coverage is read from its rows instead."""
+        c = t.import_coverage.c
+        query = select(t.import_coverage)
+        stored = select(t.victimizations.c.source).distinct()
+        if sources:
+            query = query.where(c.source.in_(list(sources)))
+            stored = stored.where(t.victimizations.c.source.in_(list(sources)))
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+            with_rows = {r[0] for r in conn.execute(stored)}
+            parts = [_coverage_from_row(r) for r in rows]
+            for source in sorted(with_rows - {r.source for r in rows}):
+                parts.append(_coverage_of_rows(conn, source))
+        return VictimCoverage.union(parts)
+
     # ------------------------------------------------------------------ fetch cursors
     def fetch_watermark(self, source: str) -> str | None:
         """The newest `updated` value a completed fetch of ``source`` stored."""
@@ -205,3 +242,46 @@ class ImportStore:
                 source=source, watermark=watermark, fetched_at=fetched_at
             )
         )
+
+
+def _coverage_from_row(row: Any) -> VictimCoverage:
+    empty = {date.fromisoformat(d) for d in json.loads(row.empty_days)}
+    days: frozenset[date] = frozenset()
+    if row.first_day is not None and row.last_day is not None:
+        span = (row.last_day - row.first_day).days + 1
+        every = (row.first_day + timedelta(days=i) for i in range(span))
+        days = frozenset(d for d in every if d not in empty)
+    return VictimCoverage(
+        sources=(row.source,),
+        first_day=row.first_day,
+        last_day=row.last_day,
+        rows=row.rows,
+        days_with_rows=days,
+        with_field={f: getattr(row, f"with_{f}") for f in COVERAGE_FIELDS},
+    )
+
+
+def _coverage_of_rows(conn: Connection, source: str) -> VictimCoverage:
+    """The coverage of a source's stored rows (for stores older than import coverage)."""
+    v = t.victimizations.c
+    rows = conn.execute(
+        select(v.occurred_at, v.age_band, v.fatal, v.lat, v.lon).where(v.source == source)
+    ).all()
+    days: set[date] = set()
+    counts = dict.fromkeys(COVERAGE_FIELDS, 0)
+    for at, band, fatal, lat, lon in rows:
+        if isinstance(at, str):
+            at = datetime.fromisoformat(at)
+        days.add(at.date())
+        counts["age_band"] += bool(band) and band != "UNKNOWN"
+        counts["time_of_day"] += (at.hour, at.minute, at.second) != (0, 0, 0)
+        counts["fatal"] += fatal is not None
+        counts["location"] += lat is not None and lon is not None
+    return VictimCoverage(
+        sources=(source,),
+        first_day=min(days, default=None),
+        last_day=max(days, default=None),
+        rows=len(rows),
+        days_with_rows=frozenset(days),
+        with_field=counts,
+    )

@@ -26,6 +26,7 @@ __all__ = [
     "boundaries",
     "calendar_days",
     "fetch_cursors",
+    "import_coverage",
     "imports",
     "metadata",
     "rejected_rows",
@@ -67,6 +68,23 @@ imports = Table(
     Column("finished_at", DateTime(timezone=False)),
     Column("note", Text),
     Index(None, "source", "checksum"),
+)
+
+#: What each victims import covers (see :class:`safeschools.model.coverage.VictimCoverage`): its
+#: span, the days in it with no rows (a JSON list of ISO dates) and per field the rows that have it.
+import_coverage = Table(
+    "import_coverage",
+    metadata,
+    Column("import_id", Integer, ForeignKey("imports.id", ondelete="CASCADE"), primary_key=True),
+    Column("source", String(64), primary_key=True),
+    Column("first_day", Date),
+    Column("last_day", Date),
+    Column("rows", Integer, nullable=False),
+    Column("empty_days", Text, nullable=False),
+    Column("with_age_band", Integer, nullable=False),
+    Column("with_time_of_day", Integer, nullable=False),
+    Column("with_fatal", Integer, nullable=False),
+    Column("with_location", Integer, nullable=False),
 )
 
 rejected_rows = Table(

@@ -51,9 +51,15 @@ def test_exposure_defaults_to_trace_500yd_with_numbers_checked_by_hand(client: T
         "5": 4,
         "4": 1,
     }
-    assert data["trends"]["by_year"] == [
-        {"year": 2023, "victims": 1, "fatal": 1},
-        {"year": 2024, "victims": 4, "fatal": 1},
+    assert [
+        {k: r[k] for k in ("year", "victims", "fatal", "partial", "covered_from", "covered_to")}
+        for r in data["trends"]["by_year"]
+    ] == [
+        # the data covers 15 Jun 2023 to 1 Feb 2024: both years are partial
+        {"year": 2023, "victims": 1, "fatal": 1, "partial": True}
+        | {"covered_from": "2023-06-15", "covered_to": "2023-12-31"},
+        {"year": 2024, "victims": 4, "fatal": 1, "partial": True}
+        | {"covered_from": "2024-01-01", "covered_to": "2024-02-01"},
     ]
     assert any("block-level" in c for c in data["caveats"])
     assert data["data_vintage"]["newest_occurred_at"].startswith("2024-02-01")
