@@ -158,14 +158,25 @@ def evaluation(
     outcome: Annotated[
         str, Query(description="police_notifications, suspensions, ..., shootings_near.")
     ] = "police_notifications",
+    reversals: Annotated[
+        str,
+        Query(
+            description="Schools whose officers came back after removal: leave_out (default) "
+            "or first_removal (counted as removed from their first removal on)."
+        ),
+    ] = "leave_out",
 ) -> JSONBytes:
     """The staggered difference-in-differences: cohorts, the overall effect with its interval
-    (`overall`, null when not estimable), the event study, each group-time effect, the
-    assumptions and the limits."""
+    (`overall`, null when not estimable, with `not_estimated` giving why), the event study,
+    each group-time effect, the school years with and without the outcome (`data_years`), the
+    schools whose officers came back (`officers_returned`) and those the panel left out
+    (`schools_left_out`), the assumptions and the limits."""
     body = cache.memo(
-        ("api/evaluation", outcome, store.latest_write_id()),
+        ("api/evaluation", outcome, reversals, store.latest_write_id()),
         lambda index: to_json(
-            service_evaluation.evaluation(store, settings=settings, outcome=outcome, index=index)
+            service_evaluation.evaluation(
+                store, settings=settings, outcome=outcome, index=index, reversals=reversals
+            )
         ),
     )
     return JSONBytes(body)

@@ -16,6 +16,8 @@ from rich.table import Table
 
 from safeschools import services
 from safeschools.cli._app import Context, _console, cli, pass_ctx, translate_errors
+from safeschools.render import equity_views, evaluation_views
+from safeschools.render.i18n import language
 from safeschools.services import equity as service_equity
 from safeschools.services import evaluation as service_evaluation
 
@@ -268,7 +270,10 @@ def _outcome_cells(cell: Mapping[str, Any]) -> tuple[str, str]:
 
 
 def _print_outcomes(data: Mapping[str, Any]) -> None:
-    officers = {o["school_year"]: o["officers"] for o in data["officers"]}
+    officers = {
+        o["school_year"]: f"{o['officers']} at the {o['schools_recorded']} school(s) recorded"
+        for o in data["officers"]
+    }
     removal = data["removal_year"]
     title = f"Outcomes of school {data['school_id']}" if data["school_id"] else "District outcomes"
     if removal:
@@ -292,15 +297,21 @@ def _print_outcomes(data: Mapping[str, Any]) -> None:
         for measure in data["measures"]:
             if measure in s["values"]:
                 rows.append((measure.replace("_", " "), *_outcome_cells(s["values"][measure])))
-        if s.get("shootings_near") is not None:
+        if s.get("discipline") == "not_loaded":
+            rows.append(("discipline", "not in the loaded files", ""))
+        if s.get("shootings") == "not_covered":
+            rows.append(("shootings near", "not in the loaded files", ""))
+        elif s.get("shootings_near") is not None:
             rows.append(("shootings near", str(s["shootings_near"]), ""))
         if year in officers:
-            rows.append(("officers", str(officers[year]), ""))
+            rows.append(("officers", officers[year], ""))
         for i, row in enumerate(rows):
             label = (f"{year} (removal)" if year == removal else year) if i == 0 else ""
             out.add_row(label, *row)
         out.add_section()
     _console().print(out)
+    for gap in equity_views.outcome_gaps(language("en"), data):
+        _console().print(f"* {gap}")
 
 
 # ---------------------------------------------------------------------- evaluate
@@ -311,10 +322,18 @@ def _print_outcomes(data: Mapping[str, Any]) -> None:
     show_default=True,
     help="One of: " + ", ".join(service_evaluation.EVALUATION_OUTCOMES) + ".",
 )
+@click.option(
+    "--reversals",
+    type=click.Choice(service_evaluation.REVERSAL_RULES),
+    default="leave_out",
+    show_default=True,
+    help="Schools whose officers came back after removal: leave them out, or count them as "
+    "removed from their first removal on.",
+)
 @_FORMAT_NO_CSV
 @pass_ctx
 @translate_errors
-def evaluate(ctx: Context, outcome: str, fmt: str) -> None:
+def evaluate(ctx: Context, outcome: str, reversals: str, fmt: str) -> None:
     """Did removing officers change an outcome? A staggered difference-in-differences
     (Callaway and Sant'Anna) of schools that removed their officers against schools that had
     not yet: the cohorts, the overall effect with its interval, the event study, and the
@@ -324,7 +343,9 @@ def evaluate(ctx: Context, outcome: str, fmt: str) -> None:
     """
     store, settings = ctx.store, ctx.settings
     index = services.exposure_index(store, settings=settings)
-    data = service_evaluation.evaluation(store, settings=settings, outcome=outcome, index=index)
+    data = service_evaluation.evaluation(
+        store, settings=settings, outcome=outcome, index=index, reversals=reversals
+    )
     if fmt == "json":
         _json(data)
     else:
@@ -334,26 +355,37 @@ def evaluate(ctx: Context, outcome: str, fmt: str) -> None:
 def _print_evaluation(data: Mapping[str, Any]) -> None:
     console = _console()
     confidence = round(100 * data["confidence"])
+    L = language("en")
+    schools = (
+        "no school compared"
+        if data["schools"] is None
+        else f"{data['schools']} schools that had officers"
+    )
     console.print(
-        f"[bold]{data['outcome']}[/bold] ({data['unit']}): {data['schools']} schools that had "
-        f"officers, {data['still_with_officers']} still have them; controls: "
-        f"{data['control_group']}."
+        f"[bold]{data['outcome']}[/bold] ({data['unit']}): {schools}, "
+        f"{data['still_with_officers']} still have them; controls: {data['control_group']}."
     )
     overall = data["overall"]
-    if overall is None and data.get("suppressed_counts"):
-        console.print(
-            f"Overall effect: not shown. {data['suppressed_counts']} counts of these schools and "
-            f"school years are suppressed (fewer than {data['min_cell']} students); leaving them "
-            "out would bias the estimate, and using them could reveal them."
-        )
-    elif overall is None:
-        console.print("Overall effect: not estimable with these figures.")
+    if overall is None:
+        console.print("Overall effect: not estimated.")
+        for reason in evaluation_views.not_estimated_reasons(L, data):
+            console.print(f"* {reason}")
     else:
         console.print(
             f"Overall effect after removal: [bold]{_signed(overall['estimate'])}[/bold] "
             f"{data['unit']} ({confidence}% interval {_signed(overall['ci_low'])} to "
             f"{_signed(overall['ci_high'])})."
         )
+    for check in evaluation_views.assumption_checks(L, data):
+        console.print(f"* {check}")
+    years = Table(title="School years with and without the outcome", title_justify="left")
+    for column in ("school year", "figures", "removals"):
+        years.add_column(column)
+    for y in data["data_years"]:
+        years.add_row(
+            y["school_year"], evaluation_views.year_status(L, y["status"]), str(y["removals"])
+        )
+    console.print(years)
     cohorts = Table(title="Cohorts (first school year without officers)", title_justify="left")
     cohorts.add_column("cohort")
     cohorts.add_column("schools", justify="right")
@@ -384,6 +416,7 @@ def _print_evaluation(data: Mapping[str, Any]) -> None:
     console.print("[bold]Limits[/bold]")
     for text in data["limits"]:
         console.print(f"* {text}")
-    console.print(
-        f"[dim]{data['bootstrap_iterations']} bootstrap draws, seed {data['seed']}.[/dim]"
-    )
+    if data["bootstrap_iterations"] is not None:
+        console.print(
+            f"[dim]{data['bootstrap_iterations']} bootstrap draws, seed {data['seed']}.[/dim]"
+        )

@@ -18,6 +18,8 @@ from safeschools.cli._app import (
     pass_ctx,
     translate_errors,
 )
+from safeschools.render import officer_views
+from safeschools.render.i18n import language
 from safeschools.services import officers as service_officers
 
 __all__: list[str] = []
@@ -57,20 +59,26 @@ def officers(
         if as_json:
             click.echo(json.dumps(series, indent=2, default=str))
             return
-        table = Table(title="Published district figures (as published)", title_justify="left")
-        for column in ("school year", "figure", "value", "sources"):
+        L = language("en")
+        table = Table(title="Officers by school year", title_justify="left",
+                      caption=series["caveat"])  # fmt: skip
+        for column in ("school year", "recorded here", "published district figures"):
             table.add_column(column)
-        for row in series["published"]:
-            table.add_row(row["school_year"], row["metric"], row["value"], row["sources"] or "")
-        _console().print(table)
-        recorded = Table(title="Recorded here", title_justify="left", caption=series["caveat"])
-        for column in ("school year", "officers", "schools with officers"):
-            recorded.add_column(column, justify="right")
-        for row in series["recorded"]:
-            recorded.add_row(
-                row["school_year"], str(row["officers"]), str(row["schools_with_officers"])
+        for y in series["years"]:
+            r = y["recorded"]
+            recorded = (
+                "unknown: no school's count is recorded"
+                if r is None
+                else f"{r['officers']} officer(s) at the {r['schools_recorded']} school(s) "
+                f"recorded ({r['schools_with_officers']} with officers)"
             )
-        _console().print(recorded)
+            published = "\n".join(
+                f"{officer_views.code_label(L, 'metric', f['metric'])}: "
+                f"{officer_views.figure_value(L, f)} (source: {f['sources'] or '-'})"
+                for f in y["published"]
+            )
+            table.add_row(y["school_year"], recorded, published or "-")
+        _console().print(table)
         return
     history = service_officers.school_officers(ctx.store, school_id)
     if as_json:

@@ -25,9 +25,11 @@ __all__ = [
     "cell_attrs",
     "effect_sentence",
     "evaluation_context",
+    "outcome_gaps",
     "outcomes_context",
     "report_context",
     "status_word",
+    "year_list",
 ]
 
 #: Student groups in words.
@@ -68,7 +70,11 @@ MEASURE_LABELS = {
     "shootings_near": N_("shootings near the school"),
 }
 _DIMENSIONS = {"race": N_("race and ethnicity"), "sex": N_("sex"), "program": N_("programs")}
-_STATUS = {"suppressed": N_("suppressed"), "not reported": N_("not reported")}
+_STATUS = {
+    "suppressed": N_("suppressed"),
+    "not reported": N_("not reported"),
+    "not loaded": N_("not in the loaded files"),
+}
 
 
 def group_label(L: Lang, group: str) -> str:
@@ -148,7 +154,9 @@ def outcomes_context(data: Mapping[str, Any], L: Lang) -> dict[str, Any]:
         for s in series:
             if measure == "shootings_near":
                 value = s.get("shootings_near")
-                if district:
+                if value is None:
+                    title = f"{s['school_year']}: {status_word(L, 'not loaded')}"
+                elif district:
                     title = L.gettext(
                         "%(year)s: %(n)s victims near any school",
                         year=s["school_year"],
@@ -161,7 +169,8 @@ def outcomes_context(data: Mapping[str, Any], L: Lang) -> dict[str, Any]:
                         n=L.num(value),
                     )
             else:
-                cell = s["values"].get(measure) or {"status": "not reported", "per_100": None}
+                missing = "not loaded" if s.get("discipline") == "not_loaded" else "not reported"
+                cell = s["values"].get(measure) or {"status": missing, "per_100": None}
                 value = cell.get("per_100")
                 title = (
                     L.gettext(
@@ -209,7 +218,52 @@ def outcomes_context(data: Mapping[str, Any], L: Lang) -> dict[str, Any]:
             o["school_year"]: o["schools_with_officers"] for o in data["officers"]
         },
         "removal_year": removal,
+        "outcome_gaps": outcome_gaps(L, data),
     }
+
+
+def year_list(L: Lang, years: Sequence[str]) -> str:
+    """School years as ``2019-20, 2020-21`` or, for four or more in a row, ``2013-14 to
+    2021-22``."""
+    starts = [int(y[:4]) for y in years]
+    if len(years) < 4 or starts != list(range(starts[0], starts[0] + len(starts))):
+        return ", ".join(years)
+    return L.gettext("%(first)s to %(last)s", first=years[0], last=years[-1])
+
+
+def outcome_gaps(L: Lang, data: Mapping[str, Any]) -> list[str]:
+    """Which school years the outcomes over time lack, and why, in sentences."""
+    years = data.get("data_years") or {}
+    out = []
+    if years.get("discipline_missing"):
+        out.append(
+            L.gettext(
+                "Discipline figures for %(years)s are not published in the loaded files; "
+                "load the district's report for those years. They are shown as unknown, not 0.",
+                years=year_list(L, years["discipline_missing"]),
+            )
+        )
+    if years.get("enrollment_missing"):
+        out.append(
+            L.gettext(
+                "Enrollment for %(years)s is not in the loaded files, so no rate per 100 "
+                "students is given for those years; load the school profiles or the 20th-day "
+                "enrollment of those years.",
+                years=year_list(L, years["enrollment_missing"]),
+            )
+        )
+    shootings = years.get("shootings")
+    if shootings is not None:
+        missing = [s["school_year"] for s in data["series"] if s.get("shootings") == "not_covered"]
+        if missing:
+            out.append(
+                L.gettext(
+                    "Shootings near schools for %(years)s are not in the loaded victims file; "
+                    "they are shown as unknown, not 0.",
+                    years=year_list(L, missing),
+                )
+            )
+    return out
 
 
 # ---------------------------------------------------------------------- evaluation

@@ -17,7 +17,7 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 
 from safeschools import __version__
-from safeschools.render import equity_views, svg
+from safeschools.render import equity_views, officer_views, svg
 from safeschools.render.i18n import LANGUAGES, Lang
 
 __all__ = ["STATIC", "TEMPLATES", "environment", "render"]
@@ -64,6 +64,7 @@ def environment() -> Environment:
             "swatch": lambda item: Markup(svg.swatch(item)),
             "query": _query,
             "equity_helpers": equity_views.helpers,
+            "officer_helpers": officer_views.helpers,
         }
     )
     return env

@@ -487,10 +487,20 @@ def council_summary(store: Store) -> list[dict[str, Any]]:
 
 
 def council_votes_section(store: Store, school_id: str) -> dict[str, Any] | None:
-    """The school page's "council-votes" section: every motion, newest first, with its result
-    and the rule applied, and each ballot by member name; None when no vote is recorded."""
+    """The school page's "council-votes" section: every motion recorded here, newest first,
+    with its result and the rule applied, and each ballot by member name; and the council
+    decisions on officers imported from the compiled file (``imported``: round, decision,
+    tally, date and sources), so that the section and the officers section tell one story.
+    None when neither is recorded."""
     motions = store.council_motions(school_id=school_id)
-    if not motions:
+    imported = [
+        asdict(d)
+        for d in sorted(
+            store.sro_decisions(school_id=school_id), key=lambda d: d.school_year, reverse=True
+        )
+        if not d.decision_round.endswith("board_resolution")
+    ]
+    if not motions and not imported:
         return None
     names = {str(m.id): (m.name, m.role) for m in store.council_members(school_id)}
     rows = []
@@ -504,4 +514,4 @@ def council_votes_section(store: Store, school_id: str) -> dict[str, Any] | None
                 ],
             }
         )
-    return {"school_id": school_id, "motions": rows}
+    return {"school_id": school_id, "motions": rows, "imported": imported}

@@ -28,7 +28,7 @@ from safeschools.metrics.did import ASSUMPTIONS, DidResult, staggered_did
 from safeschools.proximity import ExposureIndex
 from safeschools.proximity.presets import load_presets, preset
 from safeschools.services.disparity import school_equity_section, school_name
-from safeschools.services.outcomes import outcomes, removal_years
+from safeschools.services.outcomes import officer_returns, outcomes, removal_years, year_span
 from safeschools.services.publication import (
     OUTCOME_MEASURES,
     SOURCE_ORDER,
@@ -40,6 +40,7 @@ from safeschools.storage import Store
 
 __all__ = [
     "EVALUATION_OUTCOMES",
+    "REVERSAL_RULES",
     "district_outcomes",
     "district_shootings_by_school_year",
     "evaluation",
@@ -59,6 +60,10 @@ EVALUATION_OUTCOMES = (
     "students_oss",
     "shootings_near",
 )
+
+#: What to do with a school whose officers came back after removal: leave it out of the
+#: comparison (default), or count it as removed from its first removal on.
+REVERSAL_RULES = ("leave_out", "first_removal")
 
 LIMITS = (
     "The 2020-21 school year was taught remotely for most of the year; discipline counts fell "
@@ -230,6 +235,7 @@ def evaluation(
     shootings: Mapping[str, Mapping[str, int]] | None = None,
     index: ExposureIndex | None = None,
     bootstrap_iterations: int = 999,
+    reversals: str = "leave_out",
 ) -> dict[str, Any]:
     """The staggered difference-in-differences of one outcome, ready for every interface:
     cohorts (schools by removal year), the overall effect with its interval, the event study,
@@ -237,7 +243,17 @@ def evaluation(
 
     The outcome ``shootings_near`` needs the victims near every school by school year: pass
     them (``shootings``, see :func:`shootings_by_school_year`) or the exposure ``index`` they
-    are counted from."""
+    are counted from.
+
+    The data are checked against the assumptions: a school whose officers came back after
+    removal (``officer_returns``) is left out (``reversals="leave_out"``) or counted as removed
+    from its first removal on (``"first_removal"``), and listed either way; the schools the
+    balanced panel drops are counted with the reason. When nothing can be estimated, the
+    figures that would describe an estimate (``schools``, ``bootstrap_iterations``) are None
+    and ``not_estimated`` says why, and ``data_years`` which school years have the outcome."""
+    if reversals not in REVERSAL_RULES:
+        msg = f"Unknown rule {reversals!r} for returning officers; use {', '.join(REVERSAL_RULES)}."
+        raise DataValidationError(msg)
     if outcome not in EVALUATION_OUTCOMES:
         msg = f"Unknown outcome {outcome!r}; use one of {', '.join(EVALUATION_OUTCOMES)}."
         raise DataValidationError(msg)
@@ -247,10 +263,18 @@ def evaluation(
     if not removal:
         msg = "No officer history is stored: import officer assignments first."
         raise NotFoundError(msg)
-    panel, source, suppressed = _panel(store, settings, outcome, removal, shootings)
-    if (panel.empty or panel["unit"].nunique() < 2) and not suppressed:
-        msg = f"Not enough {outcome} figures for schools that had officers to compare them."
-        raise NotFoundError(msg)
+    returns = officer_returns(store)
+    compared = {s: y for s, y in removal.items() if reversals != "leave_out" or s not in returns}
+    panel, source, suppressed = _panel(store, settings, outcome, compared, shootings)
+    loaded = _outcome_years(store, outcome, shootings)
+    # a year is "used" only when an estimate is attempted from it, else just "loaded"
+    used = (
+        {_school_year(int(p)) for p in panel["period"].unique()}
+        if not panel.empty and not suppressed
+        else set()
+    )
+    removals = sorted({y for y in compared.values() if y is not None})
+    span = year_span(loaded | set(removals) | {_school_year(_year_start(y) - 1) for y in removals})
     common = {
         "outcome": outcome,
         "unit": "victims near the school"
@@ -260,31 +284,110 @@ def evaluation(
         "min_cell": settings.min_cell_size,
         "source": source,
         "periods": sorted(int(p) for p in panel["period"].unique()),
-        "still_with_officers": sum(1 for y in removal.values() if y is None),
+        "still_with_officers": sum(1 for y in compared.values() if y is None),
         "limits": list(LIMITS),
         "outcomes": list(EVALUATION_OUTCOMES),
         "discipline_outcomes": [m for m in OUTCOME_MEASURES if m in EVALUATION_OUTCOMES],
+        "reversal_rule": reversals,
+        "officers_returned": [
+            {
+                "school_id": school,
+                "name": _name(store, school),
+                **seen,
+                "left_out": school not in compared,
+            }
+            for school, seen in returns.items()
+        ],
+        "data_years": [
+            {
+                "school_year": year,
+                "status": "not_loaded"
+                if year not in loaded
+                else ("used" if year in used else ("left_out" if used else "loaded")),
+                "removals": sum(1 for y in compared.values() if y == year),
+            }
+            for year in span
+        ],
     }
+    panel_schools = int(panel["unit"].nunique()) if not panel.empty else 0
+    without_figures = sum(1 for s in compared if s not in set(panel["unit"].astype(str)))
     if suppressed:
         # leaving the small counts out would bias the estimate (they are not missing at
         # random) and using them could reveal them: say so instead of estimating
         sizes: dict[int, int] = defaultdict(int)
         for school in panel["unit"].unique():
-            if year := removal.get(str(school)):
+            if year := compared.get(str(school)):
                 sizes[_year_start(year)] += 1
         return {
             **common,
             **_estimates(None, cohort_sizes=sizes),
-            "schools": int(panel["unit"].nunique()),
+            "schools": None,
             "schools_left_out": {},
+            "not_estimated": _why_not(common, panel_schools, suppressed=True),
+        }
+    if panel_schools < 2:
+        return {
+            **common,
+            **_estimates(None, cohort_sizes={}),
+            "schools": None,
+            "schools_left_out": {"no figures": without_figures} if without_figures else {},
+            "not_estimated": _why_not(common, panel_schools, suppressed=False),
         }
     result = staggered_did(panel, bootstrap_iterations=bootstrap_iterations, seed=704)
+    left_out = {k: v for k, v in result.dropped.items() if v}
+    if without_figures:
+        left_out["no figures"] = without_figures
+    estimated = result.overall is not None
     return {
         **common,
         **_estimates(result, cohort_sizes=result.cohort_sizes),
         "schools": sum(result.cohort_sizes.values()) + result.never_treated,
-        "schools_left_out": dict(result.dropped),
+        "schools_left_out": left_out,
+        "not_estimated": [] if estimated else _why_not(common, panel_schools, suppressed=False),
     }
+
+
+def _name(store: Store, school_id: str) -> str | None:
+    try:
+        return school_name(store, school_id)
+    except NotFoundError:
+        return None
+
+
+def _outcome_years(
+    store: Store, outcome: str, shootings: Mapping[str, Mapping[str, int]] | None
+) -> set[str]:
+    """The school years the loaded files give the outcome for (any school)."""
+    if outcome == "shootings_near":
+        return set(shootings or {})
+    return set(store.discipline_years(measures=[outcome]))
+
+
+def _why_not(common: Mapping[str, Any], schools: int, *, suppressed: bool) -> list[dict[str, Any]]:
+    """Why nothing was estimated, as codes with their facts (the interfaces say it in words):
+
+    - ``suppressed``: counts of these schools are hidden (``n`` of them);
+    - ``no_years_before_removal``: the loaded files have the outcome only from ``first`` on,
+      after the last removal year ``last_removal`` (nothing before removal to compare);
+    - ``years_not_loaded``: school years around the removals that no loaded file publishes;
+    - ``no_comparison``: fewer than two schools with figures, or no school still had its
+      officer to compare with."""
+    years = common["data_years"]
+    loaded = [y["school_year"] for y in years if y["status"] != "not_loaded"]
+    missing = [y["school_year"] for y in years if y["status"] == "not_loaded"]
+    removals = [y["school_year"] for y in years if y["removals"]]
+    reasons: list[dict[str, Any]] = []
+    if suppressed:
+        reasons.append({"code": "suppressed", "n": common["suppressed_counts"]})
+    if loaded and removals and min(loaded) >= max(removals):
+        reasons.append(
+            {"code": "no_years_before_removal", "first": min(loaded), "last_removal": max(removals)}
+        )
+    if missing:
+        reasons.append({"code": "years_not_loaded", "years": missing})
+    if not suppressed and not any(r["code"] == "no_years_before_removal" for r in reasons):
+        reasons.append({"code": "no_comparison", "schools": schools})
+    return reasons
 
 
 def _school_year(start: int) -> str:
@@ -306,7 +409,7 @@ def _estimates(result: DidResult | None, *, cohort_sizes: Mapping[int, int]) -> 
         "group_time": [] if result is None else [asdict(g) for g in result.group_time],
         "control_group": "not_yet_treated" if result is None else result.control_group,
         "confidence": 0.95 if result is None else result.confidence,
-        "bootstrap_iterations": 0 if result is None else result.bootstrap_iterations,
+        "bootstrap_iterations": None if result is None else result.bootstrap_iterations,
         "seed": 704 if result is None else result.seed,
         "assumptions": list(ASSUMPTIONS if result is None else result.assumptions),
     }

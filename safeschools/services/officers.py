@@ -11,6 +11,7 @@ import csv
 import io
 from collections import defaultdict
 from dataclasses import asdict
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -32,11 +33,13 @@ from safeschools.services.imports import (
     record_parse_result,
     skip_if_imported,
 )
+from safeschools.services.outcomes import year_span
 from safeschools.settings import Settings
 from safeschools.storage import Store, UpsertCounts
 
 __all__ = [
     "ASSIGNMENT_CSV_COLUMNS",
+    "FIGURE_UNITS",
     "add_published_figure",
     "district_officers",
     "ingest_officers_file",
@@ -129,29 +132,101 @@ def school_officers(store: Store, school_id: str) -> dict[str, Any]:
     }
 
 
+#: The unit of each district figure of ``sro_aggregates.csv``, so that a value that is a whole
+#: number is shown as dollars, officers, schools or a date; any other value stays text.
+FIGURE_UNITS = {
+    "sro_contract_usd": "usd",
+    "funds_to_schools_that_removed_officers_usd": "usd",
+    "schools_with_sros_voting": "schools",
+    "schools_with_sros_before_vote": "schools",
+    "schools_voting_keep": "schools",
+    "schools_voting_remove": "schools",
+    "schools_reducing": "schools",
+    "schools_keep_one": "schools",
+    "schools_remove_both": "schools",
+    "schools_keep_both": "schools",
+    "schools_changed_in_2023_vote": "schools",
+    "schools_with_two_sros_feb_2024": "schools",
+    "schools_with_one_sro_feb_2024": "schools",
+    "schools_with_sros_feb_2024": "schools",
+    "officers_in_program_july_2020": "officers",
+    "officers_and_schools_2020": "officers",
+    "officers_and_schools": "officers",
+    "board_vote_end_sro_program": "date",
+    "whole_school_safety_policy_approved": "date",
+}
+
+
+def _typed(figure: SroAggregate) -> dict[str, Any]:
+    """A published figure with its unit and, when the value is a whole number (or a date),
+    that number: ``{"unit": "usd", "amount": 33000000}``; else the text stays as published."""
+    row = asdict(figure)
+    unit = FIGURE_UNITS.get(figure.metric) or ("usd" if figure.metric.endswith("_usd") else "text")
+    value = figure.value.strip()
+    amount: int | None = int(value) if value.isdigit() else None
+    if unit == "date":
+        try:
+            date.fromisoformat(value)
+        except ValueError:
+            unit = "text"
+    elif amount is None:
+        unit = "text"  # "about 70", "144 SROs + 48 mobile officers + ...": as published
+    return {**row, "unit": unit, "amount": amount}
+
+
 def district_officers(store: Store) -> dict[str, Any]:
-    """The district series: the published figures (values as published) and, per school
-    year, the officers and schools recorded here (only what the records give; incomplete)."""
-    by_year: dict[str, dict[str, int]] = defaultdict(lambda: {"officers": 0, "schools": 0})
+    """The district series, one row per school year from the first to the last year anything
+    is known, so that a year with no record is listed as unknown (``recorded`` None), never 0:
+
+    - ``published``: the district's figures of the year, as published, with their unit;
+    - ``recorded``: the officers at the schools whose count is recorded here that year
+      (``schools_recorded``), and how many of those had officers; a total of those schools
+      only, never of the district;
+    - ``decisions``: the schools with an imported council decision that year.
+
+    ``published`` and ``recorded`` (the years with a record) are also given on their own."""
+    by_year: dict[str, int] = defaultdict(int)
     schools_seen: dict[str, set[str]] = defaultdict(set)
+    recorded_schools: dict[str, set[str]] = defaultdict(set)
     for a in store.sro_assignments():
-        row = by_year[a.school_year]
-        row["officers"] += a.officers if a.kind == "sro" else 0
-        if a.kind == "sro" and a.officers > 0:
+        if a.kind != "sro":
+            continue
+        by_year[a.school_year] += a.officers
+        recorded_schools[a.school_year].add(a.school_id)
+        if a.officers > 0:
             schools_seen[a.school_year].add(a.school_id)
     recorded = [
         {
             "school_year": year,
-            "officers": by_year[year]["officers"],
+            "officers": by_year[year],
             "schools_with_officers": len(schools_seen[year]),
+            "schools_recorded": len(recorded_schools[year]),
         }
-        for year in sorted(by_year)
+        for year in sorted(recorded_schools)
     ]
+    published = [_typed(a) for a in store.sro_aggregates()]
+    decided: dict[str, int] = defaultdict(int)
+    for d in store.sro_decisions():
+        decided[d.school_year] += 1
+    by_recorded: dict[str, dict[str, Any]] = {str(r["school_year"]): r for r in recorded}
+    known: list[str] = [*by_recorded, *(str(f["school_year"]) for f in published), *decided]
+    years = year_span(known)
     return {
-        "published": [asdict(a) for a in store.sro_aggregates()],
+        "years": [
+            {
+                "school_year": year,
+                "recorded": by_recorded.get(year),
+                "published": [f for f in published if f["school_year"] == year],
+                "decisions": decided.get(year, 0),
+            }
+            for year in years
+        ],
+        "published": published,
         "recorded": recorded,
+        "unknown_years": [y for y in years if y not in by_recorded],
         "caveat": "Recorded counts cover only the schools whose counts were published or "
-        "entered here; the published figures are the district's own, as printed.",
+        "entered here; a school year with no record is unknown, not 0. The published figures "
+        "are the district's own, as printed.",
     }
 
 

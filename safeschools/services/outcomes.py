@@ -22,7 +22,14 @@ from safeschools.services.publication import (
 from safeschools.settings import Settings
 from safeschools.storage import Store
 
-__all__ = ["OUTCOMES_CSV_COLUMNS", "outcomes", "outcomes_csv", "removal_years"]
+__all__ = [
+    "OUTCOMES_CSV_COLUMNS",
+    "officer_returns",
+    "outcomes",
+    "outcomes_csv",
+    "removal_years",
+    "year_span",
+]
 
 
 def outcomes(
@@ -38,11 +45,23 @@ def outcomes(
     its count), the shootings near the school by school year (``shootings``, from the exposure
     engine), and the school's officers year by year."""
     row_key = school_id or DISTRICT
-    years = sorted(
-        {f.school_year for f in store.discipline_figures(school_id=school_id, period="EOY")}
-    )
+    loaded = {f.school_year for f in store.discipline_figures(school_id=school_id, period="EOY")}
+    officers = _officer_years(store, school_id)
+    covered = set(shootings or {})
     series: list[dict[str, Any]] = []
-    for year in years:
+    for year in year_span(loaded | covered | {o["school_year"] for o in officers}):
+        if year not in loaded:
+            series.append(
+                {
+                    "school_year": year,
+                    "discipline": "not_loaded",
+                    "enrolled": None,
+                    "values": {},
+                    "shootings_near": None if shootings is None else shootings.get(year),
+                    "shootings": _shootings_status(shootings, year),
+                }
+            )
+            continue
         enrollment = enrollment_of(store, year)
         pub = publication(store, school_year=year, settings=settings)
         if school_id is None:  # the district: students of the schools that reported anything
@@ -64,23 +83,50 @@ def outcomes(
         series.append(
             {
                 "school_year": year,
+                "discipline": "loaded",
                 "enrolled": enrolled,
                 "values": values,
                 "shootings_near": None if shootings is None else shootings.get(year),
+                "shootings": _shootings_status(shootings, year),
             }
         )
-    officers = _officer_years(store, school_id)
     return {
         "school_id": school_id,
         "measures": [m for m in OUTCOME_MEASURES if any(m in s["values"] for s in series)],
         "series": series,
+        "data_years": {
+            "discipline": sorted(loaded),
+            "discipline_missing": [
+                s["school_year"] for s in series if s["school_year"] not in loaded
+            ],
+            "enrollment_missing": [
+                s["school_year"] for s in series if s["school_year"] in loaded and not s["enrolled"]
+            ],
+            "shootings": None if shootings is None else sorted(covered),
+        },
         "officers": officers,
         "removal_year": removal_years(store).get(school_id) if school_id else None,
         "min_cell": settings.min_cell_size,
     }
 
 
-OUTCOMES_CSV_COLUMNS = ("school_id", "school_year", "measure", "count", "per_100", "enrolled")
+def _shootings_status(shootings: Mapping[str, int] | None, year: str) -> str | None:
+    """``covered`` when the victims data covers the school year, ``not_covered`` when it does
+    not (the count is unknown, not 0), None when shootings were not asked for."""
+    if shootings is None:
+        return None
+    return "covered" if year in shootings else "not_covered"
+
+
+OUTCOMES_CSV_COLUMNS = (
+    "school_id",
+    "school_year",
+    "measure",
+    "count",
+    "per_100",
+    "enrolled",
+    "status",
+)
 
 
 def outcomes_csv(data: Mapping[str, Any]) -> str:
@@ -93,6 +139,10 @@ def outcomes_csv(data: Mapping[str, Any]) -> str:
     school = data["school_id"] or "district"
     for s in data["series"]:
         enrolled = blank(s["enrolled"])
+        if s.get("discipline") == "not_loaded":
+            # the year is in the span but no loaded file publishes it: unknown, not 0
+            for measure in data["measures"]:
+                writer.writerow([school, s["school_year"], measure, "", "", "", "not_loaded"])
         for measure in data["measures"]:
             cell = s["values"].get(measure)
             if cell is None:
@@ -103,25 +153,40 @@ def outcomes_csv(data: Mapping[str, Any]) -> str:
                 count, rate = blank(cell["value"]), blank(cell["per_100"])
             else:
                 count, rate = "", ""
-            writer.writerow([school, s["school_year"], measure, count, rate, enrolled])
-        if s.get("shootings_near") is not None:
+            status = cell["status"].replace(" ", "_")
+            writer.writerow([school, s["school_year"], measure, count, rate, enrolled, status])
+        if s.get("shootings") == "covered":
             writer.writerow(
-                [school, s["school_year"], "shootings_near", s["shootings_near"], "", enrolled]
-            )
+                [school, s["school_year"], "shootings_near", s["shootings_near"], "", enrolled,
+                 "shown"]
+            )  # fmt: skip
+        elif s.get("shootings") == "not_covered":
+            writer.writerow([school, s["school_year"], "shootings_near", "", "", enrolled,
+                             "not_covered"])  # fmt: skip
     return out.getvalue()
 
 
 def _officer_years(store: Store, school_id: str | None) -> list[dict[str, Any]]:
+    """SRO counts by school year as recorded: the officers at the schools whose count is
+    recorded (``schools_recorded``), never a total of the district's schools (a school with no
+    record that year is unknown, not 0)."""
     by_year: dict[str, int] = defaultdict(int)
     schools: dict[str, set[str]] = defaultdict(set)
+    recorded: dict[str, set[str]] = defaultdict(set)
     for a in store.sro_assignments(school_id=school_id):
         if a.kind != "sro":
             continue
         by_year[a.school_year] += a.officers
+        recorded[a.school_year].add(a.school_id)
         if a.officers > 0:
             schools[a.school_year].add(a.school_id)
     return [
-        {"school_year": y, "officers": by_year[y], "schools_with_officers": len(schools[y])}
+        {
+            "school_year": y,
+            "officers": by_year[y],
+            "schools_with_officers": len(schools[y]),
+            "schools_recorded": len(recorded[y]),
+        }
         for y in sorted(by_year)
     ]
 
@@ -163,3 +228,47 @@ def removal_years(store: Store) -> dict[str, str | None]:
             earlier = removed.get(d.school_id)
             removed[d.school_id] = min(earlier or d.school_year, d.school_year)
     return {school: removed.get(school) for school in sorted(had)}
+
+
+def _officer_history(store: Store) -> dict[str, dict[str, int]]:
+    """Each school's SRO count by school year, from its assignments and, for the year before a
+    decision, the decision's ``officers_before`` (the count the council decided about)."""
+    history: dict[str, dict[str, int]] = defaultdict(dict)
+    for a in store.sro_assignments():
+        if a.kind == "sro":
+            history[a.school_id][a.school_year] = a.officers
+    for d in store.sro_decisions():
+        if d.school_id is None:
+            continue
+        if d.officers_after is not None:
+            history[d.school_id].setdefault(d.school_year, d.officers_after)
+        if d.officers_before:
+            start = int(d.school_year[:4]) - 1
+            before = f"{start}-{(start + 1) % 100:02d}"
+            history[d.school_id].setdefault(before, d.officers_before)
+    return history
+
+
+def officer_returns(store: Store) -> dict[str, dict[str, Any]]:
+    """Schools whose officers came back after they were removed (a history such as 2, 0, 1):
+    ``{school_id: {"removed": first school year without, "back": [school years with officers
+    again]}}``. They break the evaluation's "removal is irreversible"."""
+    removal = removal_years(store)
+    out: dict[str, dict[str, Any]] = {}
+    for school, years in sorted(_officer_history(store).items()):
+        removed = removal.get(school)
+        if removed is None:
+            continue
+        back = sorted(y for y, n in years.items() if y > removed and n > 0)
+        if back:
+            out[school] = {"removed": removed, "back": back}
+    return out
+
+
+def year_span(years: Iterable[str]) -> list[str]:
+    """Every school year from the first to the last of ``years`` (``2019-20`` ...), gaps
+    included, so a year with no data is listed as such instead of left out."""
+    starts = sorted({int(y[:4]) for y in years})
+    if not starts:
+        return []
+    return [f"{y}-{(y + 1) % 100:02d}" for y in range(starts[0], starts[-1] + 1)]

@@ -14,7 +14,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from safeschools.render import equity_views
+from safeschools.render import equity_views, evaluation_views
 from safeschools.render.i18n import Lang
 from safeschools.server.deps import IndexDep, SettingsDep, StoreDep
 from safeschools.services import equity as service_equity
@@ -118,13 +118,20 @@ def evaluation(
     settings: SettingsDep,
     index: IndexDep,
     outcome: str = "police_notifications",
+    reversals: str = "leave_out",
 ) -> HTMLResponse:
     """Did removing officers change an outcome? The staggered difference-in-differences."""
     L: Lang = base.lang(request)
 
     def build() -> str:
-        data = service_evaluation.evaluation(store, settings=settings, outcome=outcome, index=index)
-        context = {**equity_views.helpers(L), **equity_views.evaluation_context(data, L)}
+        data = service_evaluation.evaluation(
+            store, settings=settings, outcome=outcome, index=index, reversals=reversals
+        )
+        context = {
+            **equity_views.helpers(L),
+            **equity_views.evaluation_context(data, L),
+            **evaluation_views.evaluation_data_context(data, L),
+        }
         return base.html(
             request, "evaluation.html", context, L, page="evaluation", vintage=base.vintage(index)
         )

@@ -36,16 +36,25 @@ def officers(
         svg.Bar(
             label=r["school_year"],
             value=r["officers"],
-            title=L.gettext("%(year)s: %(n)s officer(s) at %(s)s school(s)")
-            % {"year": r["school_year"], "n": r["officers"], "s": r["schools_with_officers"]},
+            title=L.gettext("%(year)s: %(n)s officer(s) at the %(r)s school(s) recorded")
+            % {"year": r["school_year"], "n": r["officers"], "r": r["schools_recorded"]},
         )
         for r in series["recorded"]
     ]
+    unknown = series["unknown_years"]
     chart = svg.bar_chart(
         bars,
         chart_id="officers-chart",
         title=L.gettext("Officers recorded here, by school year"),
-        desc=L.gettext("One bar per school year; the table below gives the same numbers."),
+        desc=L.gettext(
+            "One bar per school year with a record, counting only the schools recorded; the "
+            "table below gives the same numbers and the published figures."
+        )
+        + (
+            " " + L.gettext("No bar for %(years)s: no record, unknown.", years=", ".join(unknown))
+            if unknown
+            else ""
+        ),
         x_label=L.gettext("School year"),
         y_label=L.gettext("Officers"),
         fmt=lambda v: L.num(v),

@@ -54,7 +54,9 @@ def test_outcomes_csv(client: TestClient) -> None:
     r = client.get("/api/schools/900068/outcomes.csv")
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(r.text)))
-    assert list(rows[0]) == ["school_id", "school_year", "measure", "count", "per_100", "enrolled"]
+    assert list(rows[0]) == [
+        *("school_id", "school_year", "measure", "count", "per_100", "enrolled", "status")
+    ]
     hidden = [row for row in rows if row["count"] == "suppressed"]
     assert hidden and all(row["per_100"] == "suppressed" for row in hidden)
     body = client.get("/api/schools/900068/outcomes").json()
@@ -122,7 +124,10 @@ def test_district_outcomes(client: TestClient, demo_city: DemoCity) -> None:
     body = client.get("/api/outcomes").json()
     assert body["school_id"] is None and body["removal_year"] is None
     years = [s["school_year"] for s in body["series"]]
-    assert years[0] == "2016-17" and years[-1] == "2023-24"
+    # the demo's officers are recorded to 2024-25, a year no discipline file publishes
+    assert years[0] == "2016-17" and years[-1] == "2024-25"
+    assert body["series"][-1]["discipline"] == "not_loaded"
+    assert body["data_years"]["discipline_missing"] == ["2024-25"]
     pub = service_equity.publication(store, school_year="2022-23", settings=settings)
     row = next(s for s in body["series"] if s["school_year"] == "2022-23")
     # the district's suspensions are the sum of its schools' (none is under 10 here)

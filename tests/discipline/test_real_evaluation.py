@@ -45,6 +45,11 @@ def test_real_removals_and_the_evaluation_of_police_notifications(tmp_path: Path
     police = service_evaluation.evaluation(store, settings=settings)
     assert police["overall"] is None and police["group_time"] == []
     assert police["suppressed_counts"] == 190
+    # nothing estimated: no "0 schools" and no "0 bootstrap draws", but the reasons
+    assert police["schools"] is None and police["bootstrap_iterations"] is None
+    assert [r["code"] for r in police["not_estimated"]] == ["suppressed", "years_not_loaded"]
+    assert police["not_estimated"][1]["years"] == ["2022-23", "2023-24", "2024-25"]
+    assert police["officers_returned"] == []  # no school got its officers back
     suspensions = service_evaluation.evaluation(store, settings=settings, outcome="suspensions")
     assert suspensions["overall"] is None and suspensions["suppressed_counts"] == 13
     # a district analyst with the unsuppressed report can run it (min_cell_size 1)
@@ -60,8 +65,17 @@ def test_real_removals_and_the_evaluation_of_police_notifications(tmp_path: Path
     assert overall["ci_low"] < 0 < overall["ci_high"]
 
     district = service_equity.outcomes(store, None, settings=settings)
-    last = district["series"][-1]
-    assert last["school_year"] == "2021-22"
+    # the years after the report (officers recorded to 2024-25) are listed as not loaded
+    assert district["data_years"]["discipline_missing"] == ["2022-23", "2023-24", "2024-25"]
+    assert district["series"][-1] == {
+        "school_year": "2024-25",
+        "discipline": "not_loaded",
+        "enrolled": None,
+        "values": {},
+        "shootings_near": None,
+        "shootings": None,
+    }
+    last = next(s for s in district["series"] if s["school_year"] == "2021-22")
     assert last["values"]["police_notifications"] == {
         "value": 1362,
         "status": "shown",

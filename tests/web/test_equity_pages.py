@@ -218,3 +218,34 @@ def test_report_equity_and_evaluation_are_computed_once(client: TestClient) -> N
         isinstance(k, tuple) and k[:2] == ("api/evaluation", "suspensions") for k in cache._memo
     )
     assert client.get("/api/evaluation?outcome=suspensions").content == body
+
+
+@pytest.mark.parametrize(
+    ("lang", "checked", "years", "choice"),
+    [
+        (
+            "en",
+            "Checked in the data: no school got an officer back",
+            "School years with and without data",
+            "Leave them out of the comparison",
+        ),
+        (
+            "es",
+            "Comprobado en los datos: ninguna escuela recuperó",
+            "Años escolares con y sin datos",
+            "Dejarlas fuera de la comparación",
+        ),
+    ],
+)
+def test_evaluation_states_its_data_and_the_returning_officers_rule(
+    client: TestClient, lang: str, checked: str, years: str, choice: str
+) -> None:
+    html = client.get(f"/evaluation?lang={lang}").text
+    assert checked in html and years in html and choice in html
+    assert 'id="evaluation-years-table"' in html and 'name="reversals"' in html
+    assert 'data-year-status="used"' in html
+    # shootings near: the demo's victims start in 2019, the years before are not loaded
+    near = client.get(f"/evaluation?outcome=shootings_near&reversals=first_removal&lang={lang}")
+    assert near.status_code == 200
+    assert 'data-year-status="not_loaded"' in near.text or 'data-year-status="used"' in near.text
+    assert 'value="first_removal" selected' in near.text
