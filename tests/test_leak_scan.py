@@ -49,7 +49,7 @@ DIGIT = re.compile(r"\d")
 
 #: A whole number standing alone: not part of a decimal (3.0, 3,0), a range or school year
 #: (9-12, 2021-22), a date or time (1/31, 2:05), an amount ($5) or an identifier (v2, 609772).
-_NUMBER = r"(?<![\w.,$/:\-–])(\d+)(?![\w%]|[.,:/\-–]\d)"
+_NUMBER = r"(?<![\w.,$/:\-–−])(\d+)(?![\w%]|[.,:/\-–]\d)"
 #: A count of students: the number, then up to four words, then "students" (or Spanish).
 _STUDENT_COUNT = re.compile(
     _NUMBER + r"\s+(?:[^\s.;:]+\s+){0,4}?(?:students?|estudiantes?|alumn[oa]s?)\b", re.I
@@ -66,7 +66,9 @@ _NOT_A_COUNT = re.compile(
 )
 
 #: A range of numbers ("from 1 to 9", "de 1 a 9"): the rule, not a count.
-_RANGE = re.compile(r"\b\d+\s+(?:to|a|through|hasta)\s+\d+\b", re.I)
+_RANGE = re.compile(
+    r"(?<![\d.,])\d+\s+(?:to|a|through|hasta)\s+\d+(?![\d]|[.,]\d)", re.I
+)
 
 
 def small_counts(text: str, min_cell: int) -> list[str]:
@@ -450,6 +452,7 @@ def test_the_scan_flags_every_old_reason_and_passes_the_new_ones() -> None:
         "Identified after 3 consecutive flagged years. Counts under 10 are suppressed.",
         "Grades 9-12 students; 2021-22; risk ratio 3.0 (1.97-4.56).",
         'Todo conteo de 1 a 9 aparece como "suprimido".',
+        "Por 100 estudiantes inscritos (intervalo de confianza del 95%: −1,24 a 4,87).",
     ):
         assert small_counts(fine, 10) == [], fine
 
