@@ -66,9 +66,7 @@ _NOT_A_COUNT = re.compile(
 )
 
 #: A range of numbers ("from 1 to 9", "de 1 a 9"): the rule, not a count.
-_RANGE = re.compile(
-    r"(?<![\d.,])\d+\s+(?:to|a|through|hasta)\s+\d+(?![\d]|[.,]\d)", re.I
-)
+_RANGE = re.compile(r"(?<![\d.,])\d+\s+(?:to|a|through|hasta)\s+\d+(?![\d]|[.,]\d)", re.I)
 
 
 def small_counts(text: str, min_cell: int) -> list[str]:
