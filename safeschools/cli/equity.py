@@ -162,7 +162,27 @@ def disparity(
         _print_district(district)
 
 
+def _coverage_lines(table: Mapping[str, Any]) -> list[str]:
+    """Which school years have groups to compare, and why the others do not."""
+    coverage = table["group_coverage"]
+    compared = [c["school_year"] for c in coverage["years"] if c["compared"]]
+    lines = ["Groups compared in: " + (", ".join(compared) if compared else "no school year")]
+    return lines + [f"* {note['text']}" for note in coverage["notes"]]
+
+
+def _print_not_compared(title: str, table: Mapping[str, Any]) -> None:
+    console = _console()
+    console.print(f"{title}: no groups compared, so nothing can be flagged.", markup=False)
+    for line in _coverage_lines(table):
+        console.print(line, markup=False)
+
+
 def _print_school(table: Mapping[str, Any], name: str) -> None:
+    if not table["compared"]:
+        _print_not_compared(
+            f"{name} ({table['school_id']}): {table['measure']}, {table['school_year']}", table
+        )
+        return
     out = Table(
         title=f"{name} ({table['school_id']}): {table['measure']}, {table['school_year']}",
         title_justify="left",
@@ -206,6 +226,9 @@ def _district_cell(cell: Mapping[str, Any]) -> str:
 
 
 def _print_district(table: Mapping[str, Any]) -> None:
+    if not table["compared"]:
+        _print_not_compared(f"{table['measure']}, {table['school_year']}", table)
+        return
     out = Table(
         title=(
             f"{table['measure']}, {table['school_year']}: {table['identified']} schools "
@@ -226,7 +249,16 @@ def _print_district(table: Mapping[str, Any]) -> None:
             row["school_id"] or "",
             *(_district_cell(c) for c in row["cells"]),
         )
-    _console().print(out)
+    console = _console()
+    console.print(out)
+    if not table["ratios_calculated"]:
+        console.print(
+            "No ratio could be calculated: every group is below the minimum sizes, so none "
+            "can be flagged."
+        )
+    if table["group_coverage"]["notes"]:
+        for line in _coverage_lines(table):
+            console.print(line, markup=False)
 
 
 # ---------------------------------------------------------------------- outcomes

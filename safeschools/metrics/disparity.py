@@ -16,7 +16,9 @@ For a group g, ``a_g`` is the number of *unduplicated* students with at least on
   presumes at most 10 and 30 reasonable. A ratio is calculated only when the group *and* its
   comparison group each have at least ``min_cell`` students with the outcome and at least
   ``min_n`` students enrolled (300.647(b)(3)-(4) apply both sizes to the group and to the
-  comparison group). Otherwise ``value`` is None and ``reason`` says why in a plain sentence. The
+  comparison group). Otherwise ``value`` is None and ``reason`` says why in a plain sentence
+  that names the size not met and never the count (a count under the minimum cell size, the
+  group's or its comparison group's, is not published in words either). The
   same rule applies to the state comparison of the alternate risk ratio (it nearly always passes).
 - confidence interval of a ratio by the Katz log method:
   ``exp(ln RR ± z * sqrt(1/a_g - 1/n_g + 1/a_ref - 1/n_ref))``. It needs at least one case on
@@ -44,7 +46,7 @@ The worked example of the regulation's guidance: 60 of 400 students in a group s
 >>> round(r.value, 6), round(r.ci_low, 3), round(r.ci_high, 3)
 (3.0, 1.972, 4.564)
 >>> risk_ratio(8, 400, 30, 600).reason
-'Not calculated: 8 students in the group had the outcome, below the minimum cell size of 10.'
+'Not calculated: fewer than 10 students in the group had the outcome (the minimum cell size).'
 """
 
 from __future__ import annotations
@@ -198,25 +200,27 @@ def _why_not(
     )  # fmt: skip
     _check_within(a_group, n_group, "group")
     _check_within(a_other, n_other, other)
+    # the sentence says which size is not met, never the count itself: a count under the
+    # minimum cell size (the group's or its comparison group's) must not be published in words
     if a_group < min_cell:
         return (
-            f"Not calculated: {a_group} students in the group had the outcome, below the "
-            f"minimum cell size of {min_cell}."
+            f"Not calculated: fewer than {min_cell} students in the group had the outcome "
+            "(the minimum cell size)."
         )
     if n_group < min_n or n_group == 0:
         return (
-            f"Not calculated: {n_group} students in the group are enrolled, below the minimum "
-            f"n-size of {max(min_n, 1)}."
+            f"Not calculated: fewer than {max(min_n, 1)} students in the group are enrolled "
+            "(the minimum n-size)."
         )
     if a_other < min_cell:
         return (
-            f"Not calculated: {a_other} of {other} had the outcome, below the minimum cell "
-            f"size of {min_cell}."
+            f"Not calculated: fewer than {min_cell} of {other} had the outcome (the minimum "
+            "cell size)."
         )
     if n_other < min_n or n_other == 0:
         return (
-            f"Not calculated: {n_other} of {other} are enrolled, below the minimum n-size of "
-            f"{max(min_n, 1)}."
+            f"Not calculated: fewer than {max(min_n, 1)} of {other} are enrolled (the minimum "
+            "n-size)."
         )
     if a_other == 0 and not zero_other_ok:
         return f"Not calculated: none of {other} had the outcome, so the comparison risk is zero."
@@ -281,7 +285,7 @@ def risk_ratio(
     >>> r.risk_group, r.risk_other, r.reference
     (0.15, 0.05, 'all other students')
     >>> risk_ratio(12, 40, 8, 600).reason
-    'Not calculated: 8 of all other students had the outcome, below the minimum cell size of 10.'
+    'Not calculated: fewer than 10 of all other students had the outcome (the minimum cell size).'
     """
     return _ratio(
         a_group, n_group, a_other, n_other,

@@ -129,6 +129,7 @@ def helpers(L: Lang) -> dict[str, Any]:
         "status_word": lambda s: status_word(L, s),
         "cell_attrs": cell_attrs,
         "fnum": lambda v, digits=2: _num(L, v, digits),
+        "coverage_text": lambda coverage: coverage_sentences(L, coverage),
         "pct": lambda v: "—" if v is None else f"{_num(L, 100 * float(v), 1)} %",
     }
 
@@ -367,11 +368,63 @@ def evaluation_context(data: Mapping[str, Any], L: Lang) -> dict[str, Any]:
     }
 
 
+def coverage_sentences(L: Lang, coverage: Mapping[str, Any]) -> list[str]:
+    """Which school years have groups to compare and, run by run, why the others do not
+    (the service's ``group_coverage``), in the reader's language."""
+    groups = dimension_label(L, str(coverage["dimension"]))
+
+    def span(years: Sequence[str]) -> str:
+        if len(years) == 1:
+            return years[0]
+        return L.gettext("%(first)s to %(last)s", first=years[0], last=years[-1])
+
+    compared = [c["school_year"] for c in coverage["years"] if c["compared"]]
+    out = [
+        L.gettext("Groups are compared for %(years)s.", years=", ".join(compared))
+        if compared
+        else L.gettext(
+            "No school year loaded has counts and enrollment by %(groups)s.", groups=groups
+        )
+    ]
+    loaded = coverage["enrollment_years"]
+    for note in coverage["notes"]:
+        years = span(note["school_years"])
+        if note["missing"] == "group_counts":
+            out.append(
+                L.gettext(
+                    "Counts by %(groups)s for %(years)s are not published in the loaded files "
+                    "(they give each school's total only): load the CRDC or the Illinois State "
+                    "Board of Education's end-of-year file of that time.",
+                    groups=groups,
+                    years=years,
+                )
+            )
+        else:
+            out.append(
+                L.gettext(
+                    "Enrollment by %(groups)s for %(years)s is not in the loaded files: load the "
+                    "CPS 20th-day demographics or the CRDC of that time.",
+                    groups=groups,
+                    years=years,
+                )
+            )
+    if loaded:
+        out.append(
+            L.gettext(
+                "Enrollment by %(groups)s is loaded for %(years)s.",
+                groups=groups,
+                years=", ".join(loaded),
+            )
+        )
+    return out
+
+
 def disparity_helpers(L: Lang, table: Mapping[str, Any]) -> dict[str, Any]:
     """Words for a disparity table (district or school)."""
     return {
         "reference_text": reference_words(L, str(table["reference"])),
         "measure_text": measure_label(L, str(table["measure"])),
+        "coverage_text": coverage_sentences(L, table["group_coverage"]),
     }
 
 

@@ -235,18 +235,15 @@ PATTERNS: tuple[str, ...] = (
     N_("%(missing)s school-year record(s) have no coordinates and are not counted."),
     # metrics.disparity: why a ratio is not calculated
     N_(
-        "Not calculated: %(a)s students in the group had the outcome, below the minimum cell "
-        "size of %(min)s."
+        "Not calculated: fewer than %(min)s students in the group had the outcome (the minimum "
+        "cell size)."
     ),
     N_(
-        "Not calculated: %(n)s students in the group are enrolled, below the minimum n-size of "
-        "%(min)s."
+        "Not calculated: fewer than %(min)s students in the group are enrolled (the minimum "
+        "n-size)."
     ),
-    N_(
-        "Not calculated: %(a)s of %(other)s had the outcome, below the minimum cell size of "
-        "%(min)s."
-    ),
-    N_("Not calculated: %(n)s of %(other)s are enrolled, below the minimum n-size of %(min)s."),
+    N_("Not calculated: fewer than %(min)s of %(other)s had the outcome (the minimum cell size)."),
+    N_("Not calculated: fewer than %(min)s of %(other)s are enrolled (the minimum n-size)."),
     N_("Not calculated: none of %(other)s had the outcome, so the comparison risk is zero."),
     # metrics.did
     N_("No school was still untreated in %(year)s to compare with."),

@@ -36,7 +36,9 @@ from safeschools.storage import Store
 __all__ = [
     "check_measure",
     "disparity_csv",
+    "disparity_from_publications",
     "district_disparity",
+    "group_coverage",
     "school_disparity_csv",
     "school_equity",
     "school_equity_section",
@@ -202,6 +204,111 @@ def _check_reference(reference: str) -> None:
         raise DataValidationError(msg)
 
 
+#: The groups of a district table in words (the pages translate them).
+DIMENSION_WORDS = {"race": "race and ethnicity", "sex": "sex", "program": "program"}
+
+
+def group_coverage(
+    store: Store, *, measure: str, school_years: list[str], dimension: str
+) -> dict[str, Any]:
+    """Which groups of ``dimension`` have counts of ``measure`` and enrollment, year by year
+    (``years``: per school year the groups with counts, with enrollment, ``compared`` and the
+    ``reason`` in words when not), the school years with enrollment by group
+    (``enrollment_years``), and ``notes``: the years not compared, runs of the same reason
+    together (:func:`coverage_notes`).
+
+    A ratio needs both the group's count and its enrollment in the same school year; the files
+    loaded decide which years have them (the CPS misconduct report gives only school totals,
+    the CPS 20th-day demographics give enrollment by group, the CRDC and ISBE files give
+    counts by group)."""
+    kinds = {g for g, k in GROUP_KINDS.items() if k == dimension}
+    counted: dict[str, set[str]] = {y: set() for y in school_years}
+    for f in store.discipline_figures(measures=[measure]):
+        if f.school_year in counted and f.group in kinds and f.value is not None:
+            counted[f.school_year].add(f.group)
+    enrolled: dict[str, set[str]] = {}
+    for e in store.enrollments():
+        if e.group in kinds and e.students is not None:
+            enrolled.setdefault(e.school_year, set()).add(e.group)
+    with_enrollment = sorted(enrolled)
+    out = []
+    for year in school_years:
+        counts = [g for g in GROUP_KINDS if g in counted[year]]
+        students = [g for g in GROUP_KINDS if g in enrolled.get(year, set())]
+        both = [g for g in counts if g in students]
+        missing = None if both else "group_counts" if not counts else "group_enrollment"
+        out.append(
+            {
+                "school_year": year,
+                "groups_with_counts": counts,
+                "groups_with_enrollment": students,
+                "compared": missing is None,
+                "missing": missing,
+                "reason": _missing_sentence(missing, year, dimension, with_enrollment),
+            }
+        )
+    return {
+        "dimension": dimension,
+        "years": out,
+        "enrollment_years": with_enrollment,
+        "notes": coverage_notes(out, dimension, with_enrollment),
+    }
+
+
+def _missing_sentence(
+    missing: str | None, years: str, dimension: str, with_enrollment: list[str]
+) -> str | None:
+    """Why the groups of ``years`` (one year, or "2013-14 to 2021-22") are not compared."""
+    words = DIMENSION_WORDS.get(dimension, dimension)
+    if missing == "group_counts":
+        elsewhere = (
+            f"; enrollment by {words} is loaded for {', '.join(with_enrollment)} only"
+            if with_enrollment
+            else ""
+        )
+        return (
+            f"Counts by {words} for {years} are not published in the loaded files (they give "
+            f"each school's total only{elsewhere}): load the CRDC or the ISBE end-of-year file "
+            f"of {_those(years)}."
+        )
+    if missing == "group_enrollment":
+        loaded = ", ".join(with_enrollment) if with_enrollment else "none"
+        return (
+            f"Enrollment by {words} for {years} is not in the loaded files (years loaded: "
+            f"{loaded}): load the CPS 20th-day demographics or the CRDC of {_those(years)}."
+        )
+    return None
+
+
+def _those(years: str) -> str:
+    return "those years" if " to " in years else "that year"
+
+
+def coverage_notes(
+    coverage: list[dict[str, Any]], dimension: str, enrollment_years: list[str]
+) -> list[dict[str, Any]]:
+    """The years whose groups are not compared, runs of the same reason together, each with
+    its sentence: ``{"missing", "school_years", "text"}``."""
+    runs: list[dict[str, Any]] = []
+    for c in coverage:
+        if c["compared"]:
+            continue
+        if runs and runs[-1]["missing"] == c["missing"]:
+            runs[-1]["school_years"].append(c["school_year"])
+        else:
+            runs.append({"missing": c["missing"], "school_years": [c["school_year"]]})
+    for run in runs:
+        years = run["school_years"]
+        span = years[0] if len(years) == 1 else f"{years[0]} to {years[-1]}"
+        run["text"] = _missing_sentence(run["missing"], span, dimension, enrollment_years)
+    return runs
+
+
+def _year_coverage(coverage: Mapping[str, Any], year: str) -> dict[str, Any]:
+    found: dict[str, Any] = next(c for c in coverage["years"] if c["school_year"] == year)
+    return found
+
+
 def school_equity(
     store: Store,
     school_id: str,
@@ -232,6 +339,23 @@ def school_equity(
             for g in groups
         ]
     rows = by_year[year]
+    group_rows = [r for r in rows if r["group"] != "all"]
+    coverage = group_coverage(store, measure=measure, school_years=years, dimension="race")
+    reasons: list[str] = []
+    why: str | None = None
+    covered = _year_coverage(coverage, year)
+    if not group_rows and covered["reason"]:
+        why = covered["missing"]
+        reasons.append(covered["reason"])
+    elif not group_rows:
+        why = "school_no_groups"
+        reasons.append(f"No counts by group are published for this school in {year}.")
+    elif not any(r["count"]["status"] == "shown" and r["enrolled"] for r in group_rows):
+        why = "school_hidden"
+        reasons.append(
+            f"The groups of this school in {year} cannot be compared: their counts are "
+            "suppressed or their enrollment is not reported."
+        )
     for row in rows:
         history: dict[object, float | None] = {
             y: next((r["ratio"] for r in by_year[y] if r["group"] == row["group"]), None)
@@ -252,6 +376,13 @@ def school_equity(
         "min_cell": settings.min_cell_size,
         "min_n": settings.min_n_size,
         "rows": rows,
+        # groups were compared: only then does "0 groups above the threshold" mean none
+        "compared": not reasons,
+        "not_compared": why,
+        "reasons": reasons,
+        "flagged": sum(1 for r in rows if r["flagged"]) if not reasons else None,
+        "identified": sum(1 for r in rows if r.get("identified")) if not reasons else None,
+        "group_coverage": coverage,
         "sources": sorted(
             {
                 v
@@ -299,14 +430,51 @@ def district_disparity(
     window = [y for y in years if y <= year][-settings.disparity_years :]
     pubs = {y: publication(store, school_year=y, settings=settings) for y in window}
     enrolled = {y: enrollment_of(store, y) for y in window}
+    coverage = group_coverage(store, measure=measure, school_years=years, dimension=dimension)
+    covered = _year_coverage(coverage, year)
+    table = disparity_from_publications(
+        pubs,
+        enrolled,
+        settings=settings,
+        measure=measure,
+        reference=reference,
+        dimension=dimension,
+        names={s.school_id: s.name for s in store.schools()},
+        reasons=[covered["reason"]] if covered["reason"] else [],
+    )
+    return {**table, "school_years": years, "group_coverage": coverage}
+
+
+def disparity_from_publications(
+    pubs: Mapping[str, Publication],
+    enrolled: Mapping[str, Mapping[str, Mapping[str, int]]],
+    *,
+    settings: Settings,
+    measure: str = "students_oss",
+    reference: str = "others",
+    dimension: str = "race",
+    names: Mapping[str, str] | None = None,
+    reasons: list[str] | None = None,
+) -> dict[str, Any]:
+    """The district's table of the newest of ``pubs`` (one publication per school year of the
+    identification window, oldest first) with ``enrolled`` (per school year, see
+    :func:`~safeschools.services.publication.enrollment_of`). ``reasons`` say why the groups
+    cannot be compared (then there is no row, and no count of flagged schools)."""
+    window = sorted(pubs)
+    year = window[-1]
+    reasons = list(reasons or [])
     groups = [
         g
         for g, k in GROUP_KINDS.items()
         if k == dimension and any(column(measure, g) in row for row in pubs[year].counts.values())
     ]
-    names = {s.school_id: s.name for s in store.schools()}
-    rows = []
-    for school in [*pubs[year].schools, DISTRICT]:
+    if not groups and not reasons:
+        reasons.append(f"No counts by {DIMENSION_WORDS[dimension]} are published for {year}.")
+    names = names or {}
+    rows: list[dict[str, Any]] = []
+    # without groups to compare there is no table: a list of schools with no column would
+    # read as "none found"
+    for school in [*pubs[year].schools, DISTRICT] if not reasons else []:
         cells = []
         for g in groups:
             per_year = {
@@ -342,17 +510,25 @@ def district_disparity(
     return {
         "measure": measure,
         "school_year": year,
-        "school_years": years,
+        "school_years": window,
         "dimension": dimension,
-        "groups": groups,
+        "groups": groups if not reasons else [],
         "reference": _reference_label(reference),
         "threshold": settings.disparity_threshold,
         "consecutive_years": settings.disparity_years,
         "min_cell": settings.min_cell_size,
         "min_n": settings.min_n_size,
         "rows": rows,
-        "identified": sum(1 for r in rows if r["identified"] and r["school_id"]),
-        "flagged": sum(1 for r in rows if r["flagged"] and r["school_id"]),
+        # None, not 0, when no group was compared: "0 flagged" would read as "none found"
+        "compared": not reasons,
+        "reasons": reasons,
+        "identified": (
+            sum(1 for r in rows if r["identified"] and r["school_id"]) if not reasons else None
+        ),
+        "flagged": sum(1 for r in rows if r["flagged"] and r["school_id"]) if not reasons else None,
+        "ratios_calculated": sum(
+            1 for r in rows if r["school_id"] for c in r["cells"] if c["ratio"] is not None
+        ),
     }
 
 
@@ -360,6 +536,8 @@ def disparity_csv(table: Mapping[str, Any]) -> str:
     """The district table as CSV: one row per school and group; hidden counts and the numbers
     computed from them are the word ``suppressed``."""
     out = io.StringIO()
+    for reason in table.get("reasons") or ():  # why there is no row, before the header
+        out.write(f"# {reason}\n")
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(
         [
@@ -419,6 +597,8 @@ def school_disparity_csv(table: Mapping[str, Any], *, name: str = "") -> str:
     """One school's disparities (:func:`school_equity`) as CSV, in the columns of
     :func:`disparity_csv` (hidden counts and what is computed from them: ``suppressed``)."""
     row = {"school_id": table["school_id"], "name": name, "cells": table["rows"]}
+    if not table.get("compared", True):
+        return disparity_csv({**table, "rows": []})
     return disparity_csv({**table, "rows": [row]})
 
 

@@ -43,6 +43,7 @@ __all__ = [
     "enrollment_of",
     "publication",
     "publication_equations",
+    "publication_from_counts",
     "warm_publications",
 ]
 
@@ -204,11 +205,23 @@ def _publish(store: Store, school_year: str, min_cell: int) -> Publication:
     for (school, col), (_, value, source) in best.items():
         counts[school][col] = value
         sources[(school, col)] = source
+    return publication_from_counts(school_year, counts, sources=sources, min_cell=min_cell)
+
+
+def publication_from_counts(
+    school_year: str,
+    counts: Mapping[str, Mapping[str, int | None]],
+    *,
+    sources: Mapping[tuple[str, str], str] | None = None,
+    min_cell: int,
+) -> Publication:
+    """The publication of ``counts`` (``{school: {column: count}}``, columns from
+    :func:`column`): the district's totals added and what must be hidden decided."""
     columns = {c for row in counts.values() for c in row}
     hidden = suppress_publication(counts, equations=_equations(columns), min_cell=min_cell)
     full: dict[str, dict[str, int | None]] = {k: dict(v) for k, v in counts.items()}
     full[DISTRICT] = district_totals(counts, sorted(columns))
-    return Publication(school_year, full, sources, hidden, min_cell)
+    return Publication(school_year, full, dict(sources or {}), hidden, min_cell)
 
 
 #: Publications and enrollments, per database, import and arguments.

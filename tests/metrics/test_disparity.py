@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import pytest
 
@@ -48,15 +49,15 @@ def test_composition_of_the_worked_example() -> None:
 @pytest.mark.parametrize(
     ("args", "reason"),
     [
-        ((8, 400, 30, 600), "8 students in the group had the outcome, below the minimum cell size"),
-        ((9, 400, 30, 600), "below the minimum cell size of 10"),
+        ((8, 400, 30, 600), "fewer than 10 students in the group had the outcome"),
+        ((9, 400, 30, 600), "(the minimum cell size)"),
         (
             (12, 29, 30, 600),
-            "29 students in the group are enrolled, below the minimum n-size of 30",
+            "fewer than 30 students in the group are enrolled (the minimum n-size)",
         ),
-        ((12, 40, 9, 600), "9 of all other students had the outcome, below the minimum cell"),
-        ((12, 40, 12, 20), "20 of all other students are enrolled, below the minimum n-size"),
-        ((0, 400, 30, 600), "0 students in the group had the outcome"),
+        ((12, 40, 9, 600), "fewer than 10 of all other students had the outcome"),
+        ((12, 40, 12, 20), "fewer than 30 of all other students are enrolled"),
+        ((0, 400, 30, 600), "fewer than 10 students in the group had the outcome"),
     ],
 )
 def test_no_ratio_below_the_minimum_sizes_and_it_says_why(
@@ -65,6 +66,9 @@ def test_no_ratio_below_the_minimum_sizes_and_it_says_why(
     r = risk_ratio(*args)
     assert r.value is None and r.ci_low is None and r.ci_high is None
     assert r.reason is not None and reason in r.reason and r.reason.startswith("Not calculated")
+    # the sentence names the size not met, never a count of the group or its comparison group
+    numbers = {int(n) for n in re.findall(r"\d+", r.reason)}
+    assert numbers <= {10, 30}, r.reason
 
 
 def test_the_minimum_sizes_are_inclusive_and_settable() -> None:
@@ -155,7 +159,7 @@ def test_table_flags_uses_the_alternate_ratio_and_weights_by_state_shares() -> N
     state = {"Black": (5_000, 50_000), "White": (2_000, 100_000)}
     t = disparity_table(counts, threshold=2.5, state_counts=state)
     black = t.rows[0]
-    assert black.risk_ratio.value is None and "5 of all other students" in (
+    assert black.risk_ratio.value is None and "fewer than 10 of all other students" in (
         black.risk_ratio.reason or ""
     )
     assert black.alternate_risk_ratio is not None
