@@ -136,8 +136,9 @@ class ExposureResult:
         return str(self.definition.get("unit") or "victims")
 
     @property
-    def count(self) -> int:
-        """The headline figure: victims or incidents, as the definition's unit says."""
+    def count(self) -> int | None:
+        """The headline figure: victims or incidents, as the definition's unit says (None when
+        the data cannot answer the definition)."""
         return self.incidents if self.unit == "incidents" else self.victims
 
     def school_table(self) -> tuple[list[str], list[dict[str, Any]]]:
