@@ -219,7 +219,7 @@ def coverage_note(
             )
             needs.append(L.gettext(_FIELD_NEEDS[missing["field"]]))
     text = ""
-    if data.get("first_day"):
+    if data.get("first_day") and covered is not None:  # else the first reason names the dates
         text = L.gettext(
             "The data covers %(first)s to %(last)s.",
             first=L.date(data["first_day"]),

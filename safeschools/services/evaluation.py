@@ -98,7 +98,9 @@ def _yearly_results(index: ExposureIndex, *, settings: Settings) -> Iterator[tup
         if until < first_day or since > last_day:
             continue
         d = base.with_changes(since=since, until=until, years=None, school_year=year)
-        yield year, index.query(d)
+        result = index.query(d)
+        if result.answerable:  # a year the data cannot answer has no count, not 0
+            yield year, result
 
 
 def shootings_by_school_year(

@@ -247,7 +247,13 @@ def _facts(
                 settings=settings, preset_name=preset_name, school_year=year
             )
             result = exposure(store, definition, settings=settings, index=index)
-            victims = {r["school_id"]: int(r["victims"]) for r in result.all_schools}
+            if result.answerable:
+                victims = {r["school_id"]: int(r["victims"]) for r in result.all_schools}
+            else:
+                problems["victims"] = (
+                    f"the data cannot answer the exposure under {preset_name}: "
+                    + " ".join(result.reasons)
+                )
         except (ConfigError, NotFoundError, DataValidationError) as exc:
             problems["victims"] = f"the exposure under {preset_name} is not available: {exc}"
     else:
