@@ -130,19 +130,17 @@ OUTCOMES_CSV_COLUMNS = (
 
 
 def outcomes_csv(data: Mapping[str, Any]) -> str:
-    """Outcomes over time (:func:`outcomes`) as CSV, one row per school year and measure (and
-    the shootings near the school, when given); a hidden count and its rate are the word
-    ``suppressed``."""
+    """Outcomes over time (:func:`outcomes`) as CSV, one row per published school year and
+    measure (and the shootings near the school, when given), with its ``status``; a hidden
+    count and its rate are the word ``suppressed``; a school year the victims file does not
+    cover has an empty count and the status ``not_covered`` (unknown, not 0). School years no
+    loaded discipline file publishes have no rows (``data_years`` of the JSON lists them)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(OUTCOMES_CSV_COLUMNS)
     school = data["school_id"] or "district"
     for s in data["series"]:
         enrolled = blank(s["enrolled"])
-        if s.get("discipline") == "not_loaded":
-            # the year is in the span but no loaded file publishes it: unknown, not 0
-            for measure in data["measures"]:
-                writer.writerow([school, s["school_year"], measure, "", "", "", "not_loaded"])
         for measure in data["measures"]:
             cell = s["values"].get(measure)
             if cell is None:

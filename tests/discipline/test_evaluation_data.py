@@ -136,7 +136,7 @@ def test_outcomes_list_the_years_no_file_publishes(store: Store) -> None:
     assert by_year["2021-22"]["shootings_near"] is None  # unknown, not 0
     assert data["data_years"]["discipline_missing"] == ["2022-23", "2023-24"]
     text = service_outcomes.outcomes_csv(data)
-    assert "A,2022-23,police_notifications,,,,not_loaded" in text
+    assert "A,2022-23,police_notifications" not in text  # no published cell to show
     assert "A,2021-22,shootings_near,,,1000,not_covered" in text
     en = outcome_gaps(language("en"), data)
     assert en[0].startswith("Discipline figures for 2022-23, 2023-24 are not published")
