@@ -18,6 +18,7 @@ from safeschools.errors import DataValidationError, NotFoundError
 from safeschools.metrics.disparity import composition_index, risk_difference, risk_ratio
 from safeschools.metrics.identification import identify
 from safeschools.model.discipline import GROUP_KINDS, MEASURE_UNITS
+from safeschools.services.cache import VersionedCache
 from safeschools.services.publication import (
     DISPARITY_MEASURES,
     DISTRICT,
@@ -221,6 +222,20 @@ def group_coverage(
     loaded decide which years have them (the CPS misconduct report gives only school totals,
     the CPS 20th-day demographics give enrollment by group, the CRDC and ISBE files give
     counts by group)."""
+    return _KEPT.get(
+        store,
+        ("group_coverage", measure, tuple(school_years), dimension),
+        lambda: _read_group_coverage(store, measure, school_years, dimension),
+    )
+
+
+#: Group coverage, per database, import and arguments.
+_KEPT = VersionedCache(size=64)
+
+
+def _read_group_coverage(
+    store: Store, measure: str, school_years: list[str], dimension: str
+) -> dict[str, Any]:
     kinds = {g for g, k in GROUP_KINDS.items() if k == dimension}
     counted: dict[str, set[str]] = {y: set() for y in school_years}
     for f in store.discipline_figures(measures=[measure]):
