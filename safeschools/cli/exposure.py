@@ -206,6 +206,16 @@ def coverage_line(coverage: Mapping[str, Any]) -> str:
     return line + "."
 
 
+def fetch_hint(since: str | None) -> str:
+    """The command that loads the City of Chicago Data Portal's victims file, which has age
+    bands, from the window's first day (the portal's copy is complete; extracts may not be)."""
+    start = since or "2019-01-01"
+    return (
+        "The City of Chicago Data Portal's victims file has age bands: "
+        f"safeschools fetch chicago --dataset victims --since {start}"
+    )
+
+
 def _print_exposure(result: ExposureResult, top: int) -> None:
     out = _console()
     d = result.definition
@@ -220,6 +230,7 @@ def _print_exposure(result: ExposureResult, top: int) -> None:
             out.print(f"  - {reason}")
         if result.coverage.get("needs"):
             out.print(f"  {result.coverage['needs']}")
+        out.print(f"  {fetch_hint(d.get('since'))}")
     else:
         if result.unit == "incidents":
             headline = (

@@ -154,6 +154,7 @@ def test_abc7_on_the_real_store_is_not_answerable_not_zero(real: tuple[Store, Se
     }  # fmt: skip
     table = _cli(real, "exposure", "--preset", "abc7-2024")
     assert "cannot answer" in table and "0 victims" not in table
+    assert "safeschools fetch chicago --dataset victims --since 2019-02-01" in table
     assert "Coverage: the data covers 2024-09-01 to 2026-08-03" in table
 
 
