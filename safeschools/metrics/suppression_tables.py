@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from safeschools.metrics.suppression import Reason
 
@@ -243,7 +244,10 @@ def _determined(
     if matrix.any():
         # x_i is fixed when e_i lies in the row space of the matrix: the squared norm of its
         # projection on the row space (the first ``rank`` right singular vectors) is 1
-        _, singular, vt = np.linalg.svd(matrix, full_matrices=False)
+        # one BLAS thread: for matrices of this size (hundreds of lines, a few thousand
+        # unknowns) threads cost more than they give, ten times more on a busy machine
+        with threadpool_limits(limits=1, user_api="blas"):
+            _, singular, vt = np.linalg.svd(matrix, full_matrices=False)
         rank = int((singular > 1e-9 * max(1.0, singular.max())).sum())
         fixed = np.abs(1.0 - (vt[:rank] ** 2).sum(axis=0)) < 1e-8
         if fixed.any():
