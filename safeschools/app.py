@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -24,10 +23,12 @@ from safeschools.api import (
     routes_officers,
     routes_plans,
 )
+from safeschools.render.i18n import COOKIE as LANG_COOKIE
 from safeschools.render.jinja import STATIC
 from safeschools.server.errors import install_error_handlers
-from safeschools.server.sessions import Sessions
-from safeschools.services import equity as service_equity
+from safeschools.server.response_cache import ResponseCache
+from safeschools.server.sessions import SESSION_COOKIE, Sessions
+from safeschools.services import evaluation as service_evaluation
 from safeschools.services.accounts import session_secret
 from safeschools.settings import Settings
 from safeschools.storage import Store
@@ -79,14 +80,11 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        # Load the pairs before the first visitor, not during their request.
+        # Load the pairs, and check the suppressed discipline publications (once per import),
+        # before the first visitor, not during their request: the server answers when ready.
         await asyncio.to_thread(app.state.index_cache.get)
-        # and, in the background, the suppressed discipline publications (checked once per
-        # import), so the first visitor of an equity page does not wait for them
-        warming = threading.Thread(target=_warm, args=(app,), name="warm-publications")
-        warming.start()
+        await asyncio.to_thread(_warm, app)
         yield
-        warming.join()
         if store is None:
             opened.dispose()
 
@@ -105,6 +103,14 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     app.state.index_cache = services.IndexCache(opened, settings)
     app.add_middleware(GZipMiddleware, minimum_size=1000, compresslevel=3)
     app.add_middleware(Sessions, secret_key=session_secret(opened))
+    # outermost: a public page asked again is answered from its kept bytes until the data change
+    app.add_middleware(
+        ResponseCache,
+        versions=opened.versions,
+        session_cookie=SESSION_COOKIE,
+        lang_cookie=LANG_COOKIE,
+        timezone=settings.timezone,
+    )
     install_error_handlers(app, html_page=error_page)
     for router in _API_ROUTERS:
         app.include_router(router)
@@ -116,6 +122,8 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
 
 def _warm(app: FastAPI) -> None:
     try:
-        service_equity.warm_publications(app.state.store, settings=app.state.settings)
+        service_evaluation.warm(
+            app.state.store, settings=app.state.settings, index=app.state.index_cache.get()
+        )
     except Exception:  # a page computes what it needs anyway; never take the server down
         log.exception("could not prepare the discipline publications")

@@ -27,6 +27,7 @@ from safeschools.errors import DataValidationError, NotFoundError
 from safeschools.metrics.did import ASSUMPTIONS, DidResult, staggered_did
 from safeschools.proximity import ExposureIndex
 from safeschools.proximity.presets import load_presets, preset
+from safeschools.services.cache import VersionedCache
 from safeschools.services.disparity import school_equity_section, school_name
 from safeschools.services.outcomes import officer_returns, outcomes, removal_years, year_span
 from safeschools.services.publication import (
@@ -34,6 +35,7 @@ from safeschools.services.publication import (
     SOURCE_ORDER,
     enrollment_of,
     publication,
+    warm_publications,
 )
 from safeschools.settings import Settings
 from safeschools.storage import Store
@@ -441,7 +443,33 @@ def school_outcomes(
 def district_outcomes(store: Store, *, settings: Settings, index: ExposureIndex) -> dict[str, Any]:
     """:func:`safeschools.services.outcomes.outcomes` of the district (sums of the schools that
     reported, hidden under the minimum cell size like every cell) with the victims near any
-    school by school year; :class:`NotFoundError` without discipline figures."""
+    school by school year; :class:`NotFoundError` without discipline figures. Kept per data
+    version and settings (never change the value in place)."""
+    return _KEPT.get(
+        store,
+        ("district_outcomes", settings.model_dump_json()),
+        lambda: _district_outcomes(store, settings=settings, index=index),
+    )
+
+
+def warm(store: Store, *, settings: Settings, index: ExposureIndex) -> None:
+    """Compute what the district's equity and evaluation pages need first (every school
+    year's publication, the district's outcomes), so a server does it at start-up."""
+    if not warm_publications(store, settings=settings):
+        return
+    try:
+        district_outcomes(store, settings=settings, index=index)
+    except NotFoundError:  # no end-of-year figures: the pages say so
+        return
+
+
+#: The district's outcomes, per database, data version and settings.
+_KEPT = VersionedCache(size=16)
+
+
+def _district_outcomes(
+    store: Store, *, settings: Settings, index: ExposureIndex
+) -> dict[str, Any]:
     shootings = district_shootings_by_school_year(index, settings=settings)
     data = outcomes(store, None, settings=settings, shootings=shootings)
     if not data["series"]:

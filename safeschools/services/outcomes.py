@@ -45,7 +45,7 @@ def outcomes(
     its count), the shootings near the school by school year (``shootings``, from the exposure
     engine), and the school's officers year by year."""
     row_key = school_id or DISTRICT
-    loaded = {f.school_year for f in store.discipline_figures(school_id=school_id, period="EOY")}
+    loaded = set(store.discipline_years(school_id=school_id, period="EOY"))
     officers = _officer_years(store, school_id)
     covered = set(shootings or {})
     series: list[dict[str, Any]] = []

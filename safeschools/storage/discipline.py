@@ -120,12 +120,23 @@ class DisciplineStore:
             rows = conn.execute(query).all()
         return [DisciplineFigure(*r) for r in rows]
 
-    def discipline_years(self, *, measures: Sequence[str] | None = None) -> list[str]:
-        """The school years that have figures (of any of ``measures``), oldest first."""
+    def discipline_years(
+        self,
+        *,
+        measures: Sequence[str] | None = None,
+        school_id: str | None = None,
+        period: str | None = None,
+    ) -> list[str]:
+        """The school years that have figures (of any of ``measures``; of one school; of one
+        period), oldest first."""
         c = d.discipline_figures.c
         query = select(c.school_year).distinct().order_by(c.school_year)
         if measures is not None:
             query = query.where(c.measure.in_(list(measures)))
+        if school_id is not None:
+            query = query.where(c.school_id == school_id)
+        if period is not None:
+            query = query.where(c.period == period)
         with self.engine.connect() as conn:
             return [r[0] for r in conn.execute(query)]
 

@@ -126,13 +126,14 @@ class SchoolStore:
         self, *, school_year: str | None = None, school_id: str | None = None
     ) -> list[School]:
         """Schools, ordered by school year then id; all years and ids unless one is named."""
-        query = select(t.schools).order_by(t.schools.c.school_year, t.schools.c.school_id)
+        columns = [t.schools.c[name] for name in _SCHOOL_FIELDS]  # in School's order
+        query = select(*columns).order_by(t.schools.c.school_year, t.schools.c.school_id)
         if school_year is not None:
             query = query.where(t.schools.c.school_year == school_year)
         if school_id is not None:
             query = query.where(t.schools.c.school_id == school_id)
         with self.engine.connect() as conn:
-            return [_school_from_row(r) for r in conn.execute(query)]
+            return [School(*r) for r in conn.execute(query)]
 
     def school_years(self) -> list[str]:
         """The school years the store has schools for, oldest first."""

@@ -166,6 +166,15 @@ class Store(
                 ).scalar_one()
             )
 
+    def versions(self) -> tuple[int, int]:
+        """The newest import's id and the newest audit entry's id, in one query: together they
+        change whenever anything a page shows changes (an import, or a recorded write)."""
+        imports = select(func.coalesce(func.max(t.imports.c.id), 0)).scalar_subquery()
+        writes = select(func.coalesce(func.max(t.audit_log.c.id), 0)).scalar_subquery()
+        with self.engine.connect() as conn:
+            row = conn.execute(select(imports, writes)).one()
+        return int(row[0]), int(row[1])
+
     def latest_write_id(self) -> int:
         """The newest audit entry's id (0 when none): it changes with every recorded write, so
         pages built from records can be cached until it does."""

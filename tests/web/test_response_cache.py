@@ -1,0 +1,111 @@
+"""Public responses are kept until the data change (safeschools.server.response_cache): a page
+asked again is the same bytes; a new import or a recorded write shows at once; a signed-in
+person, a page that sets a cookie and another language are never answered from another's
+entry.
+
+The test changes a school's name behind the application's back (plain SQL, no import, no
+audit entry), so a kept page still shows the old name and a computed one the new name."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import text
+
+from safeschools import services
+from safeschools.app import create_app
+from safeschools.model import School
+from safeschools.settings import Settings
+from safeschools.storage import Store
+from safeschools.testing import load_records, sqlite_store
+
+PASSWORD = "a long enough password 42"
+
+
+@pytest.fixture
+def city(tmp_path: Path) -> Iterator[tuple[Store, Settings]]:
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 's.db'}", data_dir=tmp_path / "d")
+    store = sqlite_store(tmp_path / "s.db")
+    load_records(
+        store,
+        settings,
+        schools=[School("1", "2024-25", "Alpha Elementary", lat=41.8, lon=-87.7)],
+    )
+    yield store, settings
+    store.dispose()
+
+
+def _rename_behind_its_back(store: Store, name: str) -> None:
+    with store.engine.begin() as conn:
+        conn.execute(text("UPDATE schools SET name = :n WHERE school_id = '1'"), {"n": name})
+
+
+def _csrf(html: str) -> str:
+    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert found, "no CSRF token in the form"
+    return found.group(1)
+
+
+def test_a_page_is_kept_until_an_import_lands(city: tuple[Store, Settings]) -> None:
+    store, settings = city
+    with TestClient(create_app(settings, store=store)) as http:
+        first = http.get("/schools/1")
+        assert first.status_code == 200 and "Alpha Elementary" in first.text
+        _rename_behind_its_back(store, "Renamed School")
+        assert first.headers["x-cache"] == "miss"
+        again = http.get("/schools/1")
+        assert again.headers["x-cache"] == "hit"
+        assert again.content == first.content  # kept: the data version did not change
+        assert "Renamed School" not in again.text
+        # another language or another address is computed, and sees the change
+        assert http.get("/schools/1", params={"lang": "es"}).headers["x-cache"] == "miss"
+        assert http.get("/api/schools/1").headers["x-cache"] == "miss"
+        # an import is a new data version: the page is computed again
+        load_records(
+            store, settings, schools=[School("2", "2024-25", "Bravo", lat=41.81, lon=-87.7)]
+        )
+        after = http.get("/schools/1")
+        assert after.headers["x-cache"] == "miss" and "Renamed School" in after.text
+        assert http.get("/schools/1").headers["x-cache"] == "hit"
+
+
+def test_a_recorded_write_shows_at_once(city: tuple[Store, Settings]) -> None:
+    store, settings = city
+    with TestClient(create_app(settings, store=store)) as http:
+        http.get("/schools/1")
+        assert http.get("/schools/1").headers["x-cache"] == "hit"
+        services.create_user(
+            store, email="admin@x.org", password=PASSWORD, role="admin", settings=settings
+        )  # an audited write: a new write version
+        assert http.get("/schools/1").headers["x-cache"] == "miss"
+
+
+def test_a_signed_in_person_and_a_page_with_a_cookie_are_never_kept(
+    city: tuple[Store, Settings],
+) -> None:
+    store, settings = city
+    services.create_user(
+        store, email="admin@x.org", password=PASSWORD, role="admin", settings=settings
+    )
+    with TestClient(create_app(settings, store=store)) as http:
+        assert "Alpha Elementary" in http.get("/schools/1").text
+        # the sign-in form sets the session cookie (its CSRF token): two visitors, two tokens
+        first = http.get("/signin")
+        http.cookies.clear()
+        second = http.get("/signin")
+        assert _csrf(first.text) != _csrf(second.text)
+        assert "x-cache" not in second.headers  # never kept
+        signed = http.post(
+            "/signin",
+            data={"email": "admin@x.org", "password": PASSWORD, "csrf_token": _csrf(second.text)},
+            follow_redirects=False,
+        )
+        assert signed.status_code == 303
+        mine = http.get("/schools/1")
+        assert "x-cache" not in mine.headers  # signed in: computed, never kept
+        http.cookies.clear()
+        assert http.get("/schools/1").headers["x-cache"] == "hit"  # the public's kept page
