@@ -10,12 +10,14 @@ a plan or money.
 What is never kept: a request that carries the session cookie (a signed-in person, or one who
 holds a form's token: their pages can differ), a response that sets a cookie or says
 ``Cache-Control: no-store`` or ``private``, anything but a 200, and streams without a length.
-The oldest entries go when the kept bytes pass ``max_bytes``. A kept answer says
+The same page asked by many people at once is computed once, the others wait for it. The
+oldest entries go when the kept bytes pass ``max_bytes``. A kept answer says
 ``X-Cache: hit``, one computed ``X-Cache: miss``.
 """
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
@@ -57,6 +59,9 @@ class ResponseCache:
         self._lock = threading.Lock()
         self._kept: OrderedDict[Hashable, tuple[list[Message], int]] = OrderedDict()
         self._bytes = 0
+        #: Answers being computed (the event is set when done): the same page asked by many
+        #: people at once is computed once.
+        self._pending: dict[Hashable, asyncio.Event] = {}
         self.hits = 0
         self.misses = 0
 
@@ -95,17 +100,37 @@ class ResponseCache:
         if key is None:
             await self.app(scope, receive, send)
             return
+        if await self._replay(key, send):
+            return
+        pending = self._pending.get(key)
+        if pending is not None:  # somebody is computing this very answer: share theirs
+            await pending.wait()
+            if await self._replay(key, send):
+                return
+        event = self._pending.setdefault(key, asyncio.Event())
+        try:
+            await self._compute(key, scope, receive, send)
+        finally:
+            if self._pending.get(key) is event:
+                del self._pending[key]
+            event.set()
+
+    async def _replay(self, key: Hashable, send: Send) -> bool:
+        """Send the kept answer for ``key``, if there is one."""
         with self._lock:
             hit = self._kept.get(key)
-            if hit is not None:
-                self._kept.move_to_end(key)
-                self.hits += 1
-        if hit is not None:
-            start, *rest = hit[0]
-            await send({**start, "headers": [*start["headers"], (b"x-cache", b"hit")]})
-            for message in rest:
-                await send(message)
-            return
+            if hit is None:
+                return False
+            self._kept.move_to_end(key)
+            self.hits += 1
+        start, *rest = hit[0]
+        await send({**start, "headers": [*start["headers"], (b"x-cache", b"hit")]})
+        for message in rest:
+            await send(message)
+        return True
+
+    async def _compute(self, key: Hashable, scope: Scope, receive: Receive, send: Send) -> None:
+        """Answer with the application, keeping the answer when it may be kept."""
         self.misses += 1
         messages: list[Message] = []
         keep = True

@@ -8,10 +8,12 @@ audit entry), so a kept page still shows the old name and a computed one the new
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
@@ -109,3 +111,26 @@ def test_a_signed_in_person_and_a_page_with_a_cookie_are_never_kept(
         assert "x-cache" not in mine.headers  # signed in: computed, never kept
         http.cookies.clear()
         assert http.get("/schools/1").headers["x-cache"] == "hit"  # the public's kept page
+
+
+def test_many_people_asking_one_new_page_at_once_compute_it_once(
+    city: tuple[Store, Settings],
+) -> None:
+    """Ten visitors ask a definition nobody asked before, at the same moment: one computes the
+    page, nine get its bytes."""
+    store, settings = city
+    app = create_app(settings, store=store)
+
+    async def ask() -> list[httpx.Response]:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            return list(
+                await asyncio.gather(
+                    *(client.get("/schools/1", params={"radius": "123m"}) for _ in range(10))
+                )
+            )
+
+    answers = asyncio.run(ask())
+    assert {a.status_code for a in answers} == {200}
+    assert sorted(a.headers["x-cache"] for a in answers) == ["hit"] * 9 + ["miss"]
+    assert len({a.content for a in answers}) == 1
