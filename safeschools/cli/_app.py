@@ -28,12 +28,14 @@ from rich.progress import (
 from rich.table import Table
 
 from safeschools import __version__, services
+from safeschools.cli._output import OUTPUT, emit_table
 from safeschools.demo import DEFAULT_SEED
 from safeschools.errors import SafeSchoolsError
 from safeschools.model import BOUNDARY_KINDS
 from safeschools.services import fetch as fetching
 from safeschools.settings import Settings
 from safeschools.storage import Store
+from safeschools.tables import Table as DataTable
 
 __all__ = ["Context", "UserError", "cli", "main", "pass_ctx", "translate_errors"]
 
@@ -365,7 +367,16 @@ def fetch_chicago(ctx: Context, dataset: str, since: str | None, full: bool, as_
 
 
 # ---------------------------------------------------------------------- listings
-def _emit_rows(rows: list[dict[str, Any]], fmt: str, title: str, columns: list[str]) -> None:
+def _emit_rows(
+    rows: list[dict[str, Any]],
+    fmt: str,
+    title: str,
+    columns: list[str],
+    output: Path | None = None,
+) -> None:
+    if fmt == "parquet" or (output is not None and fmt != "table"):
+        emit_table(DataTable(list(rows[0]) if rows else columns, rows), fmt, output)
+        return
     if fmt == "json":
         click.echo(json.dumps(rows, indent=2, default=str, ensure_ascii=False))
         return
@@ -387,23 +398,24 @@ def _emit_rows(rows: list[dict[str, Any]], fmt: str, title: str, columns: list[s
 _FORMAT = click.option(
     "--format",
     "fmt",
-    type=click.Choice(["table", "json", "csv"]),
+    type=click.Choice(["table", "json", "csv", "parquet"]),
     default="table",
     show_default=True,
-    help="Output format.",
+    help="Output format (parquet: the CSV's rows and columns).",
 )
 
 
 @cli.command()
 @click.option("--school-year", default=None, help="Only this school year, e.g. 2019-20.")
 @_FORMAT
+@OUTPUT
 @pass_ctx
 @translate_errors
-def schools(ctx: Context, school_year: str | None, fmt: str) -> None:
+def schools(ctx: Context, school_year: str | None, fmt: str, output: Path | None) -> None:
     """List schools (of one school year)."""
     rows = [asdict(s) for s in services.list_schools(ctx.store, school_year=school_year)]
     columns = ["school_id", "school_year", "name", "governance", "grade_category", "lat", "lon"]
-    _emit_rows(rows, fmt, f"{len(rows)} schools", columns)
+    _emit_rows(rows, fmt, f"{len(rows)} schools", columns, output)
 
 
 @cli.command()
@@ -411,9 +423,10 @@ def schools(ctx: Context, school_year: str | None, fmt: str) -> None:
     "--rejects", "rejects_of", type=int, default=None, help="Show the rejected rows of import N."
 )
 @_FORMAT
+@OUTPUT
 @pass_ctx
 @translate_errors
-def imports(ctx: Context, rejects_of: int | None, fmt: str) -> None:
+def imports(ctx: Context, rejects_of: int | None, fmt: str, output: Path | None) -> None:
     """List every import with what it read, accepted and rejected."""
     if rejects_of is not None:
         ctx.store.get_import(rejects_of)
@@ -422,7 +435,11 @@ def imports(ctx: Context, rejects_of: int | None, fmt: str) -> None:
             for r in ctx.store.rejected_rows(rejects_of)
         ]
         _emit_rows(
-            rows, fmt, f"Import #{rejects_of}: {len(rows)} rejected rows", ["line", "reason"]
+            rows,
+            fmt,
+            f"Import #{rejects_of}: {len(rows)} rejected rows",
+            ["line", "reason"],
+            output,
         )
         return
     rows = [asdict(r) for r in services.list_imports(ctx.store)]
@@ -439,7 +456,7 @@ def imports(ctx: Context, rejects_of: int | None, fmt: str) -> None:
         "unchanged",
         "finished_at",
     ]
-    _emit_rows(rows, fmt, f"{len(rows)} imports", columns)
+    _emit_rows(rows, fmt, f"{len(rows)} imports", columns, output)
 
 
 # ---------------------------------------------------------------------- demo
