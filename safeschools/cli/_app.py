@@ -33,6 +33,7 @@ from safeschools.demo import DEFAULT_SEED
 from safeschools.errors import SafeSchoolsError
 from safeschools.model import BOUNDARY_KINDS
 from safeschools.services import fetch as fetching
+from safeschools.services.demo_governance import governance_summary
 from safeschools.settings import Settings
 from safeschools.storage import Store
 from safeschools.tables import Table as DataTable
@@ -475,11 +476,27 @@ def demo(ctx: Context, seed: int, as_json: bool) -> None:
     """Build the synthetic demo city into the store and summarise it (offline, no real data)."""
     reports = services.load_demo_city(ctx.store, settings=ctx.settings, seed=seed)
     summary = services.store_summary(ctx.store)
+    decided = governance_summary(ctx.store)
     if as_json:
         runs = [r.as_dict() for r in reports]
-        click.echo(json.dumps({"synthetic": True, "seed": seed, "run": runs, **summary}, indent=2))
+        body = {"synthetic": True, "seed": seed, "run": runs, **summary, "governance": decided}
+        click.echo(json.dumps(body, indent=2))
         return
     _print_demo(seed, reports, summary, ctx.store.engine.url.render_as_string())
+    _print_governance(decided)
+
+
+def _print_governance(decided: dict[str, Any]) -> None:
+    rows = decided["rows"]
+    results = ", ".join(f"{n} {r}" for r, n in decided["motions_by_result"].items())
+    plans = ", ".join(f"{n} {s}" for s, n in decided["safety_plans_by_status"].items())
+    _console().print(
+        f"Decisions (synthetic): {rows['council_members']} council members, "
+        f"{rows['council_meetings']} meetings, {rows['council_motions']} motions ({results}); "
+        f"{rows['sro_decisions']} officer decisions compiled; {rows['fund_pools']} trade-in "
+        f"pool(s), {rows['fund_allocations']} adopted, {rows['spending_lines']} spending plan "
+        f"lines; safety plans: {plans}; {rows['sro_aggregates']} published figures."
+    )
 
 
 def _print_demo(
