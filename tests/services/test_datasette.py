@@ -139,3 +139,43 @@ def test_no_open_table_shows_a_secret_or_a_name(metadata_file: Path, demo_city: 
         assert not [c for c in table["columns"] if any(w in c for w in SECRET_WORDS)]
     pages = _get(db, meta, *(f"/demo/{t['name']}.json?_size=1" for t in open_tables))
     assert [status for status, _ in pages] == [200] * len(open_tables)
+
+
+def test_a_store_of_the_real_files_opens_in_datasette(tmp_path: Path) -> None:
+    """CPS SY2425 profiles and the 2024-26 victims extract, read in place."""
+    from safeschools import services
+    from safeschools.settings import Settings
+    from safeschools.testing import real_data
+
+    db = tmp_path / "chicago.db"
+    settings = Settings(database_url=f"sqlite:///{db}", data_dir=tmp_path / "data")
+    store = sqlite_store(db)
+    profiles = "Chicago_Public_Schools_-_School_Profile_Information_SY2425.csv"
+    services.ingest_file(store, "schools", real_data("cps-school-profiles", profiles),
+                         settings=settings)  # fmt: skip
+    victims = sorted(
+        real_data("chicago-victims-homicides-nonfatal-shootings-2024-2026").glob("*.csv")
+    )
+    services.ingest_file(store, "victims", victims[0], settings=settings)
+    rows = store.count("victimizations")
+    store.dispose()
+    target = tmp_path / "metadata.json"
+    run = CliRunner().invoke(
+        cli, ["--database-url", settings.database_url, "datasette-metadata", "-o", str(target)]
+    )
+    assert run.exit_code == 0, run.output
+    meta = json.loads(target.read_text(encoding="utf-8"))
+    assert "SYNTHETIC" not in meta["title"] and list(meta["databases"]) == ["chicago"]
+    (sql, _), (page_status, page), (users, _) = _get(
+        db,
+        meta,
+        "/chicago.json?sql=select+1",
+        "/chicago/victimizations.json?_shape=objects&_size=5&_facet=fatal",
+        "/chicago/users.json",
+    )
+    assert (sql, page_status, users) == (403, 200, 403)
+    data = json.loads(page)
+    assert data["filtered_table_rows_count"] == rows > 100
+    assert {f["value"] for f in data["facet_results"]["fatal"]["results"]} <= {0, 1}
+    assert not [c for c in data["rows"][0] if any(w in c for w in SECRET_WORDS)]
+    assert data["rows"][0]["source"] == "chicago-victims"
