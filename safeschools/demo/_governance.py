@@ -301,20 +301,26 @@ def _councils(
     return councils, approval
 
 
+#: Goals by pillar: (goal, its first action, who carries it out).
 _GOALS = {
     "physical_safety": [
-        ("Staff every entrance at arrival and dismissal", "Security team"),
-        ("Map safe routes to the two nearest bus lines with Safe Passage", "Assistant principal"),
+        ("Staff every entrance at arrival and dismissal", "Post two adults at each door",
+         "Security team"),
+        ("Safe routes to the two nearest bus lines", "Walk the routes with Safe Passage",
+         "Assistant principal"),
     ],
     "emotional_safety": [
-        ("A trusted adult for every student, checked each quarter", "Counseling team"),
-        ("Restorative circles in every grade", "Restorative-justice coordinator"),
+        ("A trusted adult for every student", "Check each student's adult every quarter",
+         "Counseling team"),
+        ("Restorative circles in every grade", "Train two staff members per grade",
+         "Restorative-justice coordinator"),
     ],
     "relational_trust": [
-        ("Family nights each semester, in English and Spanish", "Parent members of the council"),
-        ("Publish the plan's progress on the school's page", "Principal"),
+        ("Family nights each semester", "Hold them in English and Spanish",
+         "Parent members of the council"),
+        ("Publish the plan's progress", "Update the school's page each quarter", "Principal"),
     ],
-}
+}  # fmt: skip
 
 
 def _plan_data(
@@ -328,13 +334,13 @@ def _plan_data(
     k = 0
     for pillar, goals in _GOALS.items():
         pillars[pillar] = []
-        for text, owner in goals:
+        for text, action, owner in goals:
             pillars[pillar].append(
                 {
                     "text": f"{text} {MARK}",
                     "actions": [
                         {
-                            "text": f"First step: {text.lower()}",
+                            "text": action,
                             "owner": owner,
                             "due": date(2025, 1 + 2 * (k % 3), 15).isoformat(),
                             "status": action_status[k % len(action_status)],
