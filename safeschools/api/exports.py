@@ -1,15 +1,21 @@
-"""Downloads: every table the service gives, as CSV or GeoJSON, with a file name.
+"""Downloads: every table the service gives, as CSV, GeoJSON or Parquet, with a file name.
 
-``GET /api/export/{table}.{format}`` for the tables in :data:`EXPORTS`:
+``GET /api/export/{table}.{format}`` for the tables in :data:`EXPORTS`; every table that has a
+CSV also has a Parquet file with the same rows and columns, the metadata (definition, coverage,
+vintage, caveats) as the file's key-value metadata (see :mod:`safeschools.tables`):
 
 - ``schools``: the schools of one school year (``school_year``: ``latest`` by default, ``all``,
   or ``2024-25``); points at the school.
 - ``exposure``: every school considered under the definition in the query, with its victims,
   fatal victims, nearest distance and victims per calendar year (the CLI's ``exposure --format
   csv|geojson``); the GeoJSON carries the definition, the data vintage and the caveats.
-- ``victimizations``: the stored victimizations (``since``, ``until``, ``source`` filter them),
-  with an explicit list of columns: time, place, type, fatal, gunshot, age band, sex and race;
-  never a name (the store holds none either).
+- ``exposure-victims``: exactly the victims the definition counts, one row each (the rows add
+  up to its ``victims``), with the schools each is counted near and the distances (lists,
+  nearest first; ``;``-joined in CSV); never a name.
+- ``victimizations``: every stored victimization between two dates (``since``, ``until``,
+  ``source`` filter them; no other part of a definition does: for a definition's victims,
+  ``exposure-victims``), with an explicit list of columns: time, place, type, fatal, gunshot,
+  age band, sex and race; never a name (the store holds none either).
 - ``imports``: every import (CSV only: an import has no place).
 - ``boundaries``: community areas, police districts and wards; GeoJSON polygons, or CSV with
   the geometry as WKT (lat-lon degrees, EPSG:4326).
@@ -26,21 +32,21 @@ The rows come from the service; this module only picks columns and writes the fo
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from typing import Any
 
 import shapely
 from shapely.geometry import mapping
 
 from safeschools import services
-from safeschools.errors import NotFoundError
+from safeschools.errors import ConfigError, NotFoundError
 from safeschools.proximity import Definition
+from safeschools.services.exposure_tables import VICTIMIZATION_COLUMNS, counted_victims
 from safeschools.settings import Settings
 from safeschools.storage import Store
+from safeschools.tables import Table, csv_bytes, geojson_bytes, parquet_bytes, point
 
 __all__ = ["EXPORTS", "EXPORT_FORMATS", "ExportFile", "ExportTable", "export_file"]
 
@@ -48,34 +54,9 @@ __all__ = ["EXPORTS", "EXPORT_FORMATS", "ExportFile", "ExportTable", "export_fil
 EXPORT_FORMATS = {
     "csv": "text/csv; charset=utf-8",
     "geojson": "application/geo+json",
+    "parquet": "application/vnd.apache.parquet",
     "json": "application/json",
 }
-
-#: The columns of the victimizations export, one by one: no name can slip in.
-VICTIMIZATION_COLUMNS = (
-    "source",
-    "source_row_id",
-    "case_number",
-    "occurred_at",
-    "lat",
-    "lon",
-    "location_precision",
-    "victimization_type",
-    "incident_type",
-    "iucr",
-    "gunshot_injury",
-    "fatal",
-    "age_band",
-    "sex",
-    "race",
-    "location_description",
-    "block",
-    "district",
-    "beat",
-    "community_area",
-    "ward",
-    "source_updated_at",
-)
 
 SCHOOL_COLUMNS = (
     "school_id",
@@ -116,18 +97,11 @@ IMPORT_COLUMNS = (
 )
 
 
-Geometry = Callable[[dict[str, Any]], dict[str, Any] | None]
-
-
 @dataclass
-class ExportTable:
-    """Rows to write: columns in order, and how to place a row on a map (None: no GeoJSON)."""
+class ExportTable(Table):
+    """A :class:`~safeschools.tables.Table` to download, and the part of its file name that
+    says what it holds (a school year, a definition)."""
 
-    columns: list[str]
-    rows: list[dict[str, Any]]
-    geometry: Geometry | None = None
-    geometry_columns: tuple[str, ...] = ("lat", "lon")
-    meta: dict[str, Any] = field(default_factory=dict)
     name_part: str | None = None
 
 
@@ -152,13 +126,6 @@ class _Export:
     build: Callable[[Store, Settings, Definition, services.IndexCache], ExportTable]
 
 
-def _point(row: dict[str, Any]) -> dict[str, Any] | None:
-    lat, lon = row.get("lat"), row.get("lon")
-    if lat is None or lon is None:
-        return None
-    return {"type": "Point", "coordinates": [lon, lat]}
-
-
 def _text(value: Any) -> Any:
     return value.isoformat() if hasattr(value, "isoformat") else value
 
@@ -171,7 +138,7 @@ def _schools(
         {c: getattr(s, c) for c in SCHOOL_COLUMNS}
         for s in services.list_schools(store, school_year=year)
     ]
-    return ExportTable(list(SCHOOL_COLUMNS), rows, _point, name_part=year or "all-years")
+    return ExportTable(list(SCHOOL_COLUMNS), rows, point, name_part=year or "all-years")
 
 
 def _exposure(
@@ -182,16 +149,22 @@ def _exposure(
     return ExportTable(
         columns,
         rows,
-        _point,
-        meta={
-            "definition": result.definition,
-            "answerable": result.answerable,
-            "reasons": result.reasons,
-            "coverage": result.coverage,
-            "school_year": result.school_year,
-            "data_vintage": result.data_vintage,
-            "caveats": result.caveats,
-        },
+        point,
+        meta=result.metadata(),
+        name_part="-".join(p for p in (d.name or "custom", result.school_year) if p),
+    )
+
+
+def _exposure_victims(
+    store: Store, settings: Settings, d: Definition, cache: services.IndexCache
+) -> ExportTable:
+    result = services.exposure.exposure(store, d, settings=settings, index=cache.get())
+    table = counted_victims(store, result)
+    return ExportTable(
+        table.columns,
+        table.rows,
+        point,
+        meta=table.meta,
         name_part="-".join(p for p in (d.name or "custom", result.school_year) if p),
     )
 
@@ -205,7 +178,7 @@ def _victimizations(
         for v in services.list_victimizations(store, since=since, until=until, sources=d.sources)
     ]
     span = f"{since or 'start'}-to-{until or 'end'}" if (since or until) else None
-    return ExportTable(list(VICTIMIZATION_COLUMNS), rows, _point, name_part=span)
+    return ExportTable(list(VICTIMIZATION_COLUMNS), rows, point, name_part=span)
 
 
 def _imports(
@@ -273,46 +246,39 @@ def _compare(
 
 #: Every export: what it holds, its formats, and how its rows are built.
 EXPORTS: dict[str, _Export] = {
-    "schools": _Export("Schools of one school year (school_year).", ("csv", "geojson"), _schools),
+    "schools": _Export(
+        "Schools of one school year (school_year).", ("csv", "geojson", "parquet"), _schools
+    ),
     "exposure": _Export(
         "Every school under the definition in the query, with its counts.",
-        ("csv", "geojson", "json"),
+        ("csv", "geojson", "parquet", "json"),
         _exposure,
     ),
+    "exposure-victims": _Export(
+        "Exactly the victims the definition in the query counts, one row each, with the "
+        "schools each is near and the distances; never a name.",
+        ("csv", "geojson", "parquet", "json"),
+        _exposure_victims,
+    ),
     "victimizations": _Export(
-        "Stored victimizations (since, until, source); never a name.",
-        ("csv", "geojson"),
+        "Every stored victimization between two dates (since, until, source); never a name.",
+        ("csv", "geojson", "parquet"),
         _victimizations,
     ),
-    "imports": _Export("Every import and what it read.", ("csv",), _imports),
+    "imports": _Export("Every import and what it read.", ("csv", "parquet"), _imports),
     "boundaries": _Export(
-        "Community areas, police districts, wards (CSV gives WKT).", ("csv", "geojson"), _boundaries
+        "Community areas, police districts, wards (CSV gives WKT).",
+        ("csv", "geojson", "parquet"),
+        _boundaries,
     ),
-    "compare": _Export("Every preset side by side.", ("csv", "json"), _compare),
+    "compare": _Export("Every preset side by side.", ("csv", "parquet", "json"), _compare),
 }
 
-
-def _csv(table: ExportTable) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=table.columns, extrasaction="ignore")
-    writer.writeheader()
-    writer.writerows(table.rows)
-    return buffer.getvalue().encode("utf-8")
-
-
-def _geojson(table: ExportTable) -> bytes:
-    assert table.geometry is not None
-    geometry = table.geometry
-    features = [
-        {
-            "type": "Feature",
-            "geometry": geometry(row),
-            "properties": {k: v for k, v in row.items() if k not in table.geometry_columns},
-        }
-        for row in table.rows
-    ]
-    collection = {"type": "FeatureCollection", **table.meta, "features": features}
-    return json.dumps(collection, ensure_ascii=False, allow_nan=False).encode("utf-8")
+_WRITERS: dict[str, Callable[[Table], bytes]] = {
+    "csv": csv_bytes,
+    "geojson": geojson_bytes,
+    "parquet": parquet_bytes,
+}
 
 
 def export_file(
@@ -336,17 +302,22 @@ def export_file(
         msg = f"No export named {table!r}; choose one of: {', '.join(EXPORTS)}."
         raise NotFoundError(msg)
     if fmt not in EXPORT_FORMATS:
-        msg = f"No export format {fmt!r}; ask for {table}.csv or {table}.geojson."
+        msg = f"No export format {fmt!r}; ask for {table}.csv, .geojson or .parquet."
         raise NotFoundError(msg)
     if fmt not in export.formats:
-        msg = f"The {table} export has no places to map; ask for {table}.csv."
+        why = "has no places to map" if fmt == "geojson" else "has no sidecar"
+        msg = f"The {table} export {why}; ask for {table}.csv or {table}.parquet."
         raise NotFoundError(msg)
     built = export.build(store, settings, definition, cache)
     name = _safe("-".join(p for p in ("safeschools", table, built.name_part) if p))
     if fmt == "json":
         content = _sidecar(built, f"{name}.csv")
     else:
-        content = _csv(built) if fmt == "csv" else _geojson(built)
+        try:
+            content = _WRITERS[fmt](built)
+        except ImportError as exc:
+            msg = f"This server cannot write {fmt} files: {exc}."
+            raise ConfigError(msg) from exc
     return ExportFile(content, EXPORT_FORMATS[fmt], f"{name}.{fmt}")
 
 

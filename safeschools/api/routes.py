@@ -312,8 +312,10 @@ def imports(store: StoreDep) -> dict[str, Any]:
 
 
 _EXPORT_DESCRIPTION = (
-    "Download one table, with a file name in Content-Disposition. The definition parameters "
-    "apply to `exposure` (`school_year` also to `schools` and `compare`; `since`, `until` and "
+    "Download one table, with a file name in Content-Disposition: CSV, GeoJSON (tables with "
+    "places) or Parquet (the same rows and columns, with the definition and coverage as the "
+    "file's key-value metadata). The definition parameters apply to `exposure` and "
+    "`exposure-victims` (`school_year` also to `schools` and `compare`; `since`, `until` and "
     "`source` to `victimizations`). Tables: "
     + "; ".join(
         f"`{name}` ({', '.join(e.formats)}): {e.description}" for name, e in EXPORTS.items()
@@ -323,7 +325,7 @@ _EXPORT_DESCRIPTION = (
 
 @router.get(
     "/export/{table}.{fmt}",
-    summary="Download a table as CSV or GeoJSON",
+    summary="Download a table as CSV, GeoJSON or Parquet",
     description=_EXPORT_DESCRIPTION,
     response_class=Response,
     responses={
@@ -338,8 +340,8 @@ def export(
     fmt: Annotated[
         str,
         Path(
-            description="csv or geojson; json for a CSV's sidecar (definition, coverage, "
-            "whether the data can answer it)."
+            description="csv, geojson or parquet; json for a CSV's sidecar (definition, "
+            "coverage, whether the data can answer it)."
         ),
     ],
     definition: ApiDefinitionDep,

@@ -28,12 +28,15 @@ from rich.progress import (
 from rich.table import Table
 
 from safeschools import __version__, services
+from safeschools.cli._output import OUTPUT, emit_table
 from safeschools.demo import DEFAULT_SEED
 from safeschools.errors import SafeSchoolsError
 from safeschools.model import BOUNDARY_KINDS
 from safeschools.services import fetch as fetching
+from safeschools.services.demo_governance import governance_summary
 from safeschools.settings import Settings
 from safeschools.storage import Store
+from safeschools.tables import Table as DataTable
 
 __all__ = ["Context", "UserError", "cli", "main", "pass_ctx", "translate_errors"]
 
@@ -365,7 +368,16 @@ def fetch_chicago(ctx: Context, dataset: str, since: str | None, full: bool, as_
 
 
 # ---------------------------------------------------------------------- listings
-def _emit_rows(rows: list[dict[str, Any]], fmt: str, title: str, columns: list[str]) -> None:
+def _emit_rows(
+    rows: list[dict[str, Any]],
+    fmt: str,
+    title: str,
+    columns: list[str],
+    output: Path | None = None,
+) -> None:
+    if fmt == "parquet" or (output is not None and fmt != "table"):
+        emit_table(DataTable(list(rows[0]) if rows else columns, rows), fmt, output)
+        return
     if fmt == "json":
         click.echo(json.dumps(rows, indent=2, default=str, ensure_ascii=False))
         return
@@ -387,23 +399,24 @@ def _emit_rows(rows: list[dict[str, Any]], fmt: str, title: str, columns: list[s
 _FORMAT = click.option(
     "--format",
     "fmt",
-    type=click.Choice(["table", "json", "csv"]),
+    type=click.Choice(["table", "json", "csv", "parquet"]),
     default="table",
     show_default=True,
-    help="Output format.",
+    help="Output format (parquet: the CSV's rows and columns).",
 )
 
 
 @cli.command()
 @click.option("--school-year", default=None, help="Only this school year, e.g. 2019-20.")
 @_FORMAT
+@OUTPUT
 @pass_ctx
 @translate_errors
-def schools(ctx: Context, school_year: str | None, fmt: str) -> None:
+def schools(ctx: Context, school_year: str | None, fmt: str, output: Path | None) -> None:
     """List schools (of one school year)."""
     rows = [asdict(s) for s in services.list_schools(ctx.store, school_year=school_year)]
     columns = ["school_id", "school_year", "name", "governance", "grade_category", "lat", "lon"]
-    _emit_rows(rows, fmt, f"{len(rows)} schools", columns)
+    _emit_rows(rows, fmt, f"{len(rows)} schools", columns, output)
 
 
 @cli.command()
@@ -411,9 +424,10 @@ def schools(ctx: Context, school_year: str | None, fmt: str) -> None:
     "--rejects", "rejects_of", type=int, default=None, help="Show the rejected rows of import N."
 )
 @_FORMAT
+@OUTPUT
 @pass_ctx
 @translate_errors
-def imports(ctx: Context, rejects_of: int | None, fmt: str) -> None:
+def imports(ctx: Context, rejects_of: int | None, fmt: str, output: Path | None) -> None:
     """List every import with what it read, accepted and rejected."""
     if rejects_of is not None:
         ctx.store.get_import(rejects_of)
@@ -422,7 +436,11 @@ def imports(ctx: Context, rejects_of: int | None, fmt: str) -> None:
             for r in ctx.store.rejected_rows(rejects_of)
         ]
         _emit_rows(
-            rows, fmt, f"Import #{rejects_of}: {len(rows)} rejected rows", ["line", "reason"]
+            rows,
+            fmt,
+            f"Import #{rejects_of}: {len(rows)} rejected rows",
+            ["line", "reason"],
+            output,
         )
         return
     rows = [asdict(r) for r in services.list_imports(ctx.store)]
@@ -439,7 +457,7 @@ def imports(ctx: Context, rejects_of: int | None, fmt: str) -> None:
         "unchanged",
         "finished_at",
     ]
-    _emit_rows(rows, fmt, f"{len(rows)} imports", columns)
+    _emit_rows(rows, fmt, f"{len(rows)} imports", columns, output)
 
 
 # ---------------------------------------------------------------------- demo
@@ -458,11 +476,27 @@ def demo(ctx: Context, seed: int, as_json: bool) -> None:
     """Build the synthetic demo city into the store and summarise it (offline, no real data)."""
     reports = services.load_demo_city(ctx.store, settings=ctx.settings, seed=seed)
     summary = services.store_summary(ctx.store)
+    decided = governance_summary(ctx.store)
     if as_json:
         runs = [r.as_dict() for r in reports]
-        click.echo(json.dumps({"synthetic": True, "seed": seed, "run": runs, **summary}, indent=2))
+        body = {"synthetic": True, "seed": seed, "run": runs, **summary, "governance": decided}
+        click.echo(json.dumps(body, indent=2))
         return
     _print_demo(seed, reports, summary, ctx.store.engine.url.render_as_string())
+    _print_governance(decided)
+
+
+def _print_governance(decided: dict[str, Any]) -> None:
+    rows = decided["rows"]
+    results = ", ".join(f"{n} {r}" for r, n in decided["motions_by_result"].items())
+    plans = ", ".join(f"{n} {s}" for s, n in decided["safety_plans_by_status"].items())
+    _console().print(
+        f"Decisions (synthetic): {rows['council_members']} council members, "
+        f"{rows['council_meetings']} meetings, {rows['council_motions']} motions ({results}); "
+        f"{rows['sro_decisions']} officer decisions compiled; {rows['fund_pools']} trade-in "
+        f"pool(s), {rows['fund_allocations']} adopted, {rows['spending_lines']} spending plan "
+        f"lines; safety plans: {plans}; {rows['sro_aggregates']} published figures."
+    )
 
 
 def _print_demo(

@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Callable, Mapping
 from datetime import date
@@ -14,11 +12,13 @@ from typing import Any, TypeVar
 import click
 from rich.table import Table
 
-from safeschools import services
+from safeschools import services, tables
 from safeschools.cli._app import Context, UserError, _console, cli, pass_ctx, translate_errors
+from safeschools.cli._output import OUTPUT, emit_bytes, emit_table
 from safeschools.proximity.definition import Definition
 from safeschools.proximity.engine import ExposureResult
 from safeschools.proximity.params import PARAMS, Param, definition_from_params
+from safeschools.services.exposure_tables import counted_victims
 
 __all__ = ["definition", "definition_options"]
 
@@ -85,10 +85,21 @@ def definition(
 _FORMATS = click.option(
     "--format",
     "fmt",
-    type=click.Choice(["table", "json", "csv", "geojson"]),
+    type=click.Choice(["table", "json", "csv", "geojson", "parquet"]),
     default="table",
     show_default=True,
-    help="Output format.",
+    help="Output format (parquet: the CSV's rows and columns, the definition and coverage as "
+    "the file's metadata).",
+)
+_TABLES = click.option(
+    "--table",
+    "rows",
+    type=click.Choice(["schools", "victims", "pairs"]),
+    default="schools",
+    show_default=True,
+    help="Rows of a csv, geojson, parquet or json file: every school considered; every victim "
+    "counted, one row each, with the schools it is near and the distances; or every "
+    "school-victim pair counted.",
 )
 
 
@@ -103,6 +114,8 @@ _FORMATS = click.option(
     help="Schools in the ranked table (JSON/CSV/GeoJSON always list all).",
 )
 @_FORMATS
+@_TABLES
+@OUTPUT
 @click.option(
     "--sidecar",
     type=click.Path(path_type=Path, dir_okay=False),
@@ -118,6 +131,8 @@ def exposure(
     split_date: str | None,
     top: int,
     fmt: str,
+    rows: str,
+    output: Path | None,
     sidecar: Path | None,
     **kw: Any,
 ) -> None:
@@ -125,32 +140,35 @@ def exposure(
 
     When the data cannot answer the definition (its dates lie outside the data, or a filter
     needs a field no row has), the counts are absent, not 0, and the reasons are printed.
+
+    Example: safeschools exposure --preset abc7-2024 --table victims --format parquet
+    --output victims.parquet
     """
     d = definition(ctx, kw)
     result = services.exposure.exposure(
         ctx.store, d, settings=ctx.settings, split_date=_date(split_date, "--split-date")
     )
-    if fmt == "json":
-        click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
-    elif fmt == "csv":
-        _print_csv(result, sidecar)
-    elif fmt == "geojson":
-        click.echo(json.dumps(_geojson(result), ensure_ascii=False))
-    else:
+    if fmt == "table":
+        if rows != "schools":
+            msg = f"--table {rows} is a file: add --format csv, geojson, parquet or json."
+            raise UserError(msg)
         _print_exposure(result, top)
-
-
-def _print_csv(result: ExposureResult, sidecar: Path | None = None) -> None:
-    if sidecar is not None:
+        return
+    if sidecar is not None and fmt == "csv":
         sidecar.write_text(
             json.dumps(exposure_sidecar(result), indent=2, ensure_ascii=False), encoding="utf-8"
         )
-    columns, rows = result.school_table()
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=columns)
-    writer.writeheader()
-    writer.writerows(rows)
-    click.echo(buffer.getvalue(), nl=False)
+    if rows == "schools" and fmt in ("json", "geojson"):
+        body = result.to_dict() if fmt == "json" else _geojson(result)
+        indent = 2 if fmt == "json" else None
+        emit_bytes(json.dumps(body, indent=indent, ensure_ascii=False).encode() + b"\n", output)
+        return
+    table = (
+        counted_victims(ctx.store, result)
+        if rows == "victims"
+        else result.table("pairs" if rows == "pairs" else "schools")
+    )
+    emit_table(table, fmt, output)
 
 
 def exposure_sidecar(result: ExposureResult) -> dict[str, Any]:
@@ -330,15 +348,17 @@ def compare_csv_row(row: Mapping[str, Any]) -> dict[str, Any]:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["table", "json", "csv"]),
+    type=click.Choice(["table", "json", "csv", "parquet"]),
     default="table",
     show_default=True,
-    help="Output format.",
+    help="Output format (parquet: the CSV's rows and columns, each definition's coverage as "
+    "the file's metadata).",
 )
+@OUTPUT
 @pass_ctx
 @translate_errors
 def compare_definitions(
-    ctx: Context, presets: Path | None, school_year: str | None, fmt: str
+    ctx: Context, presets: Path | None, school_year: str | None, fmt: str, output: Path | None
 ) -> None:
     """Every published definition of "near a school" side by side on the same data."""
     report = services.compare_definitions(
@@ -346,15 +366,18 @@ def compare_definitions(
     )
     rows = report["definitions"]
     if fmt == "json":
-        click.echo(json.dumps(report, indent=2, ensure_ascii=False))
+        emit_bytes(json.dumps(report, indent=2, ensure_ascii=False).encode() + b"\n", output)
         return
-    if fmt == "csv":
-        buffer = io.StringIO()
+    if fmt in ("csv", "parquet"):
         flat = [compare_csv_row(r) for r in rows]
-        writer = csv.DictWriter(buffer, fieldnames=list(flat[0]), extrasaction="ignore")
-        writer.writeheader()
-        writer.writerows(flat)
-        click.echo(buffer.getvalue(), nl=False)
+        meta = {
+            "definitions": [
+                {k: r[k] for k in ("preset", "answerable", "reasons", "coverage")} for r in rows
+            ],
+            "data_vintage": report["data_vintage"],
+            "caveats": report["caveats"],
+        }
+        emit_table(tables.Table(list(flat[0]), flat, meta=meta), fmt, output)
         return
     out = _console()
     if report["data_vintage"].get("synthetic"):

@@ -41,6 +41,7 @@ from safeschools.proximity.coverage import (
 from safeschools.proximity.data import (
     CAVEATS,
     Bool,
+    CountedPairs,
     DayCalendar,
     ExposureData,
     ExposureResult,
@@ -354,6 +355,7 @@ class ExposureIndex:
             before_after=self._before_after(hit, split_date, covered) if split_date else None,
             all_schools=rows,
             coverage=coverage,
+            counted=CountedPairs(self.data, pm),
         )
 
     def _unanswerable(

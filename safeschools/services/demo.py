@@ -7,11 +7,13 @@ from typing import Any
 from sqlalchemy import Connection
 
 from safeschools.demo import DEFAULT_SEED, DEMO_SOURCE, build_demo_city, demo_imports
+from safeschools.demo._governance import make_governance
 from safeschools.errors import (
     ConfigError,
 )
 from safeschools.model.discipline import DisciplineFigure, Enrollment
 from safeschools.services.base import Clock, clock_of
+from safeschools.services.demo_governance import load_demo_governance
 from safeschools.services.imports import IngestReport, Writer, record_parse_result
 from safeschools.settings import Settings
 from safeschools.storage import Store, UpsertCounts
@@ -30,6 +32,13 @@ def load_demo_city(
     the officers and one for the enrollments and discipline figures, each
     with the source ``demo-synthetic`` and the location ``synthetic demo city (seed N)``. The
     city is deterministic, so loading it again inserts and updates nothing.
+
+    Then who decided what (:mod:`safeschools.services.demo_governance`): councils with their
+    meetings and votes (one without quorum), officer decisions, an adopted trade-in pool with
+    the schools' spending plans, safety plans in four states and the district's published
+    figures, written through the audited use cases by the demo's account; the officer
+    decisions compiled from the 2020 votes and the 2024 board resolution are one more import
+    (the last report).
 
     Raises
     ------
@@ -57,7 +66,10 @@ def load_demo_city(
         counts = UpsertCounts()
         for a in items:
             current = store.sro_assignment(a.school_id, a.school_year, a.kind, conn=conn)
-            if current is not None and (current.officers, current.note) == (a.officers, a.note):
+            if current is not None and (
+                current.source != a.source  # a council's decision wins over the demo's file
+                or (current.officers, current.note) == (a.officers, a.note)
+            ):
                 counts += UpsertCounts(unchanged=1)
                 continue
             store.put_sro_assignment(a, read_version=None, at=clock(), conn=conn)
@@ -78,7 +90,7 @@ def load_demo_city(
         "officers": write_officers,
         "discipline": write_discipline,
     }
-    return [
+    reports = [
         record_parse_result(
             store,
             item.result,
@@ -91,3 +103,13 @@ def load_demo_city(
         )
         for item in demo_imports(city)
     ]
+    governance = load_demo_governance(
+        store,
+        make_governance(city.seed, city.schools, city.officers),
+        location=city.location,
+        settings=settings,
+        now=clock,
+    )
+    if governance.decisions is not None:
+        reports.append(governance.decisions)
+    return reports

@@ -209,6 +209,17 @@ class SchoolStore:
         with self.engine.connect() as conn:
             return [_victimization_from_row(r) for r in conn.execute(query)]
 
+    def victimizations_by_id(self, ids: Iterable[int]) -> dict[int, Victimization]:
+        """The victimizations with these row ids (the ids an exposure index knows them by)."""
+        wanted = sorted(set(ids))
+        found: dict[int, Victimization] = {}
+        with self.engine.connect() as conn:
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start : start + 500]
+                query = select(t.victimizations).where(t.victimizations.c.id.in_(chunk))
+                found.update({r.id: _victimization_from_row(r) for r in conn.execute(query)})
+        return found
+
     def victimization_summary(self) -> list[dict[str, Any]]:
         """Per source: rows, fatal rows, first and last occurred_at."""
         v = t.victimizations

@@ -256,6 +256,7 @@ def test_load_writes_through_the_import_path_and_is_idempotent(
         "boundaries",
         "officers",
         "discipline",
+        "officers",  # the officer decisions compiled from the 2020 votes and the 2024 board
     ]
     tables = ("schools", "victimizations", "boundaries", "sro_assignments", "enrollments")
     counts = {t: store.count(t) for t in (*tables, "discipline_figures")}
@@ -275,7 +276,7 @@ def test_load_writes_through_the_import_path_and_is_idempotent(
         assert rec.inserted == rec.rows_read == rec.accepted > 0
         assert rec.rejected == rec.updated == 0
         assert rec.started_at == FIXED_NOW
-    assert [r.record.school_year for r in first if r.record] == [*DEMO_SCHOOL_YEARS] + [None] * 4
+    assert [r.record.school_year for r in first if r.record] == [*DEMO_SCHOOL_YEARS] + [None] * 5
 
     second = services.load_demo_city(store, settings=settings, now=_clock)
     assert {t: store.count(t) for t in counts} == counts
@@ -284,7 +285,7 @@ def test_load_writes_through_the_import_path_and_is_idempotent(
         assert rec is not None
         assert (rec.inserted, rec.updated) == (0, 0)
         assert rec.unchanged == rec.rows_read
-    assert len(store.imports()) == 18
+    assert len(store.imports()) == 20
 
 
 def test_stored_rows_equal_the_built_city(store: Store, settings: Settings, city: DemoCity) -> None:
@@ -321,7 +322,7 @@ def test_store_summary_counts_what_was_loaded(
     summary = services.store_summary(store)
     json.dumps(summary)  # plain, JSON-ready values
     assert summary["synthetic"] is True
-    assert len(summary["imports"]) == 9
+    assert len(summary["imports"]) == 10
     assert [r["school_year"] for r in summary["schools_by_year"]] == list(DEMO_SCHOOL_YEARS)
     for row in summary["schools_by_year"]:
         assert row["total"] == sum(row[g] for g in GOVERNANCES)
@@ -353,6 +354,8 @@ def test_cli_demo_twice_prints_synthetic_and_adds_nothing(tmp_path: Path) -> Non
     assert "SYNTHETIC DEMO CITY — not real data" in result.output
     assert "Schools per school year" in result.output
     assert "Victimizations per year" in result.output
+    assert "Decisions (synthetic): 45 council members, 5 meetings, 6 motions" in result.output
+    assert "1 invalid: no quorum" in result.output
     assert elapsed < 20
     store = open_store(url)
     counts = {t: store.count(t) for t in ("schools", "victimizations", "boundaries")}
@@ -362,8 +365,8 @@ def test_cli_demo_twice_prints_synthetic_and_adds_nothing(tmp_path: Path) -> Non
     assert "SYNTHETIC" in again.output
     assert {t: store.count(t) for t in counts} == counts
     imports = store.imports()
-    assert len(imports) == 18
-    assert all(r.inserted == 0 and r.updated == 0 for r in imports[9:])
+    assert len(imports) == 20
+    assert all(r.inserted == 0 and r.updated == 0 for r in imports[10:])
     assert {r.source for r in imports} == {"demo-synthetic"}
     store.dispose()
 
@@ -381,12 +384,14 @@ def test_cli_demo_json_and_seed(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert data["synthetic"] is True and data["seed"] == 7
-    assert [r["kind"] for r in data["run"]][-4:] == [
+    assert [r["kind"] for r in data["run"]][-5:] == [
         "victims",
         "boundaries",
         "officers",
         "discipline",
+        "officers",
     ]
+    assert data["governance"]["rows"]["council_motions"] == 6
     assert data["imports"][0]["location"] == "synthetic demo city (seed 7)"
 
 
