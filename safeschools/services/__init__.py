@@ -60,6 +60,7 @@ from safeschools.services.schools import (
     resolve_school_year,
     search_schools,
     store_summary,
+    street_lines,
 )
 
 __all__ = [
@@ -101,5 +102,6 @@ __all__ = [
     "session_secret",
     "skip_if_imported",
     "store_summary",
+    "street_lines",
     "user_for_token",
 ]

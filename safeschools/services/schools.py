@@ -15,6 +15,7 @@ from safeschools.errors import (
 from safeschools.model import (
     GOVERNANCES,
     School,
+    StreetLine,
     Victimization,
     school_year_label,
 )
@@ -152,6 +153,12 @@ def search_schools(
     ]
     hits.sort(key=lambda s: (not s.name.lower().startswith(needle), s.name))
     return [asdict(s) for s in hits[:limit]]
+
+
+def street_lines(store: Store) -> list[StreetLine]:
+    """The street grid for the maps: every stored street line (lon-lat degrees), built at
+    import from the named intersections (``safeschools ingest streets``)."""
+    return store.street_lines()
 
 
 def map_layers(store: Store) -> dict[str, list[dict[str, str]]]:
