@@ -28,6 +28,7 @@ from safeschools.errors import ConfigError
 from safeschools.ingest.base import check_point
 from safeschools.model import BOUNDARY_KINDS, GOVERNANCES, GRADE_CATEGORIES
 from safeschools.settings import CHICAGO_BBOX, Settings
+from safeschools.spatial.streets import street_key, street_lines_from_intersections
 from safeschools.storage import Store, open_store
 
 FIXED_NOW = datetime(2025, 9, 1, 12, 0)
@@ -225,6 +226,22 @@ def test_named_boundaries_hold_their_victims(city: DemoCity) -> None:
         assert shapely.intersects_xy(by_name[s.community_area], s.lon, s.lat)
 
 
+def test_the_streets_carry_the_schools_addresses_and_the_arterials_are_major(
+    city: DemoCity,
+) -> None:
+    lines = street_lines_from_intersections(city.intersections)
+    assert all(i.street_1.startswith("N DEMO ") for i in city.intersections)  # made up, and says so
+    on_addresses = {street_key(s.address.split(" ", 1)[1]) for s in city.schools if s.address}
+    assert on_addresses <= {line.street for line in lines}
+    major = {line.street for line in lines if line.major}
+    # arterials, every third street and every second avenue, cross the city; the rail yards
+    # stop the side streets
+    assert {"DEMO 1ST ST", "DEMO 4TH ST", "DEMO 1ST AVE", "DEMO 3RD AVE"} <= major
+    assert not {"DEMO 2ND ST", "DEMO 2ND AVE"} & major
+    for item in city.intersections:
+        check_point(item.lat, item.lon, CHICAGO_BBOX)
+
+
 def test_city_shrinks_to_fit_a_small_bbox() -> None:
     small = (-87.70, 41.80, -87.64, 41.86)  # about 5 km x 6.7 km
     city = build_demo_city(seed=1, bbox=small)
@@ -256,9 +273,10 @@ def test_load_writes_through_the_import_path_and_is_idempotent(
         "boundaries",
         "officers",
         "discipline",
+        "streets",
     ]
     tables = ("schools", "victimizations", "boundaries", "sro_assignments", "enrollments")
-    counts = {t: store.count(t) for t in (*tables, "discipline_figures")}
+    counts = {t: store.count(t) for t in (*tables, "discipline_figures", "street_intersections")}
     assert counts == {
         "schools": len(city.schools),
         "victimizations": len(city.victimizations),
@@ -266,6 +284,7 @@ def test_load_writes_through_the_import_path_and_is_idempotent(
         "sro_assignments": len(city.officers),
         "enrollments": len(city.enrollments),
         "discipline_figures": len(city.discipline),
+        "street_intersections": len(city.intersections),
     }
     for report in first:
         rec = report.record
@@ -275,7 +294,7 @@ def test_load_writes_through_the_import_path_and_is_idempotent(
         assert rec.inserted == rec.rows_read == rec.accepted > 0
         assert rec.rejected == rec.updated == 0
         assert rec.started_at == FIXED_NOW
-    assert [r.record.school_year for r in first if r.record] == [*DEMO_SCHOOL_YEARS] + [None] * 4
+    assert [r.record.school_year for r in first if r.record] == [*DEMO_SCHOOL_YEARS] + [None] * 5
 
     second = services.load_demo_city(store, settings=settings, now=_clock)
     assert {t: store.count(t) for t in counts} == counts
@@ -284,7 +303,7 @@ def test_load_writes_through_the_import_path_and_is_idempotent(
         assert rec is not None
         assert (rec.inserted, rec.updated) == (0, 0)
         assert rec.unchanged == rec.rows_read
-    assert len(store.imports()) == 18
+    assert len(store.imports()) == 20
 
 
 def test_stored_rows_equal_the_built_city(store: Store, settings: Settings, city: DemoCity) -> None:
@@ -321,7 +340,7 @@ def test_store_summary_counts_what_was_loaded(
     summary = services.store_summary(store)
     json.dumps(summary)  # plain, JSON-ready values
     assert summary["synthetic"] is True
-    assert len(summary["imports"]) == 9
+    assert len(summary["imports"]) == 10
     assert [r["school_year"] for r in summary["schools_by_year"]] == list(DEMO_SCHOOL_YEARS)
     for row in summary["schools_by_year"]:
         assert row["total"] == sum(row[g] for g in GOVERNANCES)
@@ -362,8 +381,8 @@ def test_cli_demo_twice_prints_synthetic_and_adds_nothing(tmp_path: Path) -> Non
     assert "SYNTHETIC" in again.output
     assert {t: store.count(t) for t in counts} == counts
     imports = store.imports()
-    assert len(imports) == 18
-    assert all(r.inserted == 0 and r.updated == 0 for r in imports[9:])
+    assert len(imports) == 20
+    assert all(r.inserted == 0 and r.updated == 0 for r in imports[10:])
     assert {r.source for r in imports} == {"demo-synthetic"}
     store.dispose()
 
@@ -381,11 +400,12 @@ def test_cli_demo_json_and_seed(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert data["synthetic"] is True and data["seed"] == 7
-    assert [r["kind"] for r in data["run"]][-4:] == [
+    assert [r["kind"] for r in data["run"]][-5:] == [
         "victims",
         "boundaries",
         "officers",
         "discipline",
+        "streets",
     ]
     assert data["imports"][0]["location"] == "synthetic demo city (seed 7)"
 
