@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import asdict
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -131,28 +130,6 @@ def store_summary(store: Store) -> dict[str, Any]:
         "boundaries": dict(sorted(boundaries.items())),
         "synthetic": sources == {DEMO_SOURCE},
     }
-
-
-def search_schools(
-    store: Store, query: str, *, school_year: str | None = None, limit: int = 50
-) -> list[dict[str, Any]]:
-    """Schools whose id, name or address contains ``query`` (any case), newest year first."""
-    needle = query.strip().lower()
-    if not needle:
-        return []
-    latest: dict[str, School] = {}
-    for school in store.schools(school_year=school_year):
-        latest[school.school_id] = school  # schools() is ordered by year: the newest wins
-    hits = [
-        s
-        for s in latest.values()
-        if needle == s.school_id
-        or needle in s.name.lower()
-        or needle in (s.long_name or "").lower()
-        or needle in (s.address or "").lower()
-    ]
-    hits.sort(key=lambda s: (not s.name.lower().startswith(needle), s.name))
-    return [asdict(s) for s in hits[:limit]]
 
 
 def street_lines(store: Store) -> list[StreetLine]:
