@@ -41,7 +41,7 @@ from safeschools.web import (
     pages,
     signin,
 )
-from safeschools.web.base import error_page
+from safeschools.web.base import base_map, error_page
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +82,8 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         # Load the pairs before the first visitor, not during their request.
         await asyncio.to_thread(app.state.index_cache.get)
         # and, in the background, the suppressed discipline publications (checked once per
-        # import), so the first visitor of an equity page does not wait for them
+        # import), the base map and the search's places, so the first visitor of an equity
+        # page, a map or the search does not wait for them
         warming = threading.Thread(target=_warm, args=(app,), name="warm-publications")
         warming.start()
         yield
@@ -119,3 +120,8 @@ def _warm(app: FastAPI) -> None:
         service_equity.warm_publications(app.state.store, settings=app.state.settings)
     except Exception:  # a page computes what it needs anyway; never take the server down
         log.exception("could not prepare the discipline publications")
+    try:  # the maps' boundaries and streets, and what the search reads
+        base_map(app.state.store)
+        services.search(app.state.store, "")
+    except Exception:
+        log.exception("could not prepare the maps and the search")
