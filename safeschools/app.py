@@ -42,7 +42,7 @@ from safeschools.web import (
     pages,
     signin,
 )
-from safeschools.web.base import error_page
+from safeschools.web.base import base_map, error_page
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +83,8 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         # Load the pairs, and check the suppressed discipline publications (once per import),
         # before the first visitor, not during their request: the server answers when ready.
         await asyncio.to_thread(app.state.index_cache.get)
+        # (and the base map and the search's places, so the first visitor of an equity page, a
+        # map or the search does not wait for them)
         await asyncio.to_thread(_warm, app)
         yield
         if store is None:
@@ -127,3 +129,8 @@ def _warm(app: FastAPI) -> None:
         )
     except Exception:  # a page computes what it needs anyway; never take the server down
         log.exception("could not prepare the discipline publications")
+    try:  # the maps' boundaries and streets, and what the search reads
+        base_map(app.state.store)
+        services.search(app.state.store, "")
+    except Exception:
+        log.exception("could not prepare the maps and the search")

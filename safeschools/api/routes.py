@@ -129,7 +129,26 @@ class SchoolList(BaseModel):
     school_year: str = Field(description="The school year listed, or 'all'.")
     q: str | None = Field(description="The search, if any.")
     count: int
-    schools: list[dict[str, Any]] = Field(description="Every field of each school-year record.")
+    schools: list[dict[str, Any]] = Field(
+        description="Every field of each school-year record; with q also matched_by (id, name, "
+        "address, zip, community_area, near) and distance_m (metres from the place searched; "
+        "null for a name or an area)."
+    )
+    read_as: list[dict[str, Any]] = Field(
+        default_factory=list,
+        description="With q: each reading that found schools: kind (text, zip, community_area, "
+        "intersection), place (kind, label, lat, lon, zip_code; null for text), within (the "
+        "schools are inside the place, not only near it) and count.",
+    )
+    other_places: list[dict[str, Any]] = Field(
+        default_factory=list,
+        description="With an intersection: the other places where streets of those names meet.",
+    )
+    examples: dict[str, str] = Field(
+        default_factory=dict,
+        description="With q: a query of each kind (name, zip, community_area, intersection) that "
+        "finds schools in this store.",
+    )
 
 
 class ImportList(BaseModel):
@@ -268,17 +287,34 @@ def schools(
     ] = "latest",
     q: Annotated[
         str | None,
-        Query(description="Search by name, id or address (any case).", max_length=200),
+        Query(
+            description="Search by name, id, address, ZIP code (60624), community area (Austin) "
+            "or intersection (Pulaski & Madison), any case.",
+            max_length=200,
+        ),
     ] = None,
 ) -> dict[str, Any]:
-    """The schools of one school year, by id; with `q`, the schools whose id, name or address
-    contains it (the newest record of each school, best matches first)."""
+    """The schools of one school year, by id; with `q`, the schools found by each reading of
+    it: id, name or address; the schools of a ZIP code or a community area; the schools
+    nearest an intersection (or a ZIP code without schools), with their distances."""
     year = services.resolve_school_year(store, school_year)
-    if q is not None and q.strip():
-        rows = services.search_schools(store, q, school_year=year)
-    else:
+    if q is None or not q.strip():
         rows = [asdict(s) for s in services.list_schools(store, school_year=year)]
-    return {"school_year": year or "all", "q": q, "count": len(rows), "schools": rows}
+        return {"school_year": year or "all", "q": q, "count": len(rows), "schools": rows}
+    answer = services.search(store, q, school_year=year)
+    read_as = [
+        {k: g[k] for k in ("kind", "place", "within")} | {"count": len(g["schools"])}
+        for g in answer["groups"]
+    ]
+    return {
+        "school_year": year or "all",
+        "q": q,
+        "count": len(answer["schools"]),
+        "schools": answer["schools"],
+        "read_as": read_as,
+        "other_places": answer["other_places"],
+        "examples": answer["examples"],
+    }
 
 
 @router.get(

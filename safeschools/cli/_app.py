@@ -264,6 +264,12 @@ _ingest_command(
     "years it covers.",
     name="calendar",
 )
+_ingest_command(
+    "streets",
+    "Import named street intersections (the City's street centre lines reduced to the places "
+    "where two streets meet): the street grid under every map, and the ZIP codes and "
+    "intersections the search finds. They replace the stored streets.",
+)
 
 
 # ---------------------------------------------------------------------- fetch

@@ -13,6 +13,7 @@ from safeschools.cli._app import Context, UserError, _console, cli, pass_ctx, tr
 from safeschools.cli.exposure import definition, definition_options
 from safeschools.proximity.params import DEFAULT_PRESET
 from safeschools.proximity.presets import load_presets
+from safeschools.render.maps import base_map_from_layers
 from safeschools.services import evaluation as service_evaluation
 
 __all__: list[str] = []
@@ -78,7 +79,7 @@ def report(
     settings = ctx.settings
     index = services.exposure_index(store, settings=settings)
     profile = services.school_profile(store, school_id, d, settings=settings, index=index)
-    layers = services.map_layers(store)
+    base = base_map_from_layers(services.map_layers(store), services.street_lines(store))
     presets = load_presets(kw["presets"] or settings.presets_file)
     equity = service_evaluation.school_equity_report(
         store, school_id, settings=settings, index=index
@@ -86,13 +87,13 @@ def report(
     out = _console()
     if html_path is not None:
         html = reports.school_report_html(
-            profile, lang=lang, layers=layers, presets=presets, standalone=True, equity=equity
+            profile, lang=lang, base=base, presets=presets, standalone=True, equity=equity
         )
         html_path.write_text(html, encoding="utf-8")
         out.print(f"Wrote {html_path} ({len(html.encode()) // 1024} KB, HTML).")
     if pdf_path is not None:
         pdf = reports.school_report_pdf(
-            profile, lang=lang, layers=layers, presets=presets, site_url=site_url, equity=equity
+            profile, lang=lang, base=base, presets=presets, site_url=site_url, equity=equity
         )
         pdf_path.write_bytes(pdf)
         out.print(f"Wrote {pdf_path} ({len(pdf) // 1024} KB, PDF).")

@@ -21,6 +21,8 @@ How the city is made
   (14:00-17:00), more on weekends and in summer. Places come from a mixture of hot spots and a
   uniform background, snapped to the centres of a 100 m grid to mimic block addresses. About
   15 % of victims are fatal (HOMICIDE, IUCR 0110); the rest are BATTERY with IUCR 041A.
+- **Streets.** A grid of named streets and avenues, arterials every 600 m, side streets
+  stopped by two rail yards (:mod:`safeschools.demo._streets`), as named intersections.
 - **Officers and discipline.** School resource officers at the district high schools, removed in
   staggered years; enrollments and discipline by student group for 2016-17 to 2023-24, with a
   known effect of officers on police notifications (:mod:`safeschools.demo._discipline`).
@@ -36,8 +38,9 @@ from shapely.geometry import box
 from safeschools.demo._discipline import make_discipline
 from safeschools.demo._geometry import make_boundaries, make_frame
 from safeschools.demo._schools import DEMO_SCHOOL_YEARS, make_schools
+from safeschools.demo._streets import make_streets
 from safeschools.demo._victims import DEMO_SOURCE, make_victimizations
-from safeschools.model import Boundary, School, Victimization
+from safeschools.model import Boundary, Intersection, School, Victimization
 from safeschools.model.discipline import DisciplineFigure, Enrollment
 from safeschools.model.officers import SroAssignment
 from safeschools.settings import CHICAGO_BBOX
@@ -76,6 +79,7 @@ class DemoCity:
     officers: tuple[SroAssignment, ...] = ()
     enrollments: tuple[Enrollment, ...] = ()
     discipline: tuple[DisciplineFigure, ...] = ()
+    intersections: tuple[Intersection, ...] = ()
 
     @property
     def location(self) -> str:
@@ -130,4 +134,5 @@ def build_demo_city(
         officers=tuple(officers),
         enrollments=tuple(enrollments),
         discipline=tuple(discipline),
+        intersections=tuple(make_streets(frame)),
     )

@@ -22,7 +22,7 @@ __all__ = ["DemoImport", "demo_imports"]
 @dataclass(frozen=True, slots=True)
 class DemoImport:
     """One import of the demo city: its kind (``schools``, ``victims``, ``boundaries``,
-    ``officers``, ``discipline``)."""
+    ``officers``, ``discipline``, ``streets``)."""
 
     kind: str
     result: ParseResult[Any]
@@ -55,13 +55,13 @@ def _result(
 
 def demo_imports(city: DemoCity) -> list[DemoImport]:
     """The imports that load ``city``: schools per school year, victims, boundaries, then
-    officers and discipline.
+    officers, discipline and the street grid.
 
     Examples
     --------
     >>> from safeschools.demo import build_demo_city
-    >>> [i.kind for i in demo_imports(build_demo_city())][-4:]
-    ['victims', 'boundaries', 'officers', 'discipline']
+    >>> [i.kind for i in demo_imports(build_demo_city())][-5:]
+    ['victims', 'boundaries', 'officers', 'discipline', 'streets']
     """
     out: list[DemoImport] = []
     for year in DEMO_SCHOOL_YEARS:
@@ -90,4 +90,8 @@ def demo_imports(city: DemoCity) -> list[DemoImport]:
     if discipline:
         what = f"{len(city.enrollments)} enrollments, {len(city.discipline)} discipline figures"
         out.append(DemoImport("discipline", _result(city, discipline, what), _checksum(discipline)))
+    streets = list(city.intersections)
+    if streets:
+        what = f"{len(streets)} street intersections"
+        out.append(DemoImport("streets", _result(city, streets, what), _checksum(streets)))
     return out

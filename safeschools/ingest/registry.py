@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from safeschools.ingest import (
     boundaries,
     chicago_crimes,
+    chicago_streets,
     chicago_victims,
     cps_calendars,
     cps_demographics,
@@ -26,7 +27,7 @@ class Source:
     """A publisher's dataset: its name, what kind of records it gives, and where it comes from."""
 
     name: str
-    kind: str  # "schools", "victims", "crimes", "boundaries", "calendars", "officers"; ...
+    kind: str  # "schools", "victims", "crimes", "boundaries", "streets", "calendars", ...
     title: str
     publisher: str
     url: str
@@ -54,6 +55,7 @@ SOURCES: dict[str, Source] = {
         _source(chicago_victims.SOURCE, "victims"),
         _source(chicago_crimes.SOURCE, "crimes"),
         _source(boundaries.SOURCE, "boundaries"),
+        _source(chicago_streets.SOURCE, "streets"),
         _source(cps_calendars.SOURCE, "calendars"),
         _source(cps_sro_decisions.SOURCE, "officers"),
         _source(cps_misconduct.SOURCE, "discipline"),

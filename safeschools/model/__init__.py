@@ -15,6 +15,7 @@ from safeschools.model.calendars import (
 )
 from safeschools.model.imports import ImportRecord, RejectedRow
 from safeschools.model.schools import GOVERNANCES, GRADE_CATEGORIES, School, school_year_label
+from safeschools.model.streets import STREET_KINDS, Intersection, StreetLine
 from safeschools.model.victimizations import AGE_BANDS, LOCATION_PRECISIONS, Victimization
 
 __all__ = [
@@ -27,12 +28,15 @@ __all__ = [
     "GRADE_CATEGORIES",
     "LOCATION_PRECISIONS",
     "ROLES",
+    "STREET_KINDS",
     "AuditEntry",
     "Boundary",
     "CalendarDay",
     "ImportRecord",
+    "Intersection",
     "RejectedRow",
     "School",
+    "StreetLine",
     "User",
     "Victimization",
     "school_year_bounds",

@@ -295,7 +295,6 @@ class MapMark:
     shape: str = "circle"
     size: float = 5.0
     href: str | None = None
-    label: str | None = None
 
 
 def tile_layer(projection: Projection, url_template: str, *, max_tiles: int = 64) -> str:
@@ -357,10 +356,9 @@ def map_svg(
     marks: Sequence[MapMark] = (),
     under: str = "",
     over: str = "",
-    labels: Sequence[tuple[float, float, str]] = (),
 ) -> str:
-    """A map: boundary paths (name, path data), then ``under`` (extra SVG, e.g. the radius),
-    the marks, area labels (lat, lon, text) and ``over`` (e.g. a scale bar)."""
+    """A map: boundary paths (name, path data), then ``under`` (extra SVG: streets, the
+    radius, labels), the marks and ``over`` (e.g. a scale bar)."""
     w, h = coord(projection.width), coord(projection.height)
     # A picture with links inside cannot be role=img (its children would be presentational):
     # such a map is a labelled group whose marks are a mouse shortcut, hidden from assistive
@@ -383,33 +381,12 @@ def map_svg(
         parts.extend(f'<path d="{d}"><title>{esc(name)}</title></path>' for name, d in areas if d)
         parts.append("</g>")
     parts.append(under)
-    if labels:
-        parts.append(
-            '<g class="area-labels" aria-hidden="true" font-size="11" fill="#4b5563" '
-            'letter-spacing="0.5">'
-        )
-        for lat, lon, text in labels:
-            x, y = projection(lat, lon)
-            if 0 <= x <= projection.width and 0 <= y <= projection.height:
-                half = len(text) * 3.6 + 4  # about half the label's width: keep it inside
-                x = min(max(x, half), projection.width - half)
-                y = min(max(y, 14.0), projection.height - 6)
-                parts.append(
-                    f'<text x="{coord(x)}" y="{coord(y)}" text-anchor="middle">{esc(text)}</text>'
-                )
-        parts.append("</g>")
     hidden = ' aria-hidden="true"' if linked else ""
     parts.append(f'<g class="marks" stroke="{INK}" stroke-width="1"{hidden}>')
     for mark in marks:
         x, y = projection(mark.lat, mark.lon)
         body = symbol(mark.shape, x, y, mark.size, fill=mark.fill, stroke=None)
         body = body[:-2] + f"><title>{esc(mark.title)}</title>" + _closing(body)
-        if mark.label:
-            body += (
-                f'<text class="mark-label" x="{coord(x + mark.size + 2)}" '
-                f'y="{coord(y - mark.size)}" aria-hidden="true" font-size="12" font-weight="bold" '
-                f'stroke="none" fill="{INK}">{esc(mark.label)}</text>'
-            )
         if mark.href:
             body = f'<a href="{esc(mark.href)}" tabindex="-1">{body}</a>'
         parts.append(body)

@@ -481,7 +481,14 @@ def school_context(
     victims = list(exposure["victimizations"])
     if school.get("lat") is not None and school.get("lon") is not None:
         picture, legend = maps.school_map(
-            base, school, float(d["radius_m"]), victims, L, tiles=tiles
+            base,
+            school,
+            float(d["radius_m"]),
+            victims,
+            L,
+            tiles=tiles,
+            answerable=exposure["victims"] is not None,
+            rows=victim_limit,
         )
     else:
         picture = svg.map_svg(

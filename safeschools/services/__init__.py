@@ -6,8 +6,9 @@ One module per concern, imported one way (lower first):
   the store from settings;
 - ``pairs``, ``imports``, ``fetch``: school-victimization pairs, importing files, fetching the
   portal;
-- ``exposure``, ``schools``, ``accounts``, ``demo``: violence near schools under any definition,
-  schools and the store's contents, accounts and the audit log, the synthetic demo city;
+- ``exposure``, ``schools``, ``search``, ``accounts``, ``demo``: violence near schools under any
+  definition, schools and the store's contents, finding schools by name, ZIP code, community
+  area or intersection, accounts and the audit log, the synthetic demo city;
 - ``cache``: the one versioned cache (a value per store, newest import and key);
 - ``officers``, ``council``, ``funds`` (pools and allocation), ``spending`` (what each school
   spends of its share), ``plans``, ``crosswalk``, ``discipline``; for equity, ``publication``
@@ -58,9 +59,10 @@ from safeschools.services.schools import (
     list_victimizations,
     map_layers,
     resolve_school_year,
-    search_schools,
     store_summary,
+    street_lines,
 )
+from safeschools.services.search import search, search_schools
 
 __all__ = [
     "DEFAULT_PRESET",
@@ -96,10 +98,12 @@ __all__ = [
     "resolve_school_year",
     "school_calendar",
     "school_profile",
+    "search",
     "search_schools",
     "sensitivity",
     "session_secret",
     "skip_if_imported",
     "store_summary",
+    "street_lines",
     "user_for_token",
 ]

@@ -14,7 +14,12 @@ from safeschools.errors import (
 from safeschools.model.discipline import DisciplineFigure, Enrollment
 from safeschools.services.base import Clock, clock_of
 from safeschools.services.demo_governance import load_demo_governance
-from safeschools.services.imports import IngestReport, Writer, record_parse_result
+from safeschools.services.imports import (
+    IngestReport,
+    Writer,
+    record_parse_result,
+    streets_writer,
+)
 from safeschools.settings import Settings
 from safeschools.storage import Store, UpsertCounts
 
@@ -29,7 +34,7 @@ def load_demo_city(
     """Build the synthetic demo city and write it through the normal import path.
 
     One import per school year of schools, one for the victims, one for the boundaries, one for
-    the officers and one for the enrollments and discipline figures, each
+    the officers, one for the enrollments and discipline figures and one for the streets, each
     with the source ``demo-synthetic`` and the location ``synthetic demo city (seed N)``. The
     city is deterministic, so loading it again inserts and updates nothing.
 
@@ -89,6 +94,7 @@ def load_demo_city(
         "boundaries": write_boundaries,
         "officers": write_officers,
         "discipline": write_discipline,
+        "streets": streets_writer(store),
     }
     reports = [
         record_parse_result(

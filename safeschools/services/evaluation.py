@@ -467,9 +467,7 @@ def warm(store: Store, *, settings: Settings, index: ExposureIndex) -> None:
 _KEPT = VersionedCache(size=16)
 
 
-def _district_outcomes(
-    store: Store, *, settings: Settings, index: ExposureIndex
-) -> dict[str, Any]:
+def _district_outcomes(store: Store, *, settings: Settings, index: ExposureIndex) -> dict[str, Any]:
     shootings = district_shootings_by_school_year(index, settings=settings)
     data = outcomes(store, None, settings=settings, shootings=shootings)
     if not data["series"]:

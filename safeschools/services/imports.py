@@ -19,6 +19,7 @@ from safeschools.errors import (
 from safeschools.ingest.base import ParseResult, file_checksum
 from safeschools.ingest.boundaries import boundaries_from_file
 from safeschools.ingest.chicago_crimes import crimes_from_file
+from safeschools.ingest.chicago_streets import intersections_from_file
 from safeschools.ingest.chicago_victims import victims_from_file
 from safeschools.ingest.cps_calendars import calendars_from_file
 from safeschools.ingest.cps_schools import schools_from_cps_file
@@ -33,10 +34,11 @@ from safeschools.model.coverage import VictimCoverage
 from safeschools.services.base import Clock, clock_of
 from safeschools.services.pairs import PAIR_KINDS, refresh_pairs
 from safeschools.settings import Settings
+from safeschools.spatial.streets import street_lines_from_intersections
 from safeschools.storage import Store, UpsertCounts
 
 #: What `ingest` accepts.
-INGEST_KINDS = ("schools", "victims", "crimes", "boundaries", "calendars")
+INGEST_KINDS = ("schools", "victims", "crimes", "boundaries", "calendars", "streets")
 
 
 class Writer(Protocol):
@@ -190,6 +192,8 @@ def _parse(
         return boundaries_from_file(path, kind=boundary_kind)
     if kind == "calendars":
         return calendars_from_file(path)
+    if kind == "streets":
+        return intersections_from_file(path, bbox=settings.area_bbox)
     if kind == "schools":
         return schools_from_cps_file(path, school_year=school_year, bbox=settings.area_bbox)
     if kind == "victims":
@@ -216,8 +220,24 @@ def _writer(store: Store, kind: str, result: ParseResult[Any] | None = None) -> 
         return write_boundaries
     if kind == "calendars":
         return store.replace_calendar_days
+    if kind == "streets":
+        return streets_writer(store)
     msg = f"Unknown kind {kind!r}; use one of: {', '.join(INGEST_KINDS)}."
     raise ConfigError(msg)
+
+
+def streets_writer(store: Store) -> Writer:
+    """The writer of a streets import: the intersections replace the stored ones, then the
+    street lines are built from them (:func:`street_lines_from_intersections`) and replace the
+    stored lines, in the import's transaction. The counts are the intersections'."""
+
+    def write(items: list[Any], import_id: int, *, conn: Connection) -> UpsertCounts:
+        counts = store.replace_intersections(items, import_id, conn=conn)
+        lines = street_lines_from_intersections(items)
+        store.replace_street_lines(lines, import_id, conn=conn)
+        return counts
+
+    return write
 
 
 def ingest_file(
@@ -234,7 +254,7 @@ def ingest_file(
     boundary_kind: str | None = None,
 ) -> IngestReport:
     """Import one file of ``kind`` (``schools``, ``victims``, ``crimes``, ``boundaries``,
-    ``calendars``).
+    ``calendars``, ``streets``).
 
     ``mapping`` (a TOML column mapping) reads any city's schools or victims file with
     :func:`~safeschools.ingest.generic.records_from_mapping`; ``select`` chooses the crime

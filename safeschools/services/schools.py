@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import asdict
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -15,6 +14,7 @@ from safeschools.errors import (
 from safeschools.model import (
     GOVERNANCES,
     School,
+    StreetLine,
     Victimization,
     school_year_label,
 )
@@ -132,26 +132,10 @@ def store_summary(store: Store) -> dict[str, Any]:
     }
 
 
-def search_schools(
-    store: Store, query: str, *, school_year: str | None = None, limit: int = 50
-) -> list[dict[str, Any]]:
-    """Schools whose id, name or address contains ``query`` (any case), newest year first."""
-    needle = query.strip().lower()
-    if not needle:
-        return []
-    latest: dict[str, School] = {}
-    for school in store.schools(school_year=school_year):
-        latest[school.school_id] = school  # schools() is ordered by year: the newest wins
-    hits = [
-        s
-        for s in latest.values()
-        if needle == s.school_id
-        or needle in s.name.lower()
-        or needle in (s.long_name or "").lower()
-        or needle in (s.address or "").lower()
-    ]
-    hits.sort(key=lambda s: (not s.name.lower().startswith(needle), s.name))
-    return [asdict(s) for s in hits[:limit]]
+def street_lines(store: Store) -> list[StreetLine]:
+    """The street grid for the maps: every stored street line (lon-lat degrees), built at
+    import from the named intersections (``safeschools ingest streets``)."""
+    return store.street_lines()
 
 
 def map_layers(store: Store) -> dict[str, list[dict[str, str]]]:

@@ -31,6 +31,7 @@ from safeschools.storage.officers import OfficerStore
 from safeschools.storage.pairs import PairStore
 from safeschools.storage.plans import PlanStore
 from safeschools.storage.schools import SchoolStore, victimization_hash
+from safeschools.storage.streets import StreetStore
 
 __all__ = ["Store", "UpsertCounts", "open_store", "victimization_hash"]
 
@@ -92,6 +93,7 @@ class Store(
     PlanStore,
     FundStore,
     DisciplineStore,
+    StreetStore,
 ):
     """Reads and writes of the safeschools database: the lifecycle and the store's own state
     here, each kind of record in its own mixin."""

@@ -144,14 +144,15 @@ _BASE_MAPS_LOCK = threading.Lock()
 
 
 def base_map(store: Store) -> BaseMap | None:
-    """The store's base map, rebuilt only when a new import has landed."""
+    """The store's base map (boundaries and streets), rebuilt only when a new import has
+    landed."""
     with store.engine.connect() as conn:
         key = store.max_import_id(conn=conn)
     with _BASE_MAPS_LOCK:
         hit = _BASE_MAPS.get(store)
         if hit is not None and hit[0] == key:
             return hit[1]
-    built = base_map_from_layers(services.map_layers(store))
+    built = base_map_from_layers(services.map_layers(store), services.street_lines(store))
     with _BASE_MAPS_LOCK:
         _BASE_MAPS[store] = (key, built)
     return built

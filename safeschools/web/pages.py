@@ -20,6 +20,7 @@ from safeschools.proximity.presets import load_presets
 from safeschools.render import views
 from safeschools.render.i18n import Lang
 from safeschools.render.methodology import methodology_html
+from safeschools.render.search_views import search_context
 from safeschools.server.deps import DefinitionDep, IndexDep, SettingsDep, StoreDep, query_params
 from safeschools.services import evaluation as service_evaluation
 from safeschools.services import funds as service_funds
@@ -300,8 +301,8 @@ def methodology(request: Request, index: IndexDep) -> HTMLResponse:
 # ---------------------------------------------------------------------- search
 @router.get("/search", response_class=HTMLResponse)
 def search(request: Request, store: StoreDep, index: IndexDep, q: str = "") -> HTMLResponse:
-    """Schools by name, id or address."""
+    """Schools by name, id, address, ZIP code, community area or intersection."""
     L = base.lang(request)
-    results = services.search_schools(store, q) if q.strip() else []
-    context = {"q": q, "results": results, "empty": index.n_schools == 0}
+    answer = services.search(store, q[:200])
+    context = search_context(answer, L, empty=index.n_schools == 0)
     return base.page(request, "search.html", context, L, page="search", vintage=base.vintage(index))

@@ -27,6 +27,7 @@ from safeschools.errors import ConfigError
 from safeschools.ingest.base import check_point
 from safeschools.model import BOUNDARY_KINDS, GOVERNANCES, GRADE_CATEGORIES
 from safeschools.settings import CHICAGO_BBOX, Settings
+from safeschools.spatial.streets import street_key, street_lines_from_intersections
 from safeschools.storage import Store, open_store
 
 FIXED_NOW = datetime(2025, 9, 1, 12, 0)
@@ -224,6 +225,22 @@ def test_named_boundaries_hold_their_victims(city: DemoCity) -> None:
         assert shapely.intersects_xy(by_name[s.community_area], s.lon, s.lat)
 
 
+def test_the_streets_carry_the_schools_addresses_and_the_arterials_are_major(
+    city: DemoCity,
+) -> None:
+    lines = street_lines_from_intersections(city.intersections)
+    assert all(i.street_1.startswith("N DEMO ") for i in city.intersections)  # made up, and says so
+    on_addresses = {street_key(s.address.split(" ", 1)[1]) for s in city.schools if s.address}
+    assert on_addresses <= {line.street for line in lines}
+    major = {line.street for line in lines if line.major}
+    # arterials, every third street and every second avenue, cross the city; the rail yards
+    # stop the side streets
+    assert {"DEMO 1ST ST", "DEMO 4TH ST", "DEMO 1ST AVE", "DEMO 3RD AVE"} <= major
+    assert not {"DEMO 2ND ST", "DEMO 2ND AVE"} & major
+    for item in city.intersections:
+        check_point(item.lat, item.lon, CHICAGO_BBOX)
+
+
 def test_city_shrinks_to_fit_a_small_bbox() -> None:
     small = (-87.70, 41.80, -87.64, 41.86)  # about 5 km x 6.7 km
     city = build_demo_city(seed=1, bbox=small)
@@ -255,10 +272,11 @@ def test_load_writes_through_the_import_path_and_is_idempotent(
         "boundaries",
         "officers",
         "discipline",
+        "streets",
         "officers",  # the officer decisions compiled from the 2020 votes and the 2024 board
     ]
     tables = ("schools", "victimizations", "boundaries", "sro_assignments", "enrollments")
-    counts = {t: store.count(t) for t in (*tables, "discipline_figures")}
+    counts = {t: store.count(t) for t in (*tables, "discipline_figures", "street_intersections")}
     assert counts == {
         "schools": len(city.schools),
         "victimizations": len(city.victimizations),
@@ -266,6 +284,7 @@ def test_load_writes_through_the_import_path_and_is_idempotent(
         "sro_assignments": len(city.officers),
         "enrollments": len(city.enrollments),
         "discipline_figures": len(city.discipline),
+        "street_intersections": len(city.intersections),
     }
     for report in first:
         rec = report.record
@@ -385,6 +404,7 @@ def test_cli_demo_json_and_seed(tmp_path: Path) -> None:
         "boundaries",
         "officers",
         "discipline",
+        "streets",
         "officers",
     ]
     assert data["governance"]["rows"]["council_motions"] == 6

@@ -128,7 +128,10 @@ def test_the_school_map_zooms_to_the_radius_and_draws_it() -> None:
     ]  # fmt: skip
     text, legend = maps.school_map(None, school, 160.9344, victims, L)
     root = _xml(text)
-    assert root.get("id") == "school-map" and root.get("role") == "img"
+    # the marks link to their rows of the table (the fatal one, drawn on top, is row 1)
+    assert root.get("id") == "school-map" and root.get("role") == "group"
+    marks = root.findall(".//s:g[@class='marks']/s:a", NS)
+    assert [a.get("href") for a in marks] == ["#victim-2", "#victim-1"]
     circle = root.find(".//s:circle[@class='radius']", NS)
     assert circle is not None
     width = float(root.get("viewBox", "").split()[2])
@@ -165,11 +168,11 @@ def test_the_district_map_draws_every_located_school() -> None:
     ]
     text, legend = maps.district_map(None, schools, L, query="preset=abc7-2024")
     root = _xml(text)
-    links = [a.get("href") for a in root.iter("{http://www.w3.org/2000/svg}a")]
+    links = [a.get("href") for a in root.findall(".//s:g[@class='marks']/s:a", NS)]
     assert links == ["/schools/2?preset=abc7-2024", "/schools/1?preset=abc7-2024"]
     titles = [t.text for t in root.iter("{http://www.w3.org/2000/svg}title")]
     assert "Alpha: 1.234 víctimas (mortales: 5)" in titles
-    assert legend[0].label == "ninguna víctima"
+    assert [i.label for i in legend] == ["ninguna víctima: 1 escuela", "1–1.234: 1 escuela"]
 
 
 # ---------------------------------------------------------------------- charts
