@@ -294,7 +294,7 @@ def test_load_writes_through_the_import_path_and_is_idempotent(
         assert rec.inserted == rec.rows_read == rec.accepted > 0
         assert rec.rejected == rec.updated == 0
         assert rec.started_at == FIXED_NOW
-    assert [r.record.school_year for r in first if r.record] == [*DEMO_SCHOOL_YEARS] + [None] * 5
+    assert [r.record.school_year for r in first if r.record] == [*DEMO_SCHOOL_YEARS] + [None] * 6
 
     second = services.load_demo_city(store, settings=settings, now=_clock)
     assert {t: store.count(t) for t in counts} == counts
@@ -303,7 +303,7 @@ def test_load_writes_through_the_import_path_and_is_idempotent(
         assert rec is not None
         assert (rec.inserted, rec.updated) == (0, 0)
         assert rec.unchanged == rec.rows_read
-    assert len(store.imports()) == 20
+    assert len(store.imports()) == 22
 
 
 def test_stored_rows_equal_the_built_city(store: Store, settings: Settings, city: DemoCity) -> None:
@@ -340,7 +340,7 @@ def test_store_summary_counts_what_was_loaded(
     summary = services.store_summary(store)
     json.dumps(summary)  # plain, JSON-ready values
     assert summary["synthetic"] is True
-    assert len(summary["imports"]) == 10
+    assert len(summary["imports"]) == 11
     assert [r["school_year"] for r in summary["schools_by_year"]] == list(DEMO_SCHOOL_YEARS)
     for row in summary["schools_by_year"]:
         assert row["total"] == sum(row[g] for g in GOVERNANCES)
@@ -380,8 +380,8 @@ def test_cli_demo_twice_prints_synthetic_and_adds_nothing(tmp_path: Path) -> Non
     assert "SYNTHETIC" in again.output
     assert {t: store.count(t) for t in counts} == counts
     imports = store.imports()
-    assert len(imports) == 20
-    assert all(r.inserted == 0 and r.updated == 0 for r in imports[10:])
+    assert len(imports) == 22
+    assert all(r.inserted == 0 and r.updated == 0 for r in imports[11:])
     assert {r.source for r in imports} == {"demo-synthetic"}
     store.dispose()
 
@@ -399,7 +399,7 @@ def test_cli_demo_json_and_seed(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert data["synthetic"] is True and data["seed"] == 7
-    assert [r["kind"] for r in data["run"]][-5:] == [
+    assert [r["kind"] for r in data["run"]][-6:] == [
         "victims",
         "boundaries",
         "officers",
