@@ -39,6 +39,7 @@ __all__ = [
     "BaseMap",
     "base_map_from_layers",
     "district_map",
+    "exposure_map",
     "school_map",
 ]
 
@@ -377,6 +378,30 @@ def school_map(
         + hit_layer(targets, width=projection.width, height=projection.height),
     )
     return picture, _school_legend(victimizations, radius_m, L, answerable=answerable)
+
+
+def exposure_map(
+    base: BaseMap | None,
+    school: Mapping[str, Any],
+    definition: Mapping[str, Any],
+    exposure: Mapping[str, Any],
+    L: Lang,
+    *,
+    tiles: str | None = None,
+    rows: int | None = None,
+) -> tuple[str, list[svg.LegendItem]]:
+    """:func:`school_map` of a school's exposure (``services.school_profile()``'s) under its
+    definition: the legend counts the victims only when the data answer the definition."""
+    return school_map(
+        base,
+        school,
+        float(definition["radius_m"]),
+        list(exposure["victimizations"]),
+        L,
+        tiles=tiles,
+        answerable=exposure["victims"] is not None,
+        rows=rows,
+    )
 
 
 def _victim_marks(

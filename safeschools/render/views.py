@@ -480,15 +480,8 @@ def school_context(
     query = definition_query(params)
     victims = list(exposure["victimizations"])
     if school.get("lat") is not None and school.get("lon") is not None:
-        picture, legend = maps.school_map(
-            base,
-            school,
-            float(d["radius_m"]),
-            victims,
-            L,
-            tiles=tiles,
-            answerable=exposure["victims"] is not None,
-            rows=victim_limit,
+        picture, legend = maps.exposure_map(
+            base, school, d, exposure, L, tiles=tiles, rows=victim_limit
         )
     else:
         picture = svg.map_svg(

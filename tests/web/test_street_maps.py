@@ -298,6 +298,9 @@ def test_the_school_maps_legend_gives_the_numbers(real_base: maps.BaseMap) -> No
     _text, legend = maps.school_map(None, school, TENTH_MILE_M, [], language("en"),
                                     answerable=False)  # fmt: skip
     assert [i.label for i in legend][2:] == ["victim, not fatal", "victim, fatal"]
+    unanswered = {"victims": None, "victimizations": []}  # as school_profile() gives it
+    _text, legend = maps.exposure_map(None, school, {"radius_m": 160.9}, unanswered, language("en"))
+    assert [i.label for i in legend][2:] == ["victim, not fatal", "victim, fatal"]
 
 
 @pytest.mark.parametrize(
