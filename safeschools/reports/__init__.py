@@ -6,5 +6,6 @@ and never fetches anything from the network: only the package's own stylesheet i
 """
 
 from safeschools.reports.school import pdf_from_html, school_report_html, school_report_pdf
+from safeschools.reports.summary import SummaryRow, summary_rows
 
-__all__ = ["pdf_from_html", "school_report_html", "school_report_pdf"]
+__all__ = ["SummaryRow", "pdf_from_html", "school_report_html", "school_report_pdf", "summary_rows"]
