@@ -149,7 +149,8 @@ def _site_rows(name: str, store: Store, settings: Settings, school_ids: list[str
             "",
             got["first"][0],
             None,
-            "builds the exposure index and the district's evaluation once",
+            "builds the exposure index, the discipline publications and the district's "
+            "evaluation (once per data version, for every report)",
         ),
         Row(
             f"report: site, first PDF of each of {len(fresh)} schools, {name}",
@@ -187,8 +188,10 @@ def run() -> list[Row]:
             store, settings = build(folder)
             try:
                 schools = _busiest(store, settings, SCHOOLS + 1)
+                # the site first: nothing of the district's evaluation is computed yet
+                site = _site_rows(name, store, settings, schools)
                 rows.append(_render(name, store, settings, schools[0]))
-                rows.extend(_site_rows(name, store, settings, schools))
+                rows.extend(site)
             finally:
                 store.dispose()
     return rows
