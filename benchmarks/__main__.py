@@ -7,7 +7,14 @@ import sys
 
 from benchmarks._harness import Row, print_table
 
-BENCHMARKS = ["bench_ingest", "bench_pairs", "bench_query", "bench_web", "bench_discipline"]
+BENCHMARKS = [
+    "bench_ingest",
+    "bench_pairs",
+    "bench_query",
+    "bench_web",
+    "bench_discipline",
+    "bench_report",
+]
 
 
 def main(argv: list[str]) -> int:

@@ -8,6 +8,7 @@ with the prefix ``SAFESCHOOLS_`` (for example ``SAFESCHOOLS_DATABASE_URL``) or f
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -167,6 +168,12 @@ class Settings(BaseSettings):
         "trace-500yd",
         description="Definition of 'near' for the shootings shown among each school's "
         "outcomes over time (a preset name).",
+    )
+
+    report_paper: Literal["letter", "a4"] = Field(
+        "letter",
+        description="Paper size of the printed school reports: letter (US Letter, what Chicago "
+        "prints on) or a4.",
     )
 
     map_tile_url: str | None = Field(

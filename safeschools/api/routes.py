@@ -329,7 +329,8 @@ def school(
 ) -> JSONBytes:
     """One school's profile: the school over the years, the victimizations near it under the
     definition (nearest first; time, place, distance, type, fatal, age band; never names), its
-    rank, the same school under every preset, the data vintage and the caveats."""
+    rank, the median of every school's count (`district_median`), the same school under every
+    preset, the data vintage and the caveats."""
     body = cache.memo(
         ("api/school", school_id, definition),
         lambda index: _encoded(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
@@ -12,13 +13,78 @@ from safeschools.errors import ConfigError
 from safeschools.proximity import Definition
 from safeschools.proximity.presets import PRESETS
 from safeschools.render import equity_views, maps, views
-from safeschools.render.i18n import language
+from safeschools.render.i18n import Lang, language
 from safeschools.render.jinja import STATIC, render
+from safeschools.reports.summary import summary_rows
 
-__all__ = ["pdf_from_html", "school_report_html", "school_report_pdf"]
+__all__ = ["PAPERS", "paper_size", "pdf_from_html", "school_report_html", "school_report_pdf"]
 
-#: At most this many victimizations are listed one by one (all are counted).
-VICTIM_LIMIT = 150
+#: At most this many victimizations are listed one by one (all are counted, and all are listed
+#: on the school's page).
+VICTIM_LIMIT = 10
+#: The paper sizes of a report, by name: the CSS ``@page`` size. Chicago prints on US Letter.
+PAPERS = {"letter": "letter", "a4": "A4"}
+#: The page margins (top, right, bottom, left), the same on both sizes.
+MARGINS_MM = (14, 12, 13, 12)
+
+
+def paper_size(paper: str) -> str:
+    """The CSS page size of a paper name (``letter`` or ``a4``, any case).
+
+    Raises
+    ------
+    ConfigError
+        Another name.
+    """
+    size = PAPERS.get(paper.strip().lower())
+    if size is None:
+        msg = f"The paper size {paper!r} is not known: use letter or a4."
+        raise ConfigError(msg)
+    return size
+
+
+def _css_string(text: str) -> str:
+    """``text`` as a CSS string literal, safe inside a ``<style>`` element (no ``<``)."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+    escaped = escaped.replace("<", "\\3C ")
+    return f'"{escaped}"'
+
+
+def _page_number(L: Lang) -> str:
+    """``"Page " counter(page) " of " counter(pages)`` in the reader's language."""
+    sentence = L.gettext("Page %(page)s of %(pages)s")
+    parts = re.split(r"%\((page|pages)\)s", sentence)
+    out = []
+    for i, part in enumerate(parts):
+        if i % 2:
+            out.append(f"counter({part})")
+        elif part:
+            out.append(_css_string(part))
+    return " ".join(out)
+
+
+def report_css(L: Lang, *, paper: str, school_name: str, prepared: date, synthetic: bool) -> Markup:
+    """The report's stylesheet: ``report.css`` and the page rules that carry words (the
+    running header and footer) and the paper size."""
+    top, right, bottom, left = MARGINS_MM
+    footer = _css_string(
+        f"{school_name} · " + L.gettext("report prepared on %(date)s", date=L.date(prepared))
+    )
+    header = "@top-center { content: element(banner); width: 100%; vertical-align: bottom; }"
+    if not synthetic:
+        header = (
+            "@top-left { content: "
+            + _css_string("safeschools · " + L.gettext("Violence near schools, in plain numbers"))
+            + "; font-size: 7pt; color: #4b5563; vertical-align: bottom; }"
+        )
+    pages = (
+        f"@page {{ size: {paper_size(paper)}; margin: {top}mm {right}mm {bottom}mm {left}mm; "
+        f"{header} "
+        f"@bottom-left {{ content: {footer}; font-size: 7pt; color: #4b5563; }} "
+        f"@bottom-right {{ content: {_page_number(L)}; font-size: 7pt; color: #4b5563; }} }}"
+    )
+    css = (STATIC / "report.css").read_text(encoding="utf-8")
+    return Markup(f"{css}\n{pages}\n")
 
 
 def school_report_html(
@@ -34,8 +100,11 @@ def school_report_html(
     static: str = "/static/",
     standalone: bool = False,
     equity: Mapping[str, Any] | None = None,
+    paper: str = "letter",
 ) -> str:
-    """The report as a whole HTML page (``article#report``) in ``lang`` (``en`` or ``es``).
+    """The report as a whole HTML page (``article#report``) in ``lang`` (``en`` or ``es``):
+    the summary card first (:func:`~safeschools.reports.summary.summary_rows`), then the map,
+    the victims, the decisions, equity and the notes, laid out to print on 2 to 4 pages.
 
     Parameters
     ----------
@@ -59,12 +128,15 @@ def school_report_html(
         ``service_evaluation.school_equity_report(...)``: the section "Equity and outcomes"
         (disparities, outcomes over time, the evaluation of police notifications); left out
         when None.
+    paper
+        ``letter`` (default) or ``a4`` (see :data:`PAPERS`).
 
     Examples
     --------
     >>> html = school_report_html(profile, lang="es")  # doctest: +SKIP
     """
     L = language(lang)
+    paper_size(paper)
     if base is None and layers:
         base = maps.base_map_from_layers(layers)
     context = views.school_context(
@@ -87,6 +159,15 @@ def school_report_html(
         )
     )
     surroundings["static"] = static
+    context["summary"] = summary_rows(profile, L)
+    context["paper"] = paper.strip().lower()
+    context["report_css"] = report_css(
+        L,
+        paper=paper,
+        school_name=str(profile["school"].get("name") or school_id),
+        prepared=context["prepared"],
+        synthetic=bool(surroundings.get("synthetic")),
+    )
     if equity:
         context.update(equity_views.report_context(equity, L))
     if standalone:
@@ -105,6 +186,7 @@ def school_report_pdf(
     prepared: date | None = None,
     site_url: str | None = None,
     equity: Mapping[str, Any] | None = None,
+    paper: str = "letter",
 ) -> bytes:
     """The report as PDF bytes (see :func:`school_report_html` for the parameters).
 
@@ -121,6 +203,7 @@ def school_report_pdf(
         prepared=prepared,
         static=STATIC.as_uri() + "/",
         equity=equity,
+        paper=paper,
     )
     return pdf_from_html(html, base_url=site_url)
 

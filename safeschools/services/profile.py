@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+from statistics import median
 from typing import Any
 
 from safeschools.errors import (
@@ -32,7 +33,8 @@ def school_profile(
     index: ExposureIndex,
 ) -> dict[str, Any]:
     """One school's page: who it is over the years, the violence near it under the definition
-    (nearest first, never names), the same school under every preset, and its caveats."""
+    (nearest first, never names) with its rank and the median of every school considered
+    (``district_median``), the same school under every preset, and its caveats."""
     history = store.schools(school_id=school_id)
     if not history:
         msg = f"No school with id {school_id}; search by name at /search."
@@ -80,7 +82,15 @@ def school_profile(
         "presets": presets,
         "rank": next((r["rank"] for r in result.per_school if r["school_id"] == school_id), None),
         "schools_ranked": len(result.per_school) if result.answerable else None,
+        "district_median": _median_victims(result.all_schools) if result.answerable else None,
         "sections": sections,
         "data_vintage": result.data_vintage,
         "caveats": result.caveats,
     }
+
+
+def _median_victims(schools: list[dict[str, Any]]) -> float | None:
+    """The median of the victims near each school considered (a school with none counts as 0);
+    None without schools."""
+    counts = [int(row["victims"]) for row in schools if row["victims"] is not None]
+    return float(median(counts)) if counts else None

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import re
+from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -208,6 +209,13 @@ def _report_equity(
     return copy.deepcopy(section)
 
 
+def _paper(request: Request, settings: Settings) -> str:
+    """The report's paper size: ``?paper=`` or the setting (a bad name is a 400)."""
+    paper = request.query_params.get("paper") or settings.report_paper
+    reports.paper_size(paper)
+    return paper.strip().lower()
+
+
 @router.get("/schools/{school_id}/report", response_class=HTMLResponse)
 def school_report(
     request: Request,
@@ -234,6 +242,7 @@ def school_report(
         params=params,
         frame=frame,
         equity=_report_equity(request, store, school_id, settings),
+        paper=_paper(request, settings),
     )
     response = HTMLResponse(html)
     base.remember_language(request, response, L)
@@ -249,16 +258,28 @@ def school_report_pdf(
     index: IndexDep,
     definition: DefinitionDep,
 ) -> Response:
-    """The report as a PDF (WeasyPrint; nothing is fetched from the network)."""
+    """The report as a PDF (WeasyPrint; nothing is fetched from the network), on US Letter or
+    on A4 (``?paper=a4``; the default is the setting ``report_paper``). The same report for
+    the same data, definition, language, paper and day is made once."""
     L, profile, params, presets = _school(request, school_id, store, settings, index, definition)
-    pdf = reports.school_report_pdf(
-        profile,
-        lang=L.code,
-        base=base.base_map(store),
-        presets=presets,
-        params=params,
-        site_url=str(request.base_url),
-        equity=_report_equity(request, store, school_id, settings),
+    paper = _paper(request, settings)
+    cache: services.IndexCache = request.app.state.index_cache
+    key = (
+        "report.pdf", school_id, tuple(sorted(params.items())), L.code, paper,
+        store.latest_write_id(), date.today(), str(request.base_url),
+    )  # fmt: skip
+    pdf = cache.memo(
+        key,
+        lambda _index: reports.school_report_pdf(
+            profile,
+            lang=L.code,
+            base=base.base_map(store),
+            presets=presets,
+            params=params,
+            site_url=str(request.base_url),
+            equity=_report_equity(request, store, school_id, settings),
+            paper=paper,
+        ),
     )
     name = re.sub(r"[^A-Za-z0-9_-]+", "-", school_id)
     response = Response(
