@@ -17,7 +17,7 @@ from safeschools.model import AGE_BANDS, GOVERNANCES, GRADE_CATEGORIES
 from safeschools.proximity import Definition
 from safeschools.proximity.engine import CAVEATS
 from safeschools.proximity.params import PARAMS
-from safeschools.render import maps, svg
+from safeschools.render import maps, summary_views, svg
 from safeschools.render.i18n import LANGUAGES, N_, Lang
 
 __all__ = [
@@ -525,14 +525,23 @@ def school_context(
             }
         )
     shown = victims[:victim_limit]
+    meta = school_meta(school, L)
+    preset = preset_of(d, presets, L)
     return {
         "p": profile,
         "school": school,
-        "school_meta": school_meta(school, L),
+        "school_meta": meta,
+        "summary_rows": summary_views.summary_card(
+            profile["summary"],
+            L,
+            school_meta=meta,
+            definition_label=preset["label"] if preset else _capital(L.describe(d)),
+        ),
+        "timeline": summary_views.timeline_items(profile["timeline"], L),
         "lede": lede,
         "coverage": coverage_note(exposure.get("coverage"), L, ages=d.get("ages") or ()),
         "description": _capital(L.describe(d)),
-        "preset": preset_of(d, presets, L),
+        "preset": preset,
         "map_svg": Markup(picture),
         "map_legend": legend,
         "victims": shown,
