@@ -51,6 +51,12 @@ def _item_label(context: Context, code: str, label: str) -> str:
     return words.item_label(context["L"], code, label)
 
 
+@pass_context
+def _council_choice(context: Context, choice: str) -> str:
+    """A council's choice in words (:func:`~safeschools.render.words.council_choice`)."""
+    return words.council_choice(context["L"], choice)
+
+
 def _query(params: list[tuple[str, str]], **changes: str | None) -> str:
     """A query string from (key, value) pairs with some keys replaced (None drops them)."""
     kept = [(k, v) for k, v in params if k not in changes]
@@ -79,6 +85,7 @@ def environment() -> Environment:
             "officer_helpers": officer_views.helpers,
             "word": _word,
             "item_label": _item_label,
+            "council_choice": _council_choice,
         }
     )
     return env

@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from safeschools.render import officer_views
 from safeschools.render.i18n import N_, Lang
 
-__all__ = ["CODE_WORDS", "GLOSSARY", "Term", "item_label", "word"]
+__all__ = ["CODE_WORDS", "GLOSSARY", "Term", "council_choice", "item_label", "word"]
 
 #: Every stored code, by kind, in words (English msgids; the catalog has the Spanish).
 CODE_WORDS: dict[str, dict[str, str]] = {
@@ -125,7 +125,49 @@ CODE_WORDS: dict[str, dict[str, str]] = {
         "mentoring": N_("Mentoring"),
         "other": N_("Other"),
     },
+    # the audit log: what was done (AuditEntry.action) to what (AuditEntry.entity)
+    "audit_action": {
+        "create": N_("recorded"),
+        "update": N_("changed"),
+        "delete": N_("removed"),
+        "import": N_("imported"),
+        "adopt": N_("adopted"),
+        "end_term": N_("term ended"),
+    },
+    "audit_entity": {
+        "sro_assignment": N_("officers of a school year"),
+        "sro_aggregate": N_("a district figure on officers"),
+        "council_member": N_("a council member"),
+        "council_meeting": N_("a council meeting"),
+        "council_motion": N_("a council vote"),
+        "safety_plan": N_("the safety plan"),
+        "fund_pool": N_("a fund"),
+        "fund_pool_school": N_("a school's facts for a fund"),
+        "fund_allocation": N_("the shares of a fund"),
+        "spending_line": N_("a line of the spending plan"),
+        "spending_item": N_("a position or program of the catalog"),
+        "user": N_("an account"),
+        "api_token": N_("an access key"),
+    },
 }
+
+#: What the councils chose, as the district's vote summary writes it (besides the decisions).
+_CHOICES = {
+    "no change (motion failed)": N_("no change (motion failed)"),
+    "not published": N_("not published"),
+}
+_KEEP = re.compile(r"^keep (\d+)$")
+
+
+def council_choice(L: Lang, choice: str) -> str:
+    """A choice of :func:`safeschools.services.council.council_summary` in words: a decision
+    code, ``keep 2`` (a vote recorded here), ``no change (motion failed)``, ``not published``."""
+    keep = _KEEP.match(choice)
+    if keep:
+        return L.gettext("keep %(n)s officer(s)", n=L.num(int(keep.group(1))))
+    if choice in _CHOICES:
+        return L.gettext(_CHOICES[choice])
+    return word(L, "decision", choice)
 
 
 def word(L: Lang, kind: str, code: str | None) -> str:
