@@ -73,11 +73,16 @@ def chrome(
     vintage: Mapping[str, Any] | None = None,
     page: str = "",
     static: str = "/static/",
+    signed_in: bool = False,
 ) -> dict[str, Any]:
-    """What every page shows around its content: language links, vintage, demo banner."""
+    """What every page shows around its content: language links, vintage, demo banner, and
+    the sign-in link (sign-out for a signed-in person) that brings them back here."""
     kept = [(k, v) for k, v in query_items if k != "lang"]
     links = {code: f"{path}?{urlencode([*kept, ('lang', code)])}" for code in LANGUAGES}
+    here = f"{path}?{urlencode(kept)}" if kept else path
     return {
+        "signed_in": signed_in,
+        "signin_href": "/signin?" + urlencode([("next", here)]),
         "lang_links": links,
         "vintage": dict(vintage) if vintage else None,
         "synthetic": bool(vintage and vintage.get("synthetic")),
