@@ -116,3 +116,11 @@ def test_the_api_profile_carries_the_same_summary(governed_pages: Pages) -> None
     assert summary["funds"]["share_cents"] == 3_333_334
     assert summary["safety_plan"]["status"] == "approved"
     assert [e["kind"] for e in body["timeline"]][-1] == "plan"
+
+
+def test_the_overview_opens_with_the_headline_and_the_form(governed_pages: Pages) -> None:
+    html = governed_pages.get("/?lang=en").text
+    order = [html.index(marker) for marker in ('class="lede"', 'class="figures"',
+             'form id="definition"', 'id="district-map"', 'id="school-table"',
+             'id="trends"')]  # fmt: skip
+    assert order == sorted(order), "headline, then the form, then the map, table and charts"
