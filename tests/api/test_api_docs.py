@@ -35,7 +35,10 @@ def test_the_docs_pages_load_only_from_this_site(
     for url in assets:
         answer = client.get(url)
         assert answer.status_code == 200 and len(answer.content) > 1000, url
+        assert b"cdn.redoc.ly" not in answer.content, url
     assert "/openapi.json" in page.text
+    policy = page.headers["content-security-policy"]
+    assert "default-src 'self'" in policy and "img-src 'self' data: blob:" in policy
     assert client.get("/openapi.json").json()["info"]["title"] == "safeschools"
 
 
