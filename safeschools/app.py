@@ -16,6 +16,7 @@ from starlette.middleware.gzip import GZipMiddleware
 
 from safeschools import __version__, services
 from safeschools.api import (
+    docs,
     routes,
     routes_council,
     routes_equity,
@@ -96,7 +97,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         version=__version__,
         description="Honest, shared numbers on school safety: violence near every school under "
         "any definition of 'near', with every figure's definition, data vintage and caveats.",
-        docs_url="/docs",
+        docs_url=None,  # served from an installed package, below: no CDN
         redoc_url=None,
         openapi_url="/openapi.json",
     )
@@ -116,6 +117,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     install_error_handlers(app, html_page=error_page)
     for router in _API_ROUTERS:
         app.include_router(router)
+    docs.install_api_docs(app)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     for router in _PAGE_ROUTERS:
         app.include_router(router)

@@ -42,6 +42,7 @@ from safeschools.proximity.definition import METRES_PER_UNIT
 __all__ = [
     "COOKIE",
     "DEFAULT_LANGUAGE",
+    "FOR_PEOPLE",
     "KNOWN_TEXTS",
     "LANGUAGES",
     "LOCALES",
@@ -223,15 +224,6 @@ PATTERNS: tuple[str, ...] = (
         "%(unknown)s of %(total)s victimizations have no age band and are left out by the age "
         "filter; ages are published as bands (0-19, 20-29, ...), never exact ages."
     ),
-    N_(
-        "The store mixes sources (%(sources)s); a victim recorded in two of them counts twice. "
-        "Pick one with --source."
-    ),
-    N_(
-        "School days for %(years)s come from rules (weekdays from the day after Labor Day to "
-        "15 June, less holidays), an approximation; load the district's calendar with "
-        "`safeschools ingest calendar`."
-    ),
     N_("%(missing)s school-year record(s) have no coordinates and are not counted."),
     # metrics.disparity: why a ratio is not calculated
     N_(
@@ -254,6 +246,27 @@ PATTERNS: tuple[str, ...] = (
     ),
 )
 
+#: Sentences of the core that tell a command line's user what to type, and what a page (for
+#: parents, council members, reporters) says instead: no command, flag or setting name.
+FOR_PEOPLE: dict[str, str] = {
+    "The store mixes sources (%(sources)s); a victim recorded in two of them counts twice. "
+    "Pick one with --source.": N_(
+        "The data mixes sources (%(sources)s); a victim recorded in two of them counts twice. "
+        "Choose one data source in the definition."
+    ),
+    "School days for %(years)s come from rules (weekdays from the day after Labor Day to "
+    "15 June, less holidays), an approximation; load the district's calendar with "
+    "`safeschools ingest calendar`.": N_(
+        "School days for %(years)s come from rules (weekdays from the day after Labor Day to "
+        "15 June, less holidays), an approximation until the district's calendar for those "
+        "years is loaded."
+    ),
+    # policy.funding: a formula that needs a fact some school lacks
+    "School %(school)s has no %(fact)s; the %(formula)s formula needs it for all.": N_(
+        "School %(school)s has no figure for this formula, which needs one for every school."
+    ),
+}
+
 _PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 
 
@@ -263,7 +276,10 @@ def _pattern(msgid: str) -> re.Pattern[str]:
     return re.compile(f"^{regex}$", re.DOTALL)
 
 
-_COMPILED = tuple((_pattern(m), m) for m in PATTERNS)
+_COMPILED = (
+    *((_pattern(m), m) for m in PATTERNS),
+    *((_pattern(cli), said) for cli, said in FOR_PEOPLE.items()),
+)
 
 #: Words of the definition and the data, by their English (or code) value.
 _DAYS = {
@@ -393,7 +409,8 @@ class Lang:
         return text % {"num": self.num(n), **variables}
 
     def text(self, english: str) -> str:
-        """A sentence the core wrote in English, translated when the catalog knows it."""
+        """A sentence the core wrote in English, translated when the catalog knows it (a
+        sentence that names a command is said in words, :data:`FOR_PEOPLE`)."""
         for regex, msgid in _COMPILED:
             match = regex.match(english)
             if match is not None:

@@ -17,7 +17,7 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 
 from safeschools import __version__
-from safeschools.render import equity_views, officer_views, svg
+from safeschools.render import equity_views, officer_views, svg, words
 from safeschools.render.i18n import LANGUAGES, Lang
 
 __all__ = ["STATIC", "TEMPLATES", "environment", "render"]
@@ -37,6 +37,24 @@ def _gettext(context: Context, message: str) -> str:
 def _ngettext(context: Context, singular: str, plural: str, n: int) -> str:
     lang: Lang = context["L"]
     return lang.catalog.ngettext(singular, plural, n)
+
+
+@pass_context
+def _word(context: Context, kind: str, code: str | None) -> str:
+    """A stored code in the reader's words (:func:`safeschools.render.words.word`)."""
+    return words.word(context["L"], kind, code)
+
+
+@pass_context
+def _item_label(context: Context, code: str, label: str) -> str:
+    """A spending item's name in words (:func:`~safeschools.render.words.item_label`)."""
+    return words.item_label(context["L"], code, label)
+
+
+@pass_context
+def _council_choice(context: Context, choice: str) -> str:
+    """A council's choice in words (:func:`~safeschools.render.words.council_choice`)."""
+    return words.council_choice(context["L"], choice)
 
 
 def _query(params: list[tuple[str, str]], **changes: str | None) -> str:
@@ -65,6 +83,9 @@ def environment() -> Environment:
             "query": _query,
             "equity_helpers": equity_views.helpers,
             "officer_helpers": officer_views.helpers,
+            "word": _word,
+            "item_label": _item_label,
+            "council_choice": _council_choice,
         }
     )
     return env

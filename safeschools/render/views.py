@@ -17,7 +17,7 @@ from safeschools.model import AGE_BANDS, GOVERNANCES, GRADE_CATEGORIES
 from safeschools.proximity import Definition
 from safeschools.proximity.engine import CAVEATS
 from safeschools.proximity.params import PARAMS
-from safeschools.render import maps, svg
+from safeschools.render import maps, summary_views, svg
 from safeschools.render.i18n import LANGUAGES, N_, Lang
 
 __all__ = [
@@ -73,11 +73,16 @@ def chrome(
     vintage: Mapping[str, Any] | None = None,
     page: str = "",
     static: str = "/static/",
+    signed_in: bool = False,
 ) -> dict[str, Any]:
-    """What every page shows around its content: language links, vintage, demo banner."""
+    """What every page shows around its content: language links, vintage, demo banner, and
+    the sign-in link (sign-out for a signed-in person) that brings them back here."""
     kept = [(k, v) for k, v in query_items if k != "lang"]
     links = {code: f"{path}?{urlencode([*kept, ('lang', code)])}" for code in LANGUAGES}
+    here = f"{path}?{urlencode(kept)}" if kept else path
     return {
+        "signed_in": signed_in,
+        "signin_href": "/signin?" + urlencode([("next", here)]),
         "lang_links": links,
         "vintage": dict(vintage) if vintage else None,
         "synthetic": bool(vintage and vintage.get("synthetic")),
@@ -525,14 +530,23 @@ def school_context(
             }
         )
     shown = victims[:victim_limit]
+    meta = school_meta(school, L)
+    preset = preset_of(d, presets, L)
     return {
         "p": profile,
         "school": school,
-        "school_meta": school_meta(school, L),
+        "school_meta": meta,
+        "summary_rows": summary_views.summary_card(
+            profile["summary"],
+            L,
+            school_meta=meta,
+            definition_label=preset["label"] if preset else _capital(L.describe(d)),
+        ),
+        "timeline": summary_views.timeline_items(profile["timeline"], L),
         "lede": lede,
         "coverage": coverage_note(exposure.get("coverage"), L, ages=d.get("ages") or ()),
         "description": _capital(L.describe(d)),
-        "preset": preset_of(d, presets, L),
+        "preset": preset,
         "map_svg": Markup(picture),
         "map_legend": legend,
         "victims": shown,

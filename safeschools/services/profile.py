@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from statistics import median
 from typing import Any
 
 from safeschools.errors import (
@@ -16,6 +15,7 @@ from safeschools.services.council import council_votes_section
 from safeschools.services.equity import school_equity_section
 from safeschools.services.officers import officers_section
 from safeschools.services.plans import safety_plan_section
+from safeschools.services.school_summary import governance_timeline, school_summary
 from safeschools.services.spending import school_funds_section
 from safeschools.settings import Settings
 from safeschools.storage import Store
@@ -32,9 +32,10 @@ def school_profile(
     settings: Settings,
     index: ExposureIndex,
 ) -> dict[str, Any]:
-    """One school's page: who it is over the years, the violence near it under the definition
-    (nearest first, never names) with its rank and the median of every school considered
-    (``district_median``), the same school under every preset, and its caveats."""
+    """One school's page: who it is over the years, the summary that opens its page
+    (:func:`~safeschools.services.school_summary.school_summary`), the violence near it under
+    the definition (nearest first, never names), the same school under every preset, its
+    governance history as one timeline, and its caveats."""
     history = store.schools(school_id=school_id)
     if not history:
         msg = f"No school with id {school_id}; search by name at /search."
@@ -71,8 +72,25 @@ def school_profile(
         "safety_plan": safety_plan_section(store, school_id),
         "equity": school_equity_section(store, school_id, settings=settings),
     }
+    rank = next((r["rank"] for r in result.per_school if r["school_id"] == school_id), None)
+    schools_ranked = len(result.per_school) if result.answerable else None
+    school_row = asdict(school)
+    summary = school_summary(
+        school_row,
+        exposure=detail,
+        all_schools=result.all_schools,
+        answerable=result.answerable,
+        coverage=detail.get("coverage") or result.coverage,
+        reasons=result.reasons,
+        rank=rank,
+        schools_ranked=schools_ranked,
+        radius_m=d.radius_m,
+        sections=sections,
+    )
     return {
-        "school": asdict(school),
+        "school": school_row,
+        "summary": summary,
+        "timeline": governance_timeline(sections),
         "history": [asdict(s) for s in history],
         "definition": result.definition,
         "exposure": detail,
@@ -80,17 +98,10 @@ def school_profile(
         "reasons": result.reasons,
         "coverage": result.coverage,
         "presets": presets,
-        "rank": next((r["rank"] for r in result.per_school if r["school_id"] == school_id), None),
-        "schools_ranked": len(result.per_school) if result.answerable else None,
-        "district_median": _median_victims(result.all_schools) if result.answerable else None,
+        "rank": rank,
+        "schools_ranked": schools_ranked,
+        "district_median": summary["victims"]["district_median"],  # the report's summary
         "sections": sections,
         "data_vintage": result.data_vintage,
         "caveats": result.caveats,
     }
-
-
-def _median_victims(schools: list[dict[str, Any]]) -> float | None:
-    """The median of the victims near each school considered (a school with none counts as 0);
-    None without schools."""
-    counts = [int(row["victims"]) for row in schools if row["victims"] is not None]
-    return float(median(counts)) if counts else None

@@ -18,6 +18,7 @@ from safeschools.render import views
 from safeschools.render.i18n import COOKIE, LANGUAGES, Lang, language, negotiate
 from safeschools.render.jinja import render
 from safeschools.render.maps import BaseMap, base_map_from_layers
+from safeschools.server.sessions import session_user_id
 from safeschools.storage import Store
 
 __all__ = [
@@ -79,6 +80,7 @@ def html(
         query_items=request.query_params.multi_items(),
         vintage=vintage,
         page=page,
+        signed_in=session_user_id(request) is not None,
     )
     return render(template, {**frame, **context}, L)
 
@@ -89,7 +91,8 @@ def cached_page(
     """A page rendered once per data version, address and language, then served from memory.
 
     Parents, council members and reporters mostly ask for the same pages (a school under the
-    default or a published definition); a new import empties the cache with the index.
+    default or a published definition); a new import empties the cache with the index. A
+    signed-in person gets the copy whose header offers to sign out.
     """
     cache: services.IndexCache = request.app.state.index_cache
     key = (
@@ -98,6 +101,7 @@ def cached_page(
         tuple(sorted(request.query_params.multi_items())),
         L.code,
         version,
+        session_user_id(request) is not None,
     )
     response = HTMLResponse(cache.memo(key, lambda _index: build()))
     remember_language(request, response, L)

@@ -243,4 +243,5 @@ def test_forms_edit_and_end_a_term(
     bad = http.post(edit_url, data={**cleared, "version": "3", "term_start": "someday"})
     assert bad.status_code == 400 and "write it as YYYY-MM-DD" in bad.text
     audit = http.get("/schools/1").text.split('id="audit"')[1]
-    assert "end_term council_member" in audit and "update council_member" in audit
+    assert "terminó el mandato: un miembro del consejo" in audit  # the page is in Spanish
+    assert "cambió: un miembro del consejo" in audit

@@ -101,17 +101,17 @@ def test_editor_sets_officers(http: TestClient, app_store: Store) -> None:
     assert 'id="officers-form"' not in public and "officers-edit" not in public
     section = _section(public, "officers")
     assert "2024-25" in section and "School resource officers" in section
-    assert re.search(r"<td>1</td><td>edit</td>", section)
+    assert re.search(r"<td>1</td><td>recorded by the school</td>", section)
     audit = public.split('id="audit"')[1]
-    assert "ed1@x.org" in audit and "sro_assignment" in audit
+    assert "ed1@x.org" in audit and "officers of a school year" in audit
     es = http.get("/schools/1?lang=es").text
-    assert "Agentes asignados" in _section(es, "officers")
+    assert "Policías escolares asignados" in _section(es, "officers")
 
 
 def test_editor_form_is_in_spanish(http: TestClient) -> None:
     sign_in(http, "ed1@x.org", PASSWORD, then="/signin")
     section = _section(http.get("/schools/1?lang=es").text, "officers")
-    assert "Registrar los agentes de un año escolar" in section
+    assert "Registrar los policías escolares de un año escolar" in section
     assert "De dónde viene el número" in section
 
 
@@ -205,7 +205,7 @@ def test_overview_shows_officers_and_funds(
     assert "Recorded here for 2024-25: 2 officer(s) at 1 school(s)" in section
     section_es = _section(http.get("/?lang=es").text, "overview-officers")
     assert "Publicado por el distrito para 2012-13:" in section_es
-    assert "Registrado aquí para 2024-25: 2 agente(s) en 1 escuela(s)" in section_es
+    assert "Registrado aquí para 2024-25: 2 policía(s) escolar(es) en 1 escuela(s)" in section_es
 
 
 def test_published_figure_on_every_backend(store: Store, settings: Settings) -> None:

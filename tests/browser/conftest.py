@@ -3,6 +3,9 @@ Debian's headless Chromium.
 
 - ``live_server`` (session): a store in a temporary SQLite file with the synthetic demo city and
   the CPS school calendars, behind ``safeschools.app.create_app`` on a free port, in a thread.
+- ``real_live_server`` (session): the same on a store built from the real files (2024-25
+  school profiles, the victims extract, the officer decisions); open its pages with
+  ``open_page(path, base_url=real_live_server.url)``.
 - ``browser`` (module): Chromium from ``SAFESCHOOLS_BROWSER`` (default ``/usr/bin/chromium``),
   started with the flags this machine's closed network needs.
 - ``open_page``: a new page (own context: cookies, viewport, locale) whose every request is
@@ -22,6 +25,7 @@ import socket
 import threading
 import time
 from collections.abc import Generator, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -45,6 +49,7 @@ from browser.support import (
     missing,
 )
 from safeschools import services
+from safeschools.services import officers as service_officers
 from safeschools.settings import Settings
 from safeschools.testing import real_data
 
@@ -63,10 +68,6 @@ def _free_socket() -> socket.socket:
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """The real application over the demo city and the calendars, on 127.0.0.1."""
-    import uvicorn
-
-    from safeschools.app import create_app
-
     folder = tmp_path_factory.mktemp("browser-app")
     settings = Settings(database_url=f"sqlite:///{folder / 'app.db'}", data_dir=folder / "data")
     store = services.open_store_from_settings(settings)
@@ -81,6 +82,20 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     finally:
         store.dispose()
 
+    with _serving(settings) as url:
+        _first_visit(url, ["/", f"/schools/{school.school_id}"])
+        yield LiveServer(
+            url=url, settings=settings, school_id=school.school_id, school_name=school.name
+        )
+
+
+@contextmanager
+def _serving(settings: Settings) -> Iterator[str]:
+    """``create_app(settings)`` under uvicorn on a free port of 127.0.0.1, in a thread."""
+    import uvicorn
+
+    from safeschools.app import create_app
+
     sock = _free_socket()
     port = sock.getsockname()[1]
     config = uvicorn.Config(
@@ -94,17 +109,58 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         if not thread.is_alive() or time.monotonic() > deadline:
             pytest.fail("The application did not start under uvicorn; see the log above.")
         time.sleep(0.05)
+    url = f"http://{LOCAL_HOST}:{port}"
     try:
-        yield LiveServer(
-            url=f"http://{LOCAL_HOST}:{port}",
-            settings=settings,
-            school_id=school.school_id,
-            school_name=school.name,
-        )
+        yield url
     finally:
         server.should_exit = True
         thread.join(timeout=10)
         sock.close()
+
+
+#: The real files the real-data server is built from (read in place, never copied).
+REAL_PROFILES = (
+    "cps-school-profiles",
+    "Chicago_Public_Schools_-_School_Profile_Information_SY2425.csv",
+)
+REAL_VICTIMS = "chicago-victims-homicides-nonfatal-shootings-2024-2026"
+REAL_DECISIONS = ("cps-sro-decisions", "sro_decisions.csv")
+
+
+@pytest.fixture(scope="session")
+def real_live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """The application over a store built from the real files: the CPS 2024-25 school
+    profiles, the 2024-26 victims extract and the officer decisions (cps-sro-decisions). Its
+    school is the first one, by id, whose council decisions on officers are recorded."""
+    folder = tmp_path_factory.mktemp("browser-real")
+    settings = Settings(database_url=f"sqlite:///{folder / 'real.db'}", data_dir=folder / "data")
+    store = services.open_store_from_settings(settings)
+    try:
+        services.ingest_file(store, "schools", real_data(*REAL_PROFILES), settings=settings)
+        for path in sorted(real_data(REAL_VICTIMS).glob("*.csv")):
+            services.ingest_file(store, "victims", path, settings=settings)
+        service_officers.ingest_officers_file(store, real_data(*REAL_DECISIONS), settings=settings)
+        names = {s.school_id: s.name for s in services.list_schools(store)}
+        decided = sorted({d.school_id for d in store.sro_decisions() if d.school_id in names})
+        school_id = decided[0]
+    finally:
+        store.dispose()
+    with _serving(settings) as url:
+        _first_visit(url, ["/", f"/schools/{school_id}"])
+        yield LiveServer(
+            url=url, settings=settings, school_id=school_id, school_name=names[school_id]
+        )
+
+
+def _first_visit(url: str, paths: list[str]) -> None:
+    """Ask for each page once before the tests do: the first school page after start computes
+    the discipline publications behind its equity section (issue 12, item 8, makes that fast
+    at start-up); the tests check what a visitor sees once the server is ready."""
+    import httpx
+
+    with httpx.Client(base_url=url, timeout=300) as client:
+        for path in paths:
+            assert client.get(path).status_code == 200, path
 
 
 # ---------------------------------------------------------------------- screenshots

@@ -58,7 +58,7 @@ def test_pools_adoption_and_spending(
            "source_note": "ended contract", "exposure_preset": "trace-500yd"}  # fmt: skip
     assert http.post("/api/funds/pools", json=new, headers=tokens["one"]).status_code == 403
     empty = http.get("/funds", params={"lang": "en"})
-    assert empty.status_code == 200 and "No fund pool yet" in empty.text
+    assert empty.status_code == 200 and "No fund has been set up yet" in empty.text
     created = http.post("/api/funds/pools", json=new, headers=tokens["admin"])
     assert created.status_code == 201, created.text
     pool_id = created.json()["id"]

@@ -75,10 +75,10 @@ def test_admin_compares_and_adopts(http: TestClient, store: Store) -> None:
     assert 'id="funds-whatif-form"' in page and 'id="funds-adopt-form"' in page
     table = page.split('id="funds-whatif"')[1].split("</table>")[0]
     # the two formulas asked for, school by school: 450,000 equally and by enrollment 3:2:1
-    assert re.findall(r'<th scope="col">(\w+)</th>', table) == [
+    assert re.findall(r'<th scope="col">([^<]+)</th>', table) == [
         "School",
-        "equal",
-        "enrollment",
+        "the same share for every school",
+        "by enrollment",
         "Difference",
     ]
     assert "$150,000.00" in table and "$225,000.00" in table and "$75,000.00" in table
@@ -94,7 +94,7 @@ def test_admin_compares_and_adopts(http: TestClient, store: Store) -> None:
     assert [a.formula for a in store.allocations(1)] == ["enrollment"]
     assert http.post("/signout", data={"csrf_token": token}).status_code == 200
     after = http.get("/funds?lang=en").text
-    assert "adopted, version 1" in after and "Version 1: enrollment" in after
+    assert "adopted, version 1" in after and "Version 1: by enrollment" in after
     school = http.get("/schools/1?lang=en").text.split('id="funds"')[1].split("</section>")[0]
     assert "$225,000.00" in school
 
@@ -159,9 +159,9 @@ def test_editor_plans_spending(http: TestClient, store: Store, settings: Setting
     assert "Social worker × 1: $110,000.00" in section and "Mentoring" not in section
     assert 'id="spending-add-1"' not in section
     audit = public_page.split('id="audit"')[1]
-    assert "one@x.org" in audit and "spending_line" in audit
+    assert "one@x.org" in audit and "a line of the spending plan" in audit
     spanish = http.get("/schools/1?lang=es").text
-    assert "Social worker × 1: $110.000,00" in spanish
+    assert "Trabajador(a) social × 1: $110.000,00" in spanish
 
 
 def test_editor_of_another_school_sees_no_spending_form(

@@ -157,7 +157,7 @@ def test_evaluation_of_suspensions_covers_zero_and_is_translated(client: TestCli
     assert effect is not None
     low, high = (float(x) for x in effect.groups())
     assert low < 0 < high
-    assert "Tras retirar a los agentes, suspensiones cambiaron en" in html
+    assert "Tras retirar a los policías escolares, suspensiones cambiaron en" in html
     assert "El intervalo incluye el cero" in html
     L = language("es")
     for sentence in (*ASSUMPTIONS, *LIMITS):
@@ -176,7 +176,7 @@ def test_school_page_has_the_equity_section(client: TestClient) -> None:
 def test_report_has_the_equity_section(client: TestClient) -> None:
     for lang, heading, effect in (
         ("en", "Equity and outcomes", "After removing officers, police notifications"),
-        ("es", "Equidad y resultados", "Tras retirar a los agentes, notificaciones a la policía"),
+        ("es", "Equidad y resultados", "Tras retirar a los policías escolares, notificaciones a"),
     ):
         html = client.get(f"/schools/900068/report?lang={lang}").text
         assert 'id="r-equity"' in html and heading in html

@@ -164,17 +164,6 @@ def test_the_spanish_description_is_built_from_the_parts() -> None:
             "12 de 1.234 víctimas registradas no tienen grupo de edad",
         ),
         (
-            "The store mixes sources (a, b); a victim recorded in two of them counts twice. "
-            "Pick one with --source.",
-            "La base de datos mezcla fuentes (a, b)",
-        ),
-        (
-            "School days for 2019-20, 2020-21 come from rules (weekdays from the day after "
-            "Labor Day to 15 June, less holidays), an approximation; load the district's "
-            "calendar with `safeschools ingest calendar`.",
-            "Los días de clase de 2019-20, 2020-21 salen de reglas",
-        ),
-        (
             "3 school-year record(s) have no coordinates and are not counted.",
             "3 registro(s) de escuela por año escolar no tienen coordenadas",
         ),
@@ -184,6 +173,35 @@ def test_the_spanish_description_is_built_from_the_parts() -> None:
 def test_caveats_with_numbers(english: str, spanish: str) -> None:
     assert language("es").text(english).startswith(spanish)
     assert language("en").text(english).replace(",", "") == english.replace(",", "")
+
+
+@pytest.mark.parametrize(
+    ("english", "page_en", "page_es"),
+    [
+        (
+            "The store mixes sources (a, b); a victim recorded in two of them counts twice. "
+            "Pick one with --source.",
+            "The data mixes sources (a, b); a victim recorded in two of them counts twice. "
+            "Choose one data source in the definition.",
+            "Los datos mezclan fuentes (a, b)",
+        ),
+        (
+            "School days for 2019-20, 2020-21 come from rules (weekdays from the day after "
+            "Labor Day to 15 June, less holidays), an approximation; load the district's "
+            "calendar with `safeschools ingest calendar`.",
+            "School days for 2019-20, 2020-21 come from rules (weekdays from the day after "
+            "Labor Day to 15 June, less holidays), an approximation until the district's "
+            "calendar for those years is loaded.",
+            "Los días de clase de 2019-20, 2020-21 salen de reglas",
+        ),
+    ],
+)
+def test_a_caveat_that_names_a_command_is_said_in_words(
+    english: str, page_en: str, page_es: str
+) -> None:
+    assert language("en").text(english) == page_en
+    spanish = language("es").text(english)
+    assert spanish.startswith(page_es) and "--" not in spanish and "safeschools" not in spanish
 
 
 def test_the_engine_writes_the_caveats_the_catalog_knows(sqlite_only_store, settings) -> None:  # type: ignore[no-untyped-def]

@@ -73,7 +73,7 @@ def test_school_page_shows_officers_and_votes(sqlite_city: Store, settings: Sett
     spanish = parse(pages.get("/schools/1?lang=es").text)
     votes_es = select(spanish, "section#council-votes")[0].all_text()
     assert "No válida: sin quórum" in votes_es and "Aprobada" in votes_es
-    assert "Agentes asignados" in select(spanish, "section#officers")[0].all_text()
+    assert "Policías escolares asignados" in select(spanish, "section#officers")[0].all_text()
     assert "Not recorded yet." in select(english, "section#funds")[0].all_text()
     report = pages.get("/schools/1/report?lang=en")
     assert report.status_code == 200 and "Invalid: no quorum" in report.text
@@ -97,7 +97,7 @@ def test_district_officers_page(sqlite_city: Store, settings: Settings) -> None:
     summary = select(root, "section#council-summary")[0].all_text()
     assert "2020 council vote on keeping officers" in summary and "2020_lsc_vote" not in summary
     spanish = parse(pages.get("/officers?lang=es").text)
-    assert "Agentes de policía escolar en el distrito" in spanish.all_text()
+    assert "Policías escolares (SRO) en el distrito" in spanish.all_text()
 
 
 def test_district_officers_page_when_empty(sqlite_only_store: Store, settings: Settings) -> None:

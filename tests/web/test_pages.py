@@ -80,7 +80,7 @@ def test_pages_render_on_an_empty_store(empty_pages: Pages, url: str) -> None:
     html = _ok(empty_pages, url)
     assert missing(html, *CONTRACT[url], *EVERY_PAGE) == []
     if url == "/":
-        assert "safeschools ingest schools" in html
+        assert "District staff load the school list" in html
         assert "synthetic-banner" not in html
 
 
@@ -268,7 +268,7 @@ def test_no_page_shows_a_victims_name(
     for url in (*CONTRACT, "/?lang=es", "/schools/1?lang=es", "/schools/1/report?preset=abc7-2024"):
         html = _ok(pages, url)
         assert "ZEPHYRINA" not in html.upper() and "QUILLBOTTOM" not in html.upper(), url
-    assert "2 victims" in _ok(pages, "/schools/1") or "2</strong>" in _ok(pages, "/schools/1")
+    assert "2 victims within" in _ok(pages, "/schools/1?lang=en")  # the summary card
 
 
 def test_no_page_loads_anything_from_another_host(pages: Pages) -> None:
@@ -295,10 +295,15 @@ def test_the_methodology_page_is_the_methodology_document(pages: Pages) -> None:
 
     docs = Path(__file__).resolve().parents[2] / "docs" / "methodology" / "exposure.md"
     packaged = CONTENT / "methodology.en.md"
-    assert packaged.read_text(encoding="utf-8") == docs.read_text(encoding="utf-8"), (
-        "copy docs/methodology/exposure.md to safeschools/render/content/methodology.en.md "
-        "(and update methodology.es.md)"
-    )
+
+    def headings(text: str) -> list[str]:
+        return [line for line in text.splitlines() if line.startswith("#")]
+
+    # The page is the reference's text for people: the same sections, without the command
+    # line's flags and settings (docs/methodology/exposure.md keeps those for analysts).
+    assert headings(packaged.read_text(encoding="utf-8")) == headings(
+        docs.read_text(encoding="utf-8")
+    ), "update safeschools/render/content/methodology.en.md (and .es.md) with the docs"
     spanish = (CONTENT / "methodology.es.md").read_text(encoding="utf-8")
     english = packaged.read_text(encoding="utf-8")
     assert spanish.count("\n#") == english.count("\n#")  # the same sections
