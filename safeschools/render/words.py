@@ -205,6 +205,7 @@ class Term:
     def follows(self, english: str, spanish: str) -> bool:
         """Whether a translation says the term with the glossary's word (True when the English
         does not use the term)."""
+        english = re.sub(r"%\(\w+\)s", "", english)  # a placeholder's name is not a word
         if not re.search(self.english, english, re.I):
             return True
         if self.avoid and re.search(self.avoid, spanish, re.I):

@@ -240,11 +240,11 @@ def _district_median(store: Store, settings: Settings) -> float:
                 "Keep one officer: Invalid: no quorum", "share $500,000.00",
                 "Social worker × 1", "Mentoring × 2", "School year 2024-25: Approved"]),
         ("es", ["Resumen", "Periodo que cubren los datos", "Víctimas cerca de la escuela",
-                "Policías escolares (SRO)", "Decisiones sobre los agentes y votaciones",
-                "Fondos para alternativas", "Plan de seguridad", "2023-24: 1 agente",
-                "2021-22: 2 agentes", "Keep one officer: Aprobada",
+                "Policías escolares (SRO)", "Decisiones sobre los policías escolares y votaciones",
+                "Fondos para alternativas", "Plan de seguridad", "2023-24: 1 policía escolar",
+                "2021-22: 2 policías escolares", "Keep one officer: Aprobada",
                 "Keep one officer: No válida: sin quórum", "parte $500.000,00",
-                "Trabajador social × 1", "Mentoría × 2", "Año escolar 2024-25: Aprobado"]),
+                "Trabajador(a) social × 1", "Mentoría × 2", "Año escolar 2024-25: Aprobado"]),
     ],
 )  # fmt: skip
 def test_the_summary_is_on_page_1(
