@@ -136,5 +136,7 @@ def test_officers_by_year_funds_and_plan(city: Store, settings: Settings) -> Non
     assert en["safety_plan"].lines == ["School year 2025-26: In progress."]
     es = _rows(profile, "es")
     assert es["officers"].lines == ["2022-23: 2 policías escolares; 2021-22: 2 policías escolares"]
-    assert es["funds"].hints == ["El plan de gastos compra: Trabajador(a) social × 1; Peer jury × 3."]
+    assert es["funds"].hints == [
+        "El plan de gastos compra: Trabajador(a) social × 1; Peer jury × 3."
+    ]
     assert es["safety_plan"].lines == ["Año escolar 2025-26: En curso."]

@@ -73,9 +73,7 @@ class _Shown(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in ("script", "style"):
             self._hidden += 1
-        if self._english and tag == self._english[-1]:
-            self._english.append(tag)
-        elif dict(attrs).get("lang") == "en":
+        if (self._english and tag == self._english[-1]) or dict(attrs).get("lang") == "en":
             self._english.append(tag)
         shown = [v for k, v in attrs if v and k in SHOWN_ATTRIBUTES]
         self.pieces += shown
