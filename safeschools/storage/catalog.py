@@ -445,6 +445,35 @@ TABLES: dict[str, TableDoc] = {
         },
         facets=("school_year", "source"),
     ),
+    "street_intersections": TableDoc(
+        "The City's named street intersections, one row each (the street grid under the maps and "
+        "the search by intersection).",
+        {
+            "name": "The two streets in alphabetical order, joined by ' & '.",
+            "street_1": "The first street.",
+            "street_2": "The second street.",
+            "zip_code": "The ZIP code, when the file gives one.",
+            "lat": "Latitude (degrees, EPSG:4326).",
+            "lon": "Longitude (degrees, EPSG:4326).",
+            "import_id": _IMPORT_ID,
+        },
+        label_column="name",
+    ),
+    "street_lines": TableDoc(
+        "Each unbroken piece of a street, drawn through its consecutive intersections at import.",
+        {
+            "street": "The street's name.",
+            "part": "Which piece of the street (0, 1, ...), where a gap breaks it.",
+            "label": "The name as the maps print it.",
+            "kind": "The kind of street (street, expressway, ...).",
+            "major": "Whether the city map draws and names it.",
+            "length_m": "Length in metres.",
+            "geometry_wkt": "The line as WKT, longitude-latitude degrees.",
+            "import_id": _IMPORT_ID,
+        },
+        facets=("kind", "major"),
+        label_column="street",
+    ),
     "sro_decisions": TableDoc(
         "Each school's decision on officers in one round (a council vote or the board's "
         "resolution), as compiled from public reports; blank cells stay empty.",

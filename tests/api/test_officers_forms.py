@@ -201,7 +201,7 @@ def test_overview_shows_officers_and_funds(
     section = _section(http.get("/?lang=en").text, "overview-officers")
     assert "Nothing recorded yet." not in section
     assert "Published by the district for 2012-13:" in section
-    assert "officers: <strong>166</strong> (at 74 schools)" in section
+    assert "officers: <strong>166</strong> (<span>at 74 schools</span>)" in section
     assert "Recorded here for 2024-25: 2 officer(s) at 1 school(s)" in section
     section_es = _section(http.get("/?lang=es").text, "overview-officers")
     assert "Publicado por el distrito para 2012-13:" in section_es
