@@ -241,6 +241,36 @@ def evaluation(
     bootstrap_iterations: int = 999,
     reversals: str = "leave_out",
 ) -> dict[str, Any]:
+    """:func:`evaluate` kept per data version and arguments (unless ``shootings`` are given):
+    the pages, the reports and the API ask for the same few evaluations (never change the value
+    in place)."""
+
+    def compute() -> dict[str, Any]:
+        return evaluate(
+            store, settings=settings, outcome=outcome, shootings=shootings, index=index,
+            bootstrap_iterations=bootstrap_iterations, reversals=reversals,
+        )  # fmt: skip
+
+    if shootings is not None:
+        return compute()
+    # officer histories change with recorded writes too, not only with imports
+    key = (
+        "evaluation", outcome, bootstrap_iterations, reversals, settings.model_dump_json(),
+        store.latest_write_id(),
+    )  # fmt: skip
+    return _KEPT.get(store, key, compute)
+
+
+def evaluate(
+    store: Store,
+    *,
+    settings: Settings,
+    outcome: str = "police_notifications",
+    shootings: Mapping[str, Mapping[str, int]] | None = None,
+    index: ExposureIndex | None = None,
+    bootstrap_iterations: int = 999,
+    reversals: str = "leave_out",
+) -> dict[str, Any]:
     """The staggered difference-in-differences of one outcome, ready for every interface:
     cohorts (schools by removal year), the overall effect with its interval, the event study,
     the assumptions and the limits in plain language.
@@ -447,7 +477,8 @@ def district_outcomes(store: Store, *, settings: Settings, index: ExposureIndex)
     version and settings (never change the value in place)."""
     return _KEPT.get(
         store,
-        ("district_outcomes", settings.model_dump_json()),
+        # the officer years change with recorded writes too, not only with imports
+        ("district_outcomes", settings.model_dump_json(), store.latest_write_id()),
         lambda: _district_outcomes(store, settings=settings, index=index),
     )
 
@@ -459,7 +490,8 @@ def warm(store: Store, *, settings: Settings, index: ExposureIndex) -> None:
         return
     try:
         district_outcomes(store, settings=settings, index=index)
-    except NotFoundError:  # no end-of-year figures: the pages say so
+        evaluation(store, settings=settings, outcome=REPORT_OUTCOME, index=index)
+    except (NotFoundError, DataValidationError):  # nothing to evaluate: the pages say so
         return
 
 

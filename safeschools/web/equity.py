@@ -84,6 +84,8 @@ def district_equity(
 ) -> HTMLResponse:
     """The district's disparity table with flags and identification."""
     L = base.lang(request)
+    if not store.discipline_years():
+        return _no_discipline(request, L, index, L.gettext("Equity"))
 
     def build() -> str:
         table = service_equity.district_disparity(
@@ -122,6 +124,8 @@ def evaluation(
 ) -> HTMLResponse:
     """Did removing officers change an outcome? The staggered difference-in-differences."""
     L: Lang = base.lang(request)
+    if not store.discipline_years():
+        return _no_discipline(request, L, index, L.gettext("Evaluation"))
 
     def build() -> str:
         data = service_evaluation.evaluation(
@@ -137,3 +141,12 @@ def evaluation(
         )
 
     return base.cached_page(request, L, build, version=store.latest_write_id())
+
+
+def _no_discipline(request: Request, L: Lang, index: Any, heading: str) -> HTMLResponse:
+    """The district's equity and evaluation pages before any discipline figure is loaded: a
+    page that says so in words (not an error, and not "none found")."""
+    context = {"heading": heading}
+    return base.page(
+        request, "no_discipline.html", context, L, page="equity", vintage=base.vintage(index)
+    )
