@@ -374,7 +374,9 @@ def evaluate(ctx: Context, outcome: str, reversals: str, fmt: str) -> None:
     Example: safeschools evaluate --outcome suspensions
     """
     store, settings = ctx.store, ctx.settings
-    index = services.exposure_index(store, settings=settings)
+    # the victims near each school are read only for the outcome that counts them
+    near = outcome == "shootings_near"
+    index = services.exposure_index(store, settings=settings) if near else None
     data = service_evaluation.evaluation(
         store, settings=settings, outcome=outcome, index=index, reversals=reversals
     )
