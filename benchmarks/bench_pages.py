@@ -27,11 +27,8 @@ import httpx
 
 from benchmarks._harness import Row
 from benchmarks.bench_web import N_SCHOOLS, Load, build_store, load, start_server
-from safeschools import services
-from safeschools.services import discipline as service_discipline
-from safeschools.services.officers import ingest_officers_file
 from safeschools.settings import Settings
-from safeschools.testing import real_data, sqlite_store
+from safeschools.testing import load_real_files, sqlite_store
 
 PER_ROUTE = 200
 TARGET_S = 0.050
@@ -121,15 +118,7 @@ def build_real_store(folder: Path) -> str:
     path = folder / "real.db"
     settings = Settings(database_url=f"sqlite:///{path}", data_dir=folder / "data")
     store = sqlite_store(path)
-    for csv in sorted(real_data("cps-school-profiles").glob("*.csv")):
-        services.ingest_file(store, "schools", csv, settings=settings)
-    victims = real_data("chicago-victims-homicides-nonfatal-shootings-2024-2026")
-    for csv in sorted(victims.glob("*.csv")):
-        services.ingest_file(store, "victims", csv, settings=settings)
-    decisions = real_data("cps-sro-decisions") / "sro_decisions.csv"
-    ingest_officers_file(store, decisions, settings=settings)
-    report = next(real_data("cps-discipline-misconduct").glob("*.xlsx"))
-    service_discipline.ingest_discipline_file(store, "cps-misconduct", report, settings=settings)
+    load_real_files(store, settings, boundaries=False, demographics=False)
     store.dispose()
     return f"sqlite:///{path}"
 

@@ -40,12 +40,10 @@ from safeschools import reports, services
 from safeschools.app import create_app
 from safeschools.proximity.params import DEFAULT_PRESET
 from safeschools.proximity.presets import PRESETS
-from safeschools.services import discipline as service_discipline
 from safeschools.services import evaluation as service_evaluation
-from safeschools.services.officers import ingest_officers_file
 from safeschools.settings import Settings
 from safeschools.storage import Store, open_store
-from safeschools.testing import real_data
+from safeschools.testing import load_real_files
 
 TARGET_S = 1.5
 SCHOOLS = 8
@@ -62,23 +60,7 @@ def _demo(folder: Path) -> tuple[Store, Settings]:
 def _real(folder: Path) -> tuple[Store, Settings]:
     settings = Settings(database_url=f"sqlite:///{folder / 'real.db'}", data_dir=folder / "d")
     store = open_store(settings.database_url)
-    for path in sorted(real_data("cps-school-profiles").glob("*.csv")):
-        services.ingest_file(store, "schools", path, settings=settings)
-    for path in sorted(real_data(VICTIMS).glob("*.csv")):
-        services.ingest_file(store, "victims", path, settings=settings)
-    areas = real_data("chicago-boundaries", "Boundaries_-_Community_Areas_current_shapefile.zip")
-    services.ingest_file(store, "boundaries", areas, settings=settings)
-    ingest_officers_file(
-        store, real_data("cps-sro-decisions", "sro_decisions.csv"), settings=settings
-    )
-    misconduct = next(real_data("cps-discipline-misconduct").glob("*.xlsx"))
-    service_discipline.ingest_discipline_file(
-        store, "cps-misconduct", misconduct, settings=settings
-    )
-    demographics = real_data("cps-demographics", "demographics_racialethnic_20thday_2023.xlsx")
-    service_discipline.ingest_discipline_file(
-        store, "cps-demographics", demographics, settings=settings
-    )
+    load_real_files(store, settings)
     return store, settings
 
 

@@ -119,6 +119,46 @@ def load_records(
         )
 
 
+def load_real_files(
+    store: Store,
+    settings: Any,
+    *,
+    boundaries: bool = True,
+    discipline: bool = True,
+    demographics: bool = True,
+) -> None:
+    """The real files, read in place, through the normal imports: every year's school profiles,
+    the 2024-26 victims extract and the compiled officer decisions; the community areas, the CPS
+    misconduct report and the 2022-23 demographics unless turned off."""
+    from safeschools import services
+    from safeschools.services import discipline as service_discipline
+    from safeschools.services.officers import ingest_officers_file
+
+    for path in sorted(real_data("cps-school-profiles").glob("*.csv")):
+        services.ingest_file(store, "schools", path, settings=settings)
+    victims = real_data("chicago-victims-homicides-nonfatal-shootings-2024-2026")
+    for path in sorted(victims.glob("*.csv")):
+        services.ingest_file(store, "victims", path, settings=settings)
+    if boundaries:
+        areas = "Boundaries_-_Community_Areas_current_shapefile.zip"
+        services.ingest_file(
+            store, "boundaries", real_data("chicago-boundaries", areas), settings=settings
+        )
+    ingest_officers_file(
+        store, real_data("cps-sro-decisions", "sro_decisions.csv"), settings=settings
+    )
+    if discipline:
+        misconduct = next(real_data("cps-discipline-misconduct").glob("*.xlsx"))
+        service_discipline.ingest_discipline_file(
+            store, "cps-misconduct", misconduct, settings=settings
+        )
+    if demographics:
+        path = real_data("cps-demographics", "demographics_racialethnic_20thday_2023.xlsx")
+        service_discipline.ingest_discipline_file(
+            store, "cps-demographics", path, settings=settings
+        )
+
+
 def point_at(
     lat: float, lon: float, *, distance_m: float, azimuth_deg: float = 90.0
 ) -> tuple[float, float]:

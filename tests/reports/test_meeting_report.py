@@ -29,12 +29,10 @@ from safeschools.proximity.params import DEFAULT_PRESET
 from safeschools.proximity.presets import PRESETS
 from safeschools.render.i18n import language
 from safeschools.reports.school import MARGINS_MM
-from safeschools.services import discipline as service_discipline
 from safeschools.services import evaluation as service_evaluation
-from safeschools.services.officers import ingest_officers_file
 from safeschools.settings import Settings
 from safeschools.storage import Store
-from safeschools.testing import real_data, sqlite_store
+from safeschools.testing import load_real_files, sqlite_store
 
 pytestmark = pytest.mark.slow
 
@@ -68,24 +66,7 @@ def real_full(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Store,
     folder = tmp_path_factory.mktemp("meeting-real")
     settings = Settings(database_url=f"sqlite:///{folder / 'real.db'}", data_dir=folder / "d")
     store = sqlite_store(folder / "real.db")
-    for path in sorted(real_data("cps-school-profiles").glob("*.csv")):
-        services.ingest_file(store, "schools", path, settings=settings)
-    victims = "chicago-victims-homicides-nonfatal-shootings-2024-2026"
-    for path in sorted(real_data(victims).glob("*.csv")):
-        services.ingest_file(store, "victims", path, settings=settings)
-    areas = real_data("chicago-boundaries", "Boundaries_-_Community_Areas_current_shapefile.zip")
-    services.ingest_file(store, "boundaries", areas, settings=settings)
-    ingest_officers_file(
-        store, real_data("cps-sro-decisions", "sro_decisions.csv"), settings=settings
-    )
-    misconduct = next(real_data("cps-discipline-misconduct").glob("*.xlsx"))
-    service_discipline.ingest_discipline_file(
-        store, "cps-misconduct", misconduct, settings=settings
-    )
-    demographics = real_data("cps-demographics", "demographics_racialethnic_20thday_2023.xlsx")
-    service_discipline.ingest_discipline_file(
-        store, "cps-demographics", demographics, settings=settings
-    )
+    load_real_files(store, settings)
     record_meeting_school(store, settings, REAL_SCHOOL, school_year="2024-25")
     yield store, settings
     store.dispose()
