@@ -21,6 +21,7 @@ from safeschools.storage import Store, open_store
 __all__ = [
     "REAL_DATA",
     "fresh_postgres_store",
+    "load_real_files",
     "load_records",
     "point_at",
     "real_data",
