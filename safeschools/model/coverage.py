@@ -103,6 +103,14 @@ class VictimCoverage:
         every = (self.first_day + timedelta(days=i) for i in range(span))
         return [d for d in every if d not in self.days_with_rows]
 
+    @property
+    def days_without_rows(self) -> int:
+        """How many days between the first and the last day have no row (every day with a row
+        lies in that span, so this is a subtraction, not a walk over the days)."""
+        if self.first_day is None or self.last_day is None:
+            return 0
+        return (self.last_day - self.first_day).days + 1 - len(self.days_with_rows)
+
     def share(self, name: str) -> float | None:
         """The share of rows that have field ``name`` (0 to 1); None when there are no rows."""
         if not self.rows:
@@ -118,13 +126,12 @@ class VictimCoverage:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready: span, days with no rows, and per field the share of rows that have it."""
-        empty = self.empty_days
         return {
             "sources": list(self.sources),
             "first_day": None if self.first_day is None else self.first_day.isoformat(),
             "last_day": None if self.last_day is None else self.last_day.isoformat(),
             "rows": self.rows,
-            "days_without_rows": len(empty),
+            "days_without_rows": self.days_without_rows,
             "fields": {
                 f: None if (s := self.share(f)) is None else round(s, 4) for f in COVERAGE_FIELDS
             },
