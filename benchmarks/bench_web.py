@@ -163,9 +163,13 @@ class Server:
             self.process.wait()
 
 
-def start_server(url: str, workers: int, log: Path) -> Server:
-    """Start ``safeschools serve`` on a free port of 127.0.0.1 and wait until it answers."""
+def start_server(url: str, workers: int, log: Path, *, data_dir: Path | None = None) -> Server:
+    """Start ``safeschools serve`` on a free port of 127.0.0.1 and wait until it answers.
+
+    Its data folder (where the workers share their pages, kept across restarts) is a new one
+    unless ``data_dir`` is given, so no run starts with the pages of another."""
     port = _free_port()
+    data_dir = data_dir or log.parent / f"data-{port}"
     command = [
         sys.executable,
         "-c",
@@ -179,7 +183,7 @@ def start_server(url: str, workers: int, log: Path) -> Server:
         str(workers),
         "--no-access-log",
     ]
-    env = {**os.environ, "TZ": "America/Chicago"}
+    env = {**os.environ, "TZ": "America/Chicago", "SAFESCHOOLS_DATA_DIR": str(data_dir)}
     with log.open("ab") as out:
         process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=env)
     server = Server(process, f"http://127.0.0.1:{port}")

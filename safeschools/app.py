@@ -6,9 +6,12 @@ returns."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from urllib.parse import quote
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
@@ -25,10 +28,13 @@ from safeschools.api import (
     routes_plans,
 )
 from safeschools.render.i18n import COOKIE as LANG_COOKIE
+from safeschools.render.i18n import LANGUAGES, negotiate
 from safeschools.render.jinja import STATIC
 from safeschools.server.errors import install_error_handlers
-from safeschools.server.response_cache import ResponseCache
+from safeschools.server.response_cache import Activity, ResponseCache
 from safeschools.server.sessions import SESSION_COOKIE, Sessions
+from safeschools.server.shared_pages import SharedPages
+from safeschools.server.warmer import warm_forever
 from safeschools.services import evaluation as service_evaluation
 from safeschools.services.accounts import session_secret
 from safeschools.settings import Settings
@@ -87,7 +93,18 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         # (and the base map and the search's places, so the first visitor of an equity page, a
         # map or the search does not wait for them)
         await asyncio.to_thread(_warm, app)
+        warming = None
+        if settings.warm_pages:
+            warming = asyncio.create_task(
+                warm_forever(
+                    app, lambda: _popular_paths(opened), list(LANGUAGES), activity, versions
+                )
+            )
         yield
+        if warming is not None:
+            warming.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await warming
         if store is None:
             opened.dispose()
 
@@ -107,12 +124,20 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     app.add_middleware(GZipMiddleware, minimum_size=1000, compresslevel=3)
     app.add_middleware(Sessions, secret_key=session_secret(opened))
     # outermost: a public page asked again is answered from its kept bytes until the data change
+    activity = Activity()
+    app.state.activity = activity
+    versions = opened.versions
+    identity = opened.state_once(_IDENTITY, secrets.token_hex(16))
     app.add_middleware(
         ResponseCache,
-        versions=opened.versions,
+        versions=versions,
         session_cookie=SESSION_COOKIE,
         lang_cookie=LANG_COOKIE,
         timezone=settings.timezone,
+        language=negotiate,
+        shared=_shared_pages(settings),
+        identity=lambda: identity,
+        activity=activity,
     )
     install_error_handlers(app, html_page=error_page)
     for router in _API_ROUTERS:
@@ -122,6 +147,41 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     for router in _PAGE_ROUTERS:
         app.include_router(router)
     return app
+
+
+#: The store's identity in the shared page file (made once at random, kept in the store).
+_IDENTITY = "page_cache_identity"
+
+#: Pages and API answers the warmer prepares, beside every school's page.
+_DISTRICT_PATHS = (
+    "/",
+    "/definitions",
+    "/officers",
+    "/funds",
+    "/equity",
+    "/evaluation",
+    "/methodology",
+    "/api/schools",
+    "/api/presets",
+    "/api/exposure",
+)
+
+
+def _shared_pages(settings: Settings) -> SharedPages | None:
+    if settings.page_cache_dir is None:
+        return None
+    try:
+        return SharedPages(settings.page_cache_dir / "pages.sqlite")
+    except Exception:  # an unwritable folder: every worker keeps its own pages
+        log.warning("cannot keep shared pages in %s", settings.page_cache_dir, exc_info=True)
+        return None
+
+
+def _popular_paths(store: Store) -> list[str]:
+    """The pages people open most: the district's, then every school's."""
+    ids = sorted({school.school_id for school in services.list_schools(store)})
+    schools = [f"/schools/{quote(school_id, safe='')}" for school_id in ids]
+    return [*_DISTRICT_PATHS, *schools]
 
 
 def _warm(app: FastAPI) -> None:

@@ -176,6 +176,19 @@ class Settings(BaseSettings):
         "prints on) or a4.",
     )
 
+    page_cache_dir: Path | None = Field(
+        None,
+        description="Folder of the file in which the web server's workers share the public "
+        "pages they have computed (kept across restarts, dropped when the data change). "
+        "`safeschools serve` uses <data_dir>/pages unless told otherwise; without it each "
+        "worker keeps its own pages in memory only.",
+    )
+    warm_pages: bool = Field(
+        False,
+        description="Compute the most visited pages (the overview, every school's page, the "
+        "district pages) while the server is idle, after it starts and after every change of "
+        "the data. `safeschools serve` turns it on unless given --no-warm.",
+    )
     map_tile_url: str | None = Field(
         None,
         description="Optional tile server for the maps' base layer, as a template with {z}, {x} "

@@ -13,6 +13,13 @@ holds a form's token: their pages can differ), a response that sets a cookie or 
 The same page asked by many people at once is computed once, the others wait for it. The
 oldest entries go when the kept bytes pass ``max_bytes``. A kept answer says
 ``X-Cache: hit``, one computed ``X-Cache: miss``.
+
+The language in the key is the one the page is written in (``?lang=``, the cookie, then
+Accept-Language, as ``language`` decides), not the raw headers, so every reader of a language
+shares one copy. With ``shared`` (:class:`~safeschools.server.shared_pages.SharedPages`) a
+process's miss first looks in the file every worker shares, and what it computes goes there
+too: a page is computed once for all workers, and a restart on the same data starts warm.
+``activity`` counts the requests being answered (the idle-time warmer waits for none).
 """
 
 from __future__ import annotations
@@ -25,13 +32,30 @@ from datetime import date, datetime
 from http.cookies import SimpleCookie
 from zoneinfo import ZoneInfo
 
-from starlette.datastructures import Headers
+from starlette.datastructures import Headers, QueryParams
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-__all__ = ["ResponseCache"]
+from safeschools.server.shared_pages import SharedPages, digest
+
+__all__ = ["Activity", "ResponseCache"]
 
 #: Answers are never kept for these (signing in and out, the account's own page, health).
 UNCACHED_PREFIXES = ("/signin", "/signout", "/me", "/api/me", "/api/health", "/audit")
+
+
+class Activity:
+    """How many visitors' requests are being answered now (the warmer's own are not counted)."""
+
+    def __init__(self) -> None:
+        self.in_flight = 0
+
+    @property
+    def idle(self) -> bool:
+        return self.in_flight == 0
+
+
+#: A request made by the warmer carries this key in its scope.
+WARMING = "safeschools.warming"
 
 
 class ResponseCache:
@@ -48,6 +72,10 @@ class ResponseCache:
         timezone: str = "America/Chicago",
         max_bytes: int = 64 * 2**20,
         today: Callable[[], date] | None = None,
+        language: Callable[[str | None, str | None, str | None], str] | None = None,
+        shared: SharedPages | None = None,
+        identity: Callable[[], str] | None = None,
+        activity: Activity | None = None,
     ) -> None:
         self.app = app
         self.versions = versions
@@ -56,6 +84,10 @@ class ResponseCache:
         self.max_bytes = max_bytes
         zone = ZoneInfo(timezone)
         self.today = today or (lambda: datetime.now(zone).date())
+        self.language = language
+        self.shared = shared
+        self.identity = identity or (lambda: "")
+        self.activity = activity or Activity()
         self._lock = threading.Lock()
         self._kept: OrderedDict[Hashable, tuple[list[Message], int]] = OrderedDict()
         self._bytes = 0
@@ -69,7 +101,7 @@ class ResponseCache:
         if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
             return None
         path: str = scope["path"]
-        if path.startswith(UNCACHED_PREFIXES):
+        if any(path == p or path.startswith(p + "/") for p in UNCACHED_PREFIXES):
             return None
         headers = Headers(scope=scope)
         cookies = SimpleCookie()
@@ -79,28 +111,45 @@ class ResponseCache:
             return None
         if self.session_cookie in cookies:
             return None
-        lang = cookies[self.lang_cookie].value if self.lang_cookie in cookies else ""
+        cookie = cookies[self.lang_cookie].value if self.lang_cookie in cookies else None
+        query: bytes = scope.get("query_string", b"")
+        lang: tuple[str, ...]
+        if self.language is None:
+            lang = (cookie or "", headers.get("accept-language", ""))
+        else:
+            asked = QueryParams(query.decode("latin-1")).get("lang")
+            lang = (self.language(asked, cookie, headers.get("accept-language")),)
         gzip = "gzip" in headers.get("accept-encoding", "")
         return (
             scope["method"],
             path,
-            scope.get("query_string", b""),
+            query,
             lang,
-            headers.get("accept-language", ""),
-            headers.get("accept", ""),
             gzip,
             scope.get("scheme"),
-            headers.get("host", ""),
             self.today(),
+            self.identity(),
             self.versions(),
         )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope.get(WARMING):
+            await self._answer(scope, receive, send)
+            return
+        self.activity.in_flight += 1
+        try:
+            await self._answer(scope, receive, send)
+        finally:
+            self.activity.in_flight -= 1
+
+    async def _answer(self, scope: Scope, receive: Receive, send: Send) -> None:
         key = self._key(scope)
         if key is None:
             await self.app(scope, receive, send)
             return
         if await self._replay(key, send):
+            return
+        if self._adopt_shared(key) and await self._replay(key, send):
             return
         pending = self._pending.get(key)
         if pending is not None:  # somebody is computing this very answer: share theirs
@@ -114,6 +163,18 @@ class ResponseCache:
             if self._pending.get(key) is event:
                 del self._pending[key]
             event.set()
+
+    def _adopt_shared(self, key: Hashable) -> bool:
+        """Take the answer another worker (or an earlier run) kept for ``key``, if any."""
+        if self.shared is None:
+            return False
+        found = self.shared.get(digest(key))
+        if found is None:
+            return False
+        status, headers, body = found
+        start: Message = {"type": "http.response.start", "status": status, "headers": headers}
+        self._keep(key, [start, {"type": "http.response.body", "body": body}], share=False)
+        return True
 
     async def _replay(self, key: Hashable, send: Send) -> bool:
         """Send the kept answer for ``key``, if there is one."""
@@ -159,10 +220,15 @@ class ResponseCache:
         if keep and messages and not messages[-1].get("more_body", False):
             self._keep(key, messages)
 
-    def _keep(self, key: Hashable, messages: list[Message]) -> None:
+    def _keep(self, key: Hashable, messages: list[Message], *, share: bool = True) -> None:
         size = sum(len(m.get("body", b"")) for m in messages) + 512
         if size > self.max_bytes // 8:
             return
+        if share and self.shared is not None:
+            start = messages[0]
+            body = b"".join(m.get("body", b"") for m in messages[1:])
+            version = repr(key[-2:]) if isinstance(key, tuple) else ""  # identity, data version
+            self.shared.put(digest(key), version, (start["status"], start["headers"], body))
         with self._lock:
             old = self._kept.pop(key, None)
             if old is not None:  # two visitors computed the same page at once

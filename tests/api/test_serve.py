@@ -12,6 +12,7 @@ from pathlib import Path
 import httpx
 from api_city import load_city
 
+from safeschools.server.shared_pages import SharedPages
 from safeschools.settings import Settings
 from safeschools.testing import sqlite_store
 
@@ -45,7 +46,7 @@ def test_serve_answers_on_127_0_0_1_and_prints_the_url(tmp_path: Path) -> None:
             command,
             stdout=out,
             stderr=subprocess.STDOUT,
-            env={**os.environ, "TZ": "America/Chicago"},
+            env={**os.environ, "TZ": "America/Chicago", "SAFESCHOOLS_DATA_DIR": str(tmp_path)},
         )
     try:
         health = None
@@ -61,6 +62,14 @@ def test_serve_answers_on_127_0_0_1_and_prints_the_url(tmp_path: Path) -> None:
         assert health.json()["schools"] == 8 and health.json()["victimizations"] == 6
         exposure = httpx.get(f"http://127.0.0.1:{port}/api/exposure?preset=trace-500yd", timeout=10)
         assert exposure.json()["victims"] == 5
+        # while idle it prepares the most visited pages, kept where every worker finds them
+        pages = SharedPages(tmp_path / "pages" / "pages.sqlite")
+        deadline = time.monotonic() + 60
+        while len(pages) < 2 * (5 + 10) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert len(pages) >= 2 * (5 + 10)  # 5 schools and 10 district pages, in 2 languages
+        school = httpx.get(f"http://127.0.0.1:{port}/schools/2", timeout=10)
+        assert school.status_code == 200 and school.headers["x-cache"] == "hit"
     finally:
         process.terminate()
         process.wait(timeout=20)

@@ -134,3 +134,90 @@ def test_many_people_asking_one_new_page_at_once_compute_it_once(
     assert {a.status_code for a in answers} == {200}
     assert sorted(a.headers["x-cache"] for a in answers) == ["hit"] * 9 + ["miss"]
     assert len({a.content for a in answers}) == 1
+
+
+def _shared(settings: Settings) -> Settings:
+    return settings.model_copy(update={"page_cache_dir": settings.data_dir / "pages"})
+
+
+def test_workers_share_the_pages_they_compute(city: tuple[Store, Settings]) -> None:
+    """Two applications on one store and one page file (two workers, or a restart): a page
+    computed by one is a hit in the other; other data never finds it."""
+    store, settings = city
+    shared = _shared(settings)
+    with TestClient(create_app(shared, store=store)) as first:
+        computed = first.get("/schools/1", headers={"accept-language": "es-MX,es;q=0.9"})
+        assert (
+            computed.headers["x-cache"] == "miss" and computed.headers["content-language"] == "es"
+        )
+    _rename_behind_its_back(store, "Renamed School")
+    with TestClient(create_app(shared, store=store)) as second:
+        # the same language asked another way is the same page
+        kept = second.get("/schools/1", headers={"accept-language": "es"})
+        assert kept.headers["x-cache"] == "hit"
+        assert kept.content == computed.content and "Renamed School" not in kept.text
+        # English was never computed
+        assert second.get("/schools/1").headers["x-cache"] == "miss"
+        load_records(
+            store, settings, schools=[School("2", "2024-25", "Bravo", lat=41.8, lon=-87.7)]
+        )
+        fresh = second.get("/schools/1", headers={"accept-language": "es"})
+        assert fresh.headers["x-cache"] == "miss" and "Renamed School" in fresh.text
+
+
+def test_another_store_never_reads_the_shared_pages(
+    tmp_path: Path, city: tuple[Store, Settings]
+) -> None:
+    store, settings = city
+    shared = _shared(settings)
+    with TestClient(create_app(shared, store=store)) as http:
+        assert http.get("/schools/1").headers["x-cache"] == "miss"
+    other_path = tmp_path / "other.db"
+    other = sqlite_store(other_path)
+    other_settings = shared.model_copy(update={"database_url": f"sqlite:///{other_path}"})
+    load_records(
+        other,
+        other_settings,
+        schools=[School("1", "2024-25", "Other Elementary", lat=41.8, lon=-87.7)],
+    )
+    try:
+        with TestClient(create_app(other_settings, store=other)) as http:
+            page = http.get("/schools/1")
+            assert page.headers["x-cache"] == "miss" and "Other Elementary" in page.text
+    finally:
+        other.dispose()
+
+
+def test_the_warmer_prepares_pages_while_nobody_waits(city: tuple[Store, Settings]) -> None:
+    from safeschools.server.response_cache import Activity
+    from safeschools.server.warmer import warm
+
+    store, settings = city
+    app = create_app(_shared(settings), store=store)
+    activity = Activity()
+
+    async def run() -> int:
+        activity.in_flight = 1  # a visitor is being answered: the warmer waits
+        task = asyncio.create_task(warm(app, ["/", "/schools/1"], ["en", "es"], activity))
+        await asyncio.sleep(0.2)
+        assert not task.done()
+        activity.in_flight = 0
+        return await asyncio.wait_for(task, 60)
+
+    with TestClient(app) as http:
+        assert asyncio.run(run()) == 4
+        for path in ("/", "/schools/1"):
+            assert http.get(path).headers["x-cache"] == "hit"
+            assert http.get(path, headers={"accept-language": "es"}).headers["x-cache"] == "hit"
+
+
+def test_pages_whose_address_begins_like_an_uncached_one_are_kept(
+    city: tuple[Store, Settings],
+) -> None:
+    """Only /me and below are the account's own: /methodology is a public page (it was never
+    kept, because its address begins with "/me")."""
+    store, settings = city
+    with TestClient(create_app(settings, store=store)) as http:
+        assert http.get("/methodology").headers["x-cache"] == "miss"
+        assert http.get("/methodology").headers["x-cache"] == "hit"
+        assert "x-cache" not in http.get("/api/health").headers
