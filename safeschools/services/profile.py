@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+from datetime import date
 from typing import Any
 
 from safeschools.errors import (
@@ -11,6 +12,7 @@ from safeschools.errors import (
 from safeschools.proximity.definition import Definition
 from safeschools.proximity.engine import ExposureIndex
 from safeschools.proximity.presets import load_presets
+from safeschools.services.cache import VersionedCache
 from safeschools.services.council import council_votes_section
 from safeschools.services.equity import school_equity_section
 from safeschools.services.officers import officers_section
@@ -22,6 +24,25 @@ from safeschools.storage import Store
 
 #: The sections of a school's page, each from its domain module (None when nothing is recorded).
 SCHOOL_SECTIONS = ("officers", "council_votes", "funds", "safety_plan", "equity")
+
+#: Each school's governance sections, which no definition changes: kept until the next import
+#: or recorded write (a page under a new definition then computes only the violence near it).
+_SECTIONS = VersionedCache(size=2048)
+
+
+def _sections(store: Store, school_id: str, settings: Settings) -> dict[str, Any]:
+    return _SECTIONS.get(
+        store,
+        # (and the day: a plan's or a term's status can depend on it)
+        ("sections", school_id, store.latest_write_id(), settings.model_dump_json(), date.today()),
+        lambda: {
+            "officers": officers_section(store, school_id),
+            "council_votes": council_votes_section(store, school_id),
+            "funds": school_funds_section(store, school_id),
+            "safety_plan": safety_plan_section(store, school_id),
+            "equity": school_equity_section(store, school_id, settings=settings),
+        },
+    )
 
 
 def school_profile(
@@ -65,13 +86,7 @@ def school_profile(
             }
         )
     result = index.query(d)
-    sections: dict[str, Any] = {
-        "officers": officers_section(store, school_id),
-        "council_votes": council_votes_section(store, school_id),
-        "funds": school_funds_section(store, school_id),
-        "safety_plan": safety_plan_section(store, school_id),
-        "equity": school_equity_section(store, school_id, settings=settings),
-    }
+    sections = _sections(store, school_id, settings)
     rank = next((r["rank"] for r in result.per_school if r["school_id"] == school_id), None)
     schools_ranked = len(result.per_school) if result.answerable else None
     school_row = asdict(school)
