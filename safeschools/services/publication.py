@@ -12,6 +12,7 @@ Both are kept per database and import (:mod:`safeschools.services.cache`).
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -25,7 +26,7 @@ from safeschools.metrics.suppression_tables import (
     suppress_publication,
 )
 from safeschools.model.discipline import GROUP_KINDS, MEASURE_UNITS
-from safeschools.services.cache import VersionedCache
+from safeschools.services.cache import VersionedCache, data_version
 from safeschools.settings import Settings
 from safeschools.storage import Store
 
@@ -179,11 +180,60 @@ def publication_equations(pub: Publication) -> list[Equation]:
 
 def publication(store: Store, *, school_year: str, settings: Settings) -> Publication:
     """Every school's published counts in ``school_year`` and what must be hidden. Kept per
-    store and data version (a new import makes a new one)."""
+    store and data version (a new import makes a new one): in memory, and in the store itself
+    (:func:`_kept_in_store`), so the check is done once per import for every later process."""
     return _KEPT.get(
         store,
         ("publication", school_year, settings.min_cell_size),
-        lambda: _publish(store, school_year, settings.min_cell_size),
+        lambda: _kept_in_store(store, school_year, settings.min_cell_size),
+    )
+
+
+#: Where publications are kept in the store's state (a version in the key: the layout).
+_STATE_PREFIX = "publication/1/"
+
+
+def _kept_in_store(store: Store, school_year: str, min_cell: int) -> Publication:
+    """The publication kept in the store for the current import, else computed and kept
+    (the suppression check of a Chicago-sized year takes a quarter of a second or more; the
+    kept one is read in milliseconds). Older imports' publications are dropped."""
+    version = f"{_STATE_PREFIX}{data_version(store)}/"
+    key = f"{version}{school_year}/{min_cell}"
+    with store.engine.connect() as conn:
+        kept = store.get_state(key, conn=conn)
+    if kept is not None:
+        return _from_json(kept)
+    pub = _publish(store, school_year, min_cell)
+    store.drop_state(_STATE_PREFIX, keep=version)
+    store.state_once(key, _to_json(pub))
+    return pub
+
+
+def _to_json(pub: Publication) -> str:
+    return json.dumps(
+        {
+            "school_year": pub.school_year,
+            "counts": pub.counts,
+            "sources": [[school, col, source] for (school, col), source in pub.sources.items()],
+            "hidden": [[school, col, str(reason)] for (school, col), reason in pub.hidden.items()],
+            "min_cell": pub.min_cell,
+        },
+        separators=(",", ":"),
+    )
+
+
+#: Reasons by their value (a dict lookup is ten times quicker than ``Reason(value)``).
+_REASONS = {r.value: r for r in Reason}
+
+
+def _from_json(text: str) -> Publication:
+    raw = json.loads(text)
+    return Publication(
+        raw["school_year"],
+        raw["counts"],
+        {(school, col): source for school, col, source in raw["sources"]},
+        {(school, col): _REASONS[reason] for school, col, reason in raw["hidden"]},
+        int(raw["min_cell"]),
     )
 
 

@@ -147,6 +147,18 @@ class Store(
         conn.execute(sa_delete(t.store_state).where(t.store_state.c.key == key))
         conn.execute(sa_insert(t.store_state).values(key=key, value=value))
 
+    def drop_state(self, prefix: str, *, keep: str) -> int:
+        """Drop the state values whose key starts with ``prefix`` but not with ``keep`` (kept
+        results of older data); how many went."""
+        with self.engine.begin() as conn:
+            gone = conn.execute(
+                sa_delete(t.store_state).where(
+                    t.store_state.c.key.startswith(prefix, autoescape=True),
+                    ~t.store_state.c.key.startswith(keep, autoescape=True),
+                )
+            )
+        return int(gone.rowcount or 0)
+
     def state_once(self, key: str, value: str) -> str:
         """The state value under ``key``, set to ``value`` if there is none yet (the first
         writer wins, also between processes)."""

@@ -5,9 +5,11 @@ difference-in-differences recovering the demo's effect and finding none where th
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 from helpers.demo_city import DemoCity
 
 from safeschools import services
@@ -253,3 +255,62 @@ def test_no_officer_history_means_no_evaluation(tmp_path: Path, settings: Settin
     with pytest.raises(NotFoundError, match="officer"):
         service_evaluation.evaluation(store, settings=settings)
     store.dispose()
+
+
+def test_a_publication_is_kept_in_the_store_for_every_later_process(
+    tmp_path: Path, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The suppression check runs once per import: a later process (here: the memory cache
+    emptied) reads the kept publication from the store, equal to the computed one; a new import
+    drops it and the next reader computes the new data's."""
+    from safeschools.services import publication as service_publication
+
+    store = sqlite_store(tmp_path / "kept.db")
+    figures = [
+        DisciplineFigure("crdc", school, "2023-24", "EOY", "students_oss", group, value)
+        for school, group, value in (
+            ("1", "all", 40),
+            ("1", "black", 3),
+            ("1", "white", 37),
+            ("2", "all", 25),
+            ("2", "white", 25),
+        )
+    ]
+    _import(store, figures)
+    computed = service_equity.publication(store, school_year="2023-24", settings=settings)
+    assert computed.hidden  # the 3 is hidden, and what would give it away
+    monkeypatch.setattr(service_publication, "_KEPT", service_publication.VersionedCache(size=8))
+
+    def never(*args: object) -> None:
+        raise AssertionError("computed again")
+
+    monkeypatch.setattr(service_publication, "_publish", never)
+    assert service_equity.publication(store, school_year="2023-24", settings=settings) == computed
+    monkeypatch.undo()
+    _import(store, [DisciplineFigure("crdc", "2", "2023-24", "EOY", "students_oss", "black", 9)])
+    fresh = service_equity.publication(store, school_year="2023-24", settings=settings)
+    assert fresh.value("2", "students_oss", "black") == 9
+    with store.engine.connect() as conn:
+        keys = [
+            k
+            for (k,) in conn.execute(text("SELECT key FROM store_state"))
+            if k.startswith("publication/")
+        ]
+    assert len(keys) == 1  # the older import's publication is gone
+    store.dispose()
+
+
+def _import(store: Store, figures: list[DisciplineFigure]) -> None:
+    """Write ``figures`` as one import (a new data version)."""
+    with store.transaction() as conn:
+        import_id = store.start_import(
+            source="crdc",
+            kind="test",
+            location="test",
+            format="csv",
+            school_year="2023-24",
+            checksum=f"test-{len(figures)}",
+            started_at=datetime(2026, 1, 5, 9, 0),
+            conn=conn,
+        )
+        store.upsert_discipline_figures(figures, import_id, conn=conn)
