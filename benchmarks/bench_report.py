@@ -104,7 +104,8 @@ def _render(name: str, store: Store, settings: Settings, school_id: str) -> Row:
 
 
 async def _site(store: Store, settings: Settings, school_ids: list[str]) -> dict[str, Any]:
-    app = create_app(settings, store=store)
+    # as `safeschools serve` runs it: the pages and the PDF engine prepared at the start
+    app = create_app(settings.model_copy(update={"warm_pages": True}), store=store)
     transport = httpx.ASGITransport(app=app)
     started = time.perf_counter()
     # the server's start-up, as uvicorn runs it: the index, the publications, the evaluation

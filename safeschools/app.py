@@ -17,7 +17,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.gzip import GZipMiddleware
 
-from safeschools import __version__, services
+from safeschools import __version__, reports, services
 from safeschools.api import (
     docs,
     routes,
@@ -196,3 +196,8 @@ def _warm(app: FastAPI) -> None:
         services.search(app.state.store, "")
     except Exception:
         log.exception("could not prepare the maps and the search")
+    if app.state.settings.warm_pages:  # a server (not a test): the PDF engine and its fonts
+        try:
+            reports.warm_pdf()
+        except Exception:
+            log.exception("could not prepare the PDF reports")

@@ -13,6 +13,7 @@ from safeschools.reports.school import (
     pdf_from_html,
     school_report_html,
     school_report_pdf,
+    warm_pdf,
 )
 from safeschools.reports.summary import SummaryRow, summary_rows
 
@@ -24,4 +25,5 @@ __all__ = [
     "school_report_html",
     "school_report_pdf",
     "summary_rows",
+    "warm_pdf",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Mapping
 from datetime import date
@@ -17,7 +18,14 @@ from safeschools.render.i18n import Lang, language
 from safeschools.render.jinja import STATIC, render
 from safeschools.reports.summary import summary_rows
 
-__all__ = ["PAPERS", "paper_size", "pdf_from_html", "school_report_html", "school_report_pdf"]
+__all__ = [
+    "PAPERS",
+    "paper_size",
+    "pdf_from_html",
+    "school_report_html",
+    "school_report_pdf",
+    "warm_pdf",
+]
 
 #: At most this many victimizations are listed one by one (all are counted, and all are listed
 #: on the school's page).
@@ -206,6 +214,13 @@ def school_report_pdf(
         paper=paper,
     )
     return pdf_from_html(html, base_url=site_url)
+
+
+def warm_pdf() -> None:
+    """Load WeasyPrint and its fonts once (a second or so), so the first report a reader asks
+    for does not wait for them; nothing when WeasyPrint is missing."""
+    with contextlib.suppress(ConfigError):
+        pdf_from_html("<html><body><p>safeschools</p></body></html>")
 
 
 def pdf_from_html(html: str, *, base_url: str | None = None) -> bytes:
