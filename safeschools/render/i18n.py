@@ -361,6 +361,18 @@ def _number(code: str, value: float | int, digits: int) -> str:
     return format_decimal(value, format=pattern, locale=code)
 
 
+@functools.lru_cache(maxsize=65536)
+def _date(code: str, day: date, fmt: str) -> str:
+    """Babel's formatting of one date, kept (the same victims' dates appear on many pages)."""
+    return format_date(day, fmt, locale=code)
+
+
+@functools.lru_cache(maxsize=65536)
+def _datetime(code: str, moment: datetime, fmt: str) -> str:
+    """Babel's formatting of one date and time, kept."""
+    return format_datetime(moment, fmt, locale=code)
+
+
 def _iso_date(value: Any) -> date | None:
     if value is None or value == "":
         return None
@@ -434,7 +446,7 @@ class Lang:
     def date(self, value: Any, fmt: str = "medium") -> str:
         """A date (or ISO text) as ``Jan 31, 2024`` / ``31 ene 2024``; an em dash for None."""
         day = _iso_date(value)
-        return "—" if day is None else format_date(day, fmt, locale=self.code)
+        return "—" if day is None else _date(self.code, day, fmt)
 
     def datetime(self, value: Any, fmt: str = "medium") -> str:
         """A date and time, without seconds."""
@@ -442,8 +454,8 @@ class Lang:
         if moment is None:
             return "—"
         if fmt == "short":
-            return f"{format_date(moment.date(), 'medium', locale=self.code)}, {moment:%H:%M}"
-        return format_datetime(moment, fmt, locale=self.code)
+            return f"{_date(self.code, moment.date(), 'medium')}, {moment:%H:%M}"
+        return _datetime(self.code, moment, fmt)
 
     def time(self, value: Any) -> str:
         """The local clock time, 24-hour (14:05)."""

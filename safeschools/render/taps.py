@@ -19,6 +19,7 @@ import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import shapely
@@ -91,23 +92,35 @@ def _areas(
 ) -> list[str | None]:
     """Per point: None when its whole tap circle is nearer to it than to any other point (a
     plain circle), else the path data of the circle cut to its Voronoi cell. Kept for the
-    last few sets of points (the whole-city map draws the same schools again and again)."""
-    if len(points) == 1:
-        return [None]
+    last few sets of points (the whole-city map draws the same schools again and again).
+
+    Only points with a neighbour closer than twice the cut polygon's outer radius can be cut;
+    the cells are computed among those alone (a farther point's bisector lies outside the
+    polygon, so it cuts nothing), which spares most of the work on a sparse map."""
+    out: list[str | None] = [None] * len(points)
+    if len(points) < 2:
+        return out
+    outer_radius = radius / math.cos(math.pi / _SIDES)
+    coords = np.asarray(points, dtype=np.float64)
+    marks: Any = shapely.points(coords)
+    near = shapely.STRtree(marks).query(marks, predicate="dwithin", distance=2 * outer_radius)
+    crowded = np.unique(near[:, near[0] != near[1]].ravel())
+    if len(crowded) < 2:
+        return out
+    subset = coords[crowded]
     frame = box(-2 * radius, -2 * radius, width + 2 * radius, height + 2 * radius)
     cells = shapely.get_parts(
-        shapely.voronoi_polygons(MultiPoint(points), extend_to=frame, ordered=True)
+        shapely.voronoi_polygons(MultiPoint(subset), extend_to=frame, ordered=True)
     )
-    centres = shapely.points(np.asarray(points, dtype=np.float64))
+    centres = shapely.points(subset)
     circles = shapely.buffer(centres, radius, quad_segs=16)
     whole = shapely.contains(cells, circles)
     # a polygon outside the circle, so the cut area is never smaller than the circle
-    outer = shapely.buffer(centres, radius / math.cos(math.pi / _SIDES), quad_segs=_SIDES // 4)
+    outer = shapely.buffer(centres, outer_radius, quad_segs=_SIDES // 4)
     cut = shapely.intersection(cells, outer)
-    return [
-        None if full else _polygon_path(area)
-        for full, area in zip(whole.tolist(), cut, strict=True)
-    ]
+    for position, full, area in zip(crowded.tolist(), whole.tolist(), cut, strict=True):
+        out[position] = None if full else _polygon_path(area)
+    return out
 
 
 def _polygon_path(area: BaseGeometry) -> str:

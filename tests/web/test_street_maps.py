@@ -368,3 +368,48 @@ def test_the_pages_draw_the_streets_once_they_are_loaded(
     assert "Sawyer Ave" in school and "46th St" in school
     assert "Street names are not available" not in school
     assert 'id="victim-1"' in school  # the rows the marks link to
+
+
+def _every_cell(
+    points: tuple[tuple[float, float], ...], radius: float, width: float, height: float
+) -> list[str | None]:
+    """The tap areas with every point's Voronoi cell (what taps._areas computed before it left
+    out the points nobody is near)."""
+    import math
+
+    import numpy as np
+    import shapely
+    from shapely.geometry import MultiPoint, box
+
+    from safeschools.render.taps import _SIDES, _polygon_path
+
+    frame = box(-2 * radius, -2 * radius, width + 2 * radius, height + 2 * radius)
+    cells = shapely.get_parts(
+        shapely.voronoi_polygons(MultiPoint(points), extend_to=frame, ordered=True)
+    )
+    centres = shapely.points(np.asarray(points, dtype=np.float64))
+    whole = shapely.contains(cells, shapely.buffer(centres, radius, quad_segs=16))
+    outer = shapely.buffer(centres, radius / math.cos(math.pi / _SIDES), quad_segs=_SIDES // 4)
+    cut = shapely.intersection(cells, outer)
+    return [None if full else _polygon_path(a) for full, a in zip(whole, cut, strict=True)]
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_tap_areas_cut_only_where_marks_are_near_and_match_every_cell(seed: int) -> None:
+    import random
+
+    from safeschools.render.taps import _areas
+
+    rng = random.Random(seed)
+    points = tuple(
+        sorted({(round(rng.uniform(0, 480), 1), round(rng.uniform(0, 360), 1)) for _ in range(80)})
+    )
+
+    def corners(path: str | None) -> frozenset[str] | None:  # the ring may start elsewhere
+        return None if path is None else frozenset(re.split(r"[MLZ]", path)) - {""}
+
+    got = _areas(points, 18.0, 480.0, 360.0)
+    assert [corners(a) for a in got] == [
+        corners(a) for a in _every_cell(points, 18.0, 480.0, 360.0)
+    ]
+    assert any(a is None for a in got) and any(a is not None for a in got)
