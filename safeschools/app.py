@@ -34,7 +34,7 @@ from safeschools.server.errors import install_error_handlers
 from safeschools.server.response_cache import Activity, ResponseCache
 from safeschools.server.sessions import SESSION_COOKIE, Sessions
 from safeschools.server.shared_pages import SharedPages
-from safeschools.server.warmer import warm_forever
+from safeschools.server.warmer import warm, warm_forever
 from safeschools.services import evaluation as service_evaluation
 from safeschools.services.accounts import session_secret
 from safeschools.settings import Settings
@@ -95,6 +95,8 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         await asyncio.to_thread(_warm, app)
         warming = None
         if settings.warm_pages:
+            # the district's pages before the first visitor; every school's while idle, after
+            await warm(app, _DISTRICT_PATHS, list(LANGUAGES), Activity())
             warming = asyncio.create_task(
                 warm_forever(
                     app, lambda: _popular_paths(opened), list(LANGUAGES), activity, versions

@@ -60,6 +60,9 @@ def test_serve_answers_on_127_0_0_1_and_prints_the_url(tmp_path: Path) -> None:
         assert health is not None, log.read_text()
         assert health.status_code == 200
         assert health.json()["schools"] == 8 and health.json()["victimizations"] == 6
+        # the district's pages were prepared before it answered
+        overview = httpx.get(f"http://127.0.0.1:{port}/", timeout=10)
+        assert overview.status_code == 200 and overview.headers["x-cache"] == "hit"
         exposure = httpx.get(f"http://127.0.0.1:{port}/api/exposure?preset=trace-500yd", timeout=10)
         assert exposure.json()["victims"] == 5
         # while idle it prepares the most visited pages, kept where every worker finds them
