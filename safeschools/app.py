@@ -99,7 +99,11 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
             await warm(app, _DISTRICT_PATHS, list(LANGUAGES), Activity())
             warming = asyncio.create_task(
                 warm_forever(
-                    app, lambda: _popular_paths(opened), list(LANGUAGES), activity, versions
+                    app,
+                    lambda: _popular_paths(opened, settings),
+                    list(LANGUAGES),
+                    activity,
+                    versions,
                 )
             )
         yield
@@ -179,11 +183,14 @@ def _shared_pages(settings: Settings) -> SharedPages | None:
         return None
 
 
-def _popular_paths(store: Store) -> list[str]:
-    """The pages people open most: the district's, then every school's."""
+def _popular_paths(store: Store, settings: Settings) -> list[str]:
+    """The pages people open most: the district's, every school's, then the overview and the
+    district's figures under each published definition."""
     ids = sorted({school.school_id for school in services.list_schools(store)})
     schools = [f"/schools/{quote(school_id, safe='')}" for school_id in ids]
-    return [*_DISTRICT_PATHS, *schools]
+    presets = [quote(p["preset"], safe="") for p in services.list_presets(settings)]
+    published = [f"{path}?preset={name}" for name in presets for path in ("/", "/api/exposure")]
+    return [*_DISTRICT_PATHS, *schools, *published]
 
 
 def _warm(app: FastAPI) -> None:
