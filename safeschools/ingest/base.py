@@ -8,10 +8,8 @@ wrong is the importer's business (it becomes a :class:`~safeschools.model.Reject
 
 from __future__ import annotations
 
-import codecs
 import csv
 import hashlib
-import json
 import math
 import re
 import sys
@@ -19,9 +17,11 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
 from safeschools.errors import SourceError, SourceSchemaError
+from safeschools.ingest.encoding import sniff_encoding
+from safeschools.ingest.json_tables import json_rows
 from safeschools.model import RejectedRow
 
 __all__ = [
@@ -111,38 +111,6 @@ def file_checksum(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _sniff_encoding(path: Path) -> str:
-    """Pick the text encoding of ``path``: UTF-16/UTF-8 by BOM, else UTF-8, else Windows-1252."""
-    with path.open("rb") as fh:
-        head = fh.read(4096)
-    if not head:
-        msg = f"{path.name} is empty; export the file again from its publisher."
-        raise SourceError(msg)
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"
-    if head.startswith(b"PK\x03\x04"):
-        msg = (
-            f"{path.name} is a ZIP archive (an .xlsx or zipped export?), not a CSV or JSON "
-            "table; save it as CSV first."
-        )
-        raise SourceError(msg)
-    if b"\x00" in head:
-        msg = (
-            f"{path.name} is a binary file, not a CSV or JSON table; "
-            "check that it is the right file."
-        )
-        raise SourceError(msg)
-    decoder = codecs.getincrementaldecoder("utf-8-sig")()
-    try:
-        with path.open("rb") as fh:
-            for chunk in iter(lambda: fh.read(1 << 20), b""):
-                decoder.decode(chunk)
-            decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
-        return "cp1252"
-    return "utf-8-sig"
-
-
 def _csv_rows(
     path: Path, encoding: str
 ) -> tuple[list[str], Iterator[tuple[int, dict[str, str]]], Callable[[], None]]:
@@ -208,55 +176,6 @@ def _csv_rows(
     return columns, rows(), fh.close
 
 
-def _json_rows(path: Path) -> tuple[str, list[str], Iterator[tuple[int, dict[str, str]]]]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        msg = f"{path.name} is not valid JSON ({exc}); it may be truncated, download it again."
-        raise SourceError(msg) from exc
-    if isinstance(data, dict) and data.get("type") == "FeatureCollection":
-        features = data.get("features") or []
-        records: list[dict[str, Any]] = []
-        for feature in features:
-            props = dict((feature or {}).get("properties") or {})
-            geometry = (feature or {}).get("geometry") or {}
-            if geometry.get("type") == "Point":
-                coords = geometry.get("coordinates") or [None, None]
-                props.setdefault("longitude", coords[0])
-                props.setdefault("latitude", coords[1])
-            records.append(props)
-        kind = "geojson"
-    elif isinstance(data, list):
-        records = [r if isinstance(r, dict) else {"__error__": "not a JSON object"} for r in data]
-        kind = "json"
-    else:
-        msg = f"{path.name} is JSON but not a list of rows or a GeoJSON FeatureCollection."
-        raise SourceSchemaError(msg)
-    columns: list[str] = []
-    seen: set[str] = set()
-    for rec in records:
-        for key in rec:
-            if key not in seen and key != "__error__":
-                seen.add(key)
-                columns.append(key)
-
-    def rows() -> Iterator[tuple[int, dict[str, str]]]:
-        for index, rec in enumerate(records, start=1):
-            yield index, {k: _json_text(v) for k, v in rec.items()}
-
-    return kind, columns, rows()
-
-
-def _json_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (dict, list)):
-        return json.dumps(value)
-    return str(value)
-
-
 def read_table(path: Path | str) -> TableFile:
     """Open a CSV, JSON or GeoJSON table for reading, row by row.
 
@@ -275,12 +194,12 @@ def read_table(path: Path | str) -> TableFile:
     if path.is_dir():
         msg = f"{path} is a folder; name one file."
         raise SourceError(msg)
-    encoding = _sniff_encoding(path)
+    encoding = sniff_encoding(path)
     with path.open("rb") as fh:
-        first = fh.read(64).lstrip(codecs.BOM_UTF8).lstrip()
-    if path.suffix.lower() in (".json", ".geojson") or first[:1] in (b"[", b"{"):
-        kind, columns, json_rows = _json_rows(path)
-        return TableFile(path, columns, json_rows, "utf-8", kind)
+        first = fh.read(256).decode(encoding, errors="replace").lstrip("\ufeff").lstrip()
+    if path.suffix.lower() in (".json", ".geojson") or first[:1] in ("[", "{"):
+        kind, columns, rows = json_rows(path, encoding)
+        return TableFile(path, columns, rows, encoding, kind)
     columns, csv_rows, closer = _csv_rows(path, encoding)
     return TableFile(path, columns, csv_rows, encoding, "csv", closer)
 
