@@ -38,7 +38,7 @@ import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -93,18 +93,24 @@ class ChicagoDataset:
     updated_column: str
     date_column: str
     key_column: str
-    parse: Callable[[TableFile, Settings], ParseResult[Any]]
+    parse: Callable[[TableFile, Settings, date], ParseResult[Any]]
+    """The importer: the table, the settings and today (rows dated later are rejected)."""
     writer: Callable[[Store], Writer]
     where: Callable[[Settings], str | None] = lambda _settings: None
     """A filter always added to ``$where`` (e.g. the crimes' IUCR codes)."""
 
 
-def _parse_victims(table: TableFile, settings: Settings) -> ParseResult[Any]:
-    return victims_from_table(table, bbox=settings.area_bbox)
+def _parse_victims(table: TableFile, settings: Settings, today: date) -> ParseResult[Any]:
+    return victims_from_table(table, bbox=settings.area_bbox, today=today)
 
 
-def _parse_crimes(table: TableFile, settings: Settings) -> ParseResult[Any]:
-    return crimes_from_table(table, bbox=settings.area_bbox, select=("shootings", "homicides"))
+def _parse_crimes(table: TableFile, settings: Settings, today: date) -> ParseResult[Any]:
+    return crimes_from_table(
+        table,
+        bbox=settings.area_bbox,
+        select=("shootings", "homicides"),
+        today=today,
+    )
 
 
 def _victims_writer(store: Store) -> Writer:
@@ -571,7 +577,7 @@ def _import_rows(
     import record and the new watermark in one transaction; the report and the watermark."""
     _write_atomically(table_path, rows)
     with read_table(table_path) as table:
-        result = spec.parse(table, settings)
+        result = spec.parse(table, settings, clock().date())
     new_watermark = _new_watermark(rows, spec.updated_column, watermark_before)
     fetched_at = clock()
     ingest = record_parse_result(
