@@ -13,7 +13,7 @@ import hashlib
 import math
 import re
 import sys
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -23,6 +23,7 @@ from safeschools.errors import SourceError, SourceSchemaError
 from safeschools.ingest.encoding import sniff_encoding
 from safeschools.ingest.json_tables import json_rows
 from safeschools.model import RejectedRow
+from safeschools.model.privacy import may_hold_name
 
 __all__ = [
     "PRIVATE_COLUMN_PATTERN",
@@ -42,6 +43,7 @@ __all__ = [
 T = TypeVar("T")
 
 #: Columns that may hold a person's name; they are never stored, not even in rejected rows.
+#: Kept for callers that match text; :func:`~safeschools.model.privacy.may_hold_name` decides.
 PRIVATE_COLUMN_PATTERN = re.compile(r"(first|last)_?name|victim_mi|_mi$|^name_", re.IGNORECASE)
 
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
@@ -75,6 +77,9 @@ class TableFile:
     encoding: str
     kind: str  # "csv", "json" or "geojson"
     closer: Callable[[], None] | None = None
+    #: The columns the importer asked for (by :meth:`column` or :meth:`has`): what a rejected
+    #: row keeps of its row.
+    used: set[str] = field(default_factory=set)
 
     def close(self) -> None:
         """Release the open file (safe to call twice)."""
@@ -94,6 +99,7 @@ class TableFile:
         for name in names:
             hit = lower.get(name.lower())
             if hit is not None:
+                self.used.add(hit)
                 return hit
         return None
 
@@ -344,10 +350,14 @@ def _inside(lat: float, lon: float, bbox: tuple[float, float, float, float]) -> 
     return min_lat <= lat <= max_lat and min_lon <= lon <= max_lon
 
 
-def public_raw(row: Mapping[str, str]) -> dict[str, str]:
-    """A row as kept with a rejection: every column but those that may hold a person's name."""
+def public_raw(row: Mapping[str, str], allowed: Collection[str] | None = None) -> dict[str, str]:
+    """A row as kept with a rejection: the ``allowed`` columns (the ones the importer reads;
+    every column when None), never one that may hold a person's name
+    (:func:`~safeschools.model.privacy.may_hold_name`)."""
     return {
-        k: v for k, v in row.items() if k != "__error__" and not PRIVATE_COLUMN_PATTERN.search(k)
+        k: v
+        for k, v in row.items()
+        if k != "__error__" and (allowed is None or k in allowed) and not may_hold_name(k)
     }
 
 
@@ -367,16 +377,17 @@ def parse_rows(
     first_line: dict[str, int] = {}
     rows_read = 0
     location = table.path.name
+    allowed = table.used
     for line, row in table.rows:
         rows_read += 1
         problem = row.get("__error__")
         if problem:
-            rejects.append(RejectedRow(line, problem, public_raw(row), location))
+            rejects.append(RejectedRow(line, problem, public_raw(row, allowed), location))
             continue
         try:
             record = make(row)
         except RowError as exc:
-            rejects.append(RejectedRow(line, str(exc), public_raw(row), location))
+            rejects.append(RejectedRow(line, str(exc), public_raw(row, allowed), location))
             continue
         if record is None:
             continue
@@ -384,7 +395,7 @@ def parse_rows(
             ident = key(record)
             if ident in first_line:
                 reason = f"duplicate id {ident} (first seen on line {first_line[ident]})"
-                rejects.append(RejectedRow(line, reason, public_raw(row), location))
+                rejects.append(RejectedRow(line, reason, public_raw(row, allowed), location))
                 continue
             first_line[ident] = line
         records.append(record)

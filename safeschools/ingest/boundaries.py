@@ -353,16 +353,21 @@ def _shapes_by_code(
     rejects: list[RejectedRow] = []
     repaired: list[str] = []
     by_code: dict[str, list[tuple[str, BaseGeometry]]] = {}
+    kept = {f for f in (code_field, name_field) if f}
     for index in range(len(geometry)):
         raw = {f: _text(column[index]) for f, column in values.items()}
         line = index + 1
         code = _code(raw[code_field])
         wkb = geometry[index]
         if not code:
-            rejects.append(RejectedRow(line, f"{code_field} is empty", public_raw(raw), path.name))
+            rejects.append(
+                RejectedRow(line, f"{code_field} is empty", public_raw(raw, kept), path.name)
+            )
             continue
         if wkb is None:
-            rejects.append(RejectedRow(line, "feature has no geometry", public_raw(raw), path.name))
+            rejects.append(
+                RejectedRow(line, "feature has no geometry", public_raw(raw, kept), path.name)
+            )
             continue
         try:
             geom, closed = shape_from_wkb(wkb, feature=line)
@@ -370,14 +375,14 @@ def _shapes_by_code(
                 geom = _reproject(geom, transformer)
             geom, fixed = valid_shape(geom, feature=line)
         except RowError as exc:
-            rejects.append(RejectedRow(line, str(exc), public_raw(raw), path.name))
+            rejects.append(RejectedRow(line, str(exc), public_raw(raw, kept), path.name))
             continue
         if closed or fixed:
             repaired.append(code)
         parts = _polygons(geom)
         if not parts:
             reason = f"feature has no polygon (geometry {geom.geom_type})"
-            rejects.append(RejectedRow(line, reason, public_raw(raw), path.name))
+            rejects.append(RejectedRow(line, reason, public_raw(raw, kept), path.name))
             continue
         shape: BaseGeometry = parts[0] if len(parts) == 1 else MultiPolygon(parts)
         name = raw[name_field] if name_field else ""

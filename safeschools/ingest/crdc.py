@@ -181,6 +181,20 @@ def _sum(cells: Sequence[_Cell]) -> _Cell:
     return total, None
 
 
+#: The columns a rejected row keeps: the ones this importer reads (identification, enrollment,
+#: discipline and security staff), by exact name or prefix.
+_READ_COLUMNS = frozenset({"LEA_STATE", "LEAID", "LEA_NAME", "SCHID", "SCH_NAME", "COMBOKEY", "JJ"})
+_READ_PREFIXES = ("SCH_ENR_", "SCH_DISCWODIS_", "SCH_DISCWDIS_", "SCH_FTESECURITY_")
+
+
+def _read_columns(table: TableFile) -> set[str]:
+    return {
+        c
+        for c in table.columns
+        if c.strip().upper() in _READ_COLUMNS or c.strip().upper().startswith(_READ_PREFIXES)
+    }
+
+
 class _Layout:
     """Which of the known columns a file has (upper-cased name to the file's spelling)."""
 
@@ -311,6 +325,7 @@ def records_from_crdc(path: Path, context: ParseContext) -> ParseResult[Any]:
         lay = _Layout(table)
         _check_layout(table, lay)
         rows, rows_read = _chicago_rows(table, lay)
+        kept = _read_columns(table)
     name_col = lay.get("SCH_NAME") or "SCH_NAME"
     by_key, by_name = _name_matches([(r.get(name_col) or "").strip() for _, r in rows], context)
     kinds = {m: k for m, k in DISCIPLINE_KINDS.items() if all(lay.has_kind(x) for x in k)}
@@ -318,7 +333,7 @@ def records_from_crdc(path: Path, context: ParseContext) -> ParseResult[Any]:
     rejects: list[RejectedRow] = []
     seen: dict[str, int] = {}
     for line, row in rows:
-        raw = public_raw(row)
+        raw = public_raw(row, kept)
         if row.get("__error__"):
             rejects.append(RejectedRow(line, row["__error__"], raw, path.name))
             continue
