@@ -75,6 +75,7 @@ from typing import Any
 from safeschools.errors import DataValidationError, SourceSchemaError
 from safeschools.ingest.base import ParseResult, TableFile, public_raw, read_table
 from safeschools.ingest.context import ParseContext
+from safeschools.ingest.encoding import encoding_note
 from safeschools.ingest.name_crosswalk import match_names, usable_match
 from safeschools.model import RejectedRow, school_year_label
 from safeschools.model.discipline import DisciplineFigure, Enrollment, NameMatch
@@ -326,6 +327,7 @@ def records_from_crdc(path: Path, context: ParseContext) -> ParseResult[Any]:
         _check_layout(table, lay)
         rows, rows_read = _chicago_rows(table, lay)
         kept = _read_columns(table)
+        encoding = table.encoding
     name_col = lay.get("SCH_NAME") or "SCH_NAME"
     by_key, by_name = _name_matches([(r.get(name_col) or "").strip() for _, r in rows], context)
     kinds = {m: k for m, k in DISCIPLINE_KINDS.items() if all(lay.has_kind(x) for x in k)}
@@ -357,6 +359,7 @@ def records_from_crdc(path: Path, context: ParseContext) -> ParseResult[Any]:
         seen[school_id] = line
     methods = Counter(m.method for m in by_name.values())
     notes = [
+        *encoding_note(encoding),
         f"{len(rows)} Chicago rows (LEAID {CHICAGO_LEAID}) of {rows_read}",
         f"{len(by_name)} school names: " + ", ".join(f"{k} {methods[k]}" for k in sorted(methods)),
     ]

@@ -21,6 +21,7 @@ import codecs
 from pathlib import Path
 
 from safeschools.errors import SourceError
+from safeschools.ingest.json_tables import MAX_JSON_DEPTH, json_depth
 
 __all__ = [
     "OLE2_MAGIC",
@@ -149,3 +150,11 @@ def check_vector_text(path: Path) -> None:
         kind = "UTF-32" if encoding == "utf-32" else "UTF-16"
         msg = f"{path.name} is {kind} text; save it as UTF-8 and import it again."
         raise SourceError(msg)
+    if head.lstrip(codecs.BOM_UTF8).lstrip()[:1] in (b"[", b"{"):
+        depth = json_depth(path.read_bytes().decode("utf-8", errors="replace"))
+        if depth > MAX_JSON_DEPTH:
+            msg = (
+                f"{path.name} nests its JSON {depth} levels deep (at most {MAX_JSON_DEPTH} are "
+                "read); it is not GeoJSON boundaries. Export the boundaries again."
+            )
+            raise SourceError(msg)

@@ -129,7 +129,7 @@ def streets_kind() -> CsvKind:
 
 def officers_kind() -> CsvKind:
     header, rows = _read_csv(DECISIONS, 10)
-    return CsvKind(["officers"], "sro_decisions.csv", header, rows, "school_name", len(rows) - 1)
+    return CsvKind(["officers"], "sro_decisions.csv", header, rows, "school_name", 4)
 
 
 def crdc_kind() -> CsvKind:
@@ -158,12 +158,13 @@ def write_csv_kind(
     encoding: str = "utf-8",
     accent: bool = False,
 ) -> Path:
-    """Write ``kind`` as a CSV in ``folder``: ``extra`` columns added to every row, the first
-    row's text column given an accented letter when ``accent``."""
-    header = list(kind.header) + [c for c in (extra or {}) if c not in kind.header]
-    rows = [dict(r, **(extra or {})) for r in kind.rows]
+    """Write ``kind`` as a CSV in ``folder``: ``extra`` columns added to every row, and with
+    ``accent`` a column the importer does not read holding accented letters."""
+    extra = dict(extra or {})
     if accent:
-        rows[0][kind.text_column] = f"{rows[0][kind.text_column]} NIÑO"
+        extra["Comentario"] = "NIÑO, AÑO, CAFÉ"
+    header = list(kind.header) + [c for c in extra if c not in kind.header]
+    rows = [dict(r, **extra) for r in kind.rows]
     path = folder / kind.file_name
     path.write_bytes(csv_text(header, rows).encode(encoding))
     return path
