@@ -8,21 +8,22 @@ wrong is the importer's business (it becomes a :class:`~safeschools.model.Reject
 
 from __future__ import annotations
 
-import codecs
 import csv
 import hashlib
-import json
 import math
 import re
 import sys
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
 from safeschools.errors import SourceError, SourceSchemaError
+from safeschools.ingest.encoding import sniff_encoding
+from safeschools.ingest.json_tables import json_rows
 from safeschools.model import RejectedRow
+from safeschools.model.privacy import may_hold_name
 
 __all__ = [
     "PRIVATE_COLUMN_PATTERN",
@@ -42,6 +43,7 @@ __all__ = [
 T = TypeVar("T")
 
 #: Columns that may hold a person's name; they are never stored, not even in rejected rows.
+#: Kept for callers that match text; :func:`~safeschools.model.privacy.may_hold_name` decides.
 PRIVATE_COLUMN_PATTERN = re.compile(r"(first|last)_?name|victim_mi|_mi$|^name_", re.IGNORECASE)
 
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
@@ -75,6 +77,9 @@ class TableFile:
     encoding: str
     kind: str  # "csv", "json" or "geojson"
     closer: Callable[[], None] | None = None
+    #: The columns the importer asked for (by :meth:`column` or :meth:`has`): what a rejected
+    #: row keeps of its row.
+    used: set[str] = field(default_factory=set)
 
     def close(self) -> None:
         """Release the open file (safe to call twice)."""
@@ -94,6 +99,7 @@ class TableFile:
         for name in names:
             hit = lower.get(name.lower())
             if hit is not None:
+                self.used.add(hit)
                 return hit
         return None
 
@@ -109,38 +115,6 @@ def file_checksum(path: Path) -> str:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
-
-
-def _sniff_encoding(path: Path) -> str:
-    """Pick the text encoding of ``path``: UTF-16/UTF-8 by BOM, else UTF-8, else Windows-1252."""
-    with path.open("rb") as fh:
-        head = fh.read(4096)
-    if not head:
-        msg = f"{path.name} is empty; export the file again from its publisher."
-        raise SourceError(msg)
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"
-    if head.startswith(b"PK\x03\x04"):
-        msg = (
-            f"{path.name} is a ZIP archive (an .xlsx or zipped export?), not a CSV or JSON "
-            "table; save it as CSV first."
-        )
-        raise SourceError(msg)
-    if b"\x00" in head:
-        msg = (
-            f"{path.name} is a binary file, not a CSV or JSON table; "
-            "check that it is the right file."
-        )
-        raise SourceError(msg)
-    decoder = codecs.getincrementaldecoder("utf-8-sig")()
-    try:
-        with path.open("rb") as fh:
-            for chunk in iter(lambda: fh.read(1 << 20), b""):
-                decoder.decode(chunk)
-            decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
-        return "cp1252"
-    return "utf-8-sig"
 
 
 def _csv_rows(
@@ -208,55 +182,6 @@ def _csv_rows(
     return columns, rows(), fh.close
 
 
-def _json_rows(path: Path) -> tuple[str, list[str], Iterator[tuple[int, dict[str, str]]]]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        msg = f"{path.name} is not valid JSON ({exc}); it may be truncated, download it again."
-        raise SourceError(msg) from exc
-    if isinstance(data, dict) and data.get("type") == "FeatureCollection":
-        features = data.get("features") or []
-        records: list[dict[str, Any]] = []
-        for feature in features:
-            props = dict((feature or {}).get("properties") or {})
-            geometry = (feature or {}).get("geometry") or {}
-            if geometry.get("type") == "Point":
-                coords = geometry.get("coordinates") or [None, None]
-                props.setdefault("longitude", coords[0])
-                props.setdefault("latitude", coords[1])
-            records.append(props)
-        kind = "geojson"
-    elif isinstance(data, list):
-        records = [r if isinstance(r, dict) else {"__error__": "not a JSON object"} for r in data]
-        kind = "json"
-    else:
-        msg = f"{path.name} is JSON but not a list of rows or a GeoJSON FeatureCollection."
-        raise SourceSchemaError(msg)
-    columns: list[str] = []
-    seen: set[str] = set()
-    for rec in records:
-        for key in rec:
-            if key not in seen and key != "__error__":
-                seen.add(key)
-                columns.append(key)
-
-    def rows() -> Iterator[tuple[int, dict[str, str]]]:
-        for index, rec in enumerate(records, start=1):
-            yield index, {k: _json_text(v) for k, v in rec.items()}
-
-    return kind, columns, rows()
-
-
-def _json_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (dict, list)):
-        return json.dumps(value)
-    return str(value)
-
-
 def read_table(path: Path | str) -> TableFile:
     """Open a CSV, JSON or GeoJSON table for reading, row by row.
 
@@ -275,12 +200,12 @@ def read_table(path: Path | str) -> TableFile:
     if path.is_dir():
         msg = f"{path} is a folder; name one file."
         raise SourceError(msg)
-    encoding = _sniff_encoding(path)
+    encoding = sniff_encoding(path)
     with path.open("rb") as fh:
-        first = fh.read(64).lstrip(codecs.BOM_UTF8).lstrip()
-    if path.suffix.lower() in (".json", ".geojson") or first[:1] in (b"[", b"{"):
-        kind, columns, json_rows = _json_rows(path)
-        return TableFile(path, columns, json_rows, "utf-8", kind)
+        first = fh.read(256).decode(encoding, errors="replace").lstrip("\ufeff").lstrip()
+    if path.suffix.lower() in (".json", ".geojson") or first[:1] in ("[", "{"):
+        kind, columns, rows = json_rows(path, encoding)
+        return TableFile(path, columns, rows, encoding, kind)
     columns, csv_rows, closer = _csv_rows(path, encoding)
     return TableFile(path, columns, csv_rows, encoding, "csv", closer)
 
@@ -425,10 +350,14 @@ def _inside(lat: float, lon: float, bbox: tuple[float, float, float, float]) -> 
     return min_lat <= lat <= max_lat and min_lon <= lon <= max_lon
 
 
-def public_raw(row: Mapping[str, str]) -> dict[str, str]:
-    """A row as kept with a rejection: every column but those that may hold a person's name."""
+def public_raw(row: Mapping[str, str], allowed: Collection[str] | None = None) -> dict[str, str]:
+    """A row as kept with a rejection: the ``allowed`` columns (the ones the importer reads;
+    every column when None), never one that may hold a person's name
+    (:func:`~safeschools.model.privacy.may_hold_name`)."""
     return {
-        k: v for k, v in row.items() if k != "__error__" and not PRIVATE_COLUMN_PATTERN.search(k)
+        k: v
+        for k, v in row.items()
+        if k != "__error__" and (allowed is None or k in allowed) and not may_hold_name(k)
     }
 
 
@@ -448,16 +377,17 @@ def parse_rows(
     first_line: dict[str, int] = {}
     rows_read = 0
     location = table.path.name
+    allowed = table.used
     for line, row in table.rows:
         rows_read += 1
         problem = row.get("__error__")
         if problem:
-            rejects.append(RejectedRow(line, problem, public_raw(row), location))
+            rejects.append(RejectedRow(line, problem, public_raw(row, allowed), location))
             continue
         try:
             record = make(row)
         except RowError as exc:
-            rejects.append(RejectedRow(line, str(exc), public_raw(row), location))
+            rejects.append(RejectedRow(line, str(exc), public_raw(row, allowed), location))
             continue
         if record is None:
             continue
@@ -465,7 +395,7 @@ def parse_rows(
             ident = key(record)
             if ident in first_line:
                 reason = f"duplicate id {ident} (first seen on line {first_line[ident]})"
-                rejects.append(RejectedRow(line, reason, public_raw(row), location))
+                rejects.append(RejectedRow(line, reason, public_raw(row, allowed), location))
                 continue
             first_line[ident] = line
         records.append(record)

@@ -19,13 +19,17 @@ ward               ``ward``                         ``ward_label``
 Codes are written without leading zeros (``"3"``, not ``"003"``). Features that share a code are
 merged into one MultiPolygon: the City's police district file draws district 31 (the airports
 and a few unincorporated pieces) as three separate features. Invalid geometries are repaired
-with :func:`shapely.make_valid`, and the result's notes say so. A feature with no geometry, no
-polygon, or no code is a rejected row.
+(open rings closed, then :func:`shapely.make_valid`; see
+:mod:`safeschools.ingest.geometry_repair`), and the result's notes say so. A feature with no
+geometry, no polygon, coordinates that are not numbers (NaN), or no code is a rejected row whose
+reason names the feature's number. A file GDAL cannot read as text (UTF-16, an .xlsx renamed) is
+refused with a sentence; a GeoJSON or CSV in Windows-1252 is read and noted.
 """
 
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,7 +41,9 @@ from shapely.geometry import MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
 
 from safeschools.errors import SourceError, SourceSchemaError
-from safeschools.ingest.base import ParseResult, public_raw
+from safeschools.ingest.base import ParseResult, RowError, public_raw
+from safeschools.ingest.encoding import check_vector_text
+from safeschools.ingest.geometry_repair import shape_from_wkb, valid_shape
 from safeschools.model import BOUNDARY_KINDS, Boundary, RejectedRow
 
 __all__ = ["SOURCE", "boundaries_from_file", "detect_boundary_kind"]
@@ -136,22 +142,50 @@ def _polygons(geom: BaseGeometry) -> list[Polygon]:
 
 def _read(path: Path) -> tuple[dict[str, Any], Any, list[Any]]:
     import pyogrio
-    from pyogrio.errors import DataLayerError, DataSourceError
+    from pyogrio import errors as ogr_errors
 
     if not path.exists():
         msg = f"{path} does not exist; check the path."
         raise SourceError(msg)
+    check_vector_text(path)
+    unreadable = (
+        ogr_errors.DataSourceError,
+        ogr_errors.DataLayerError,
+        ogr_errors.FieldError,
+        ogr_errors.GeometryError,
+        ogr_errors.FeatureError,
+        ogr_errors.CRSError,
+    )
+    notes: list[str] = []
     try:
-        layers = pyogrio.list_layers(path)
-        meta, _fids, geometry, field_data = pyogrio.raw.read(path, layer=0)
-    except (DataSourceError, DataLayerError) as exc:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            layers = pyogrio.list_layers(path)
+            try:
+                meta, _fids, geometry, field_data = pyogrio.raw.read(path, layer=0)
+            except UnicodeDecodeError:
+                meta, _fids, geometry, field_data = pyogrio.raw.read(
+                    path, layer=0, encoding="cp1252"
+                )
+                notes.append("read as cp1252 (the file is not UTF-8; check accented names)")
+    except UnicodeDecodeError as exc:
+        msg = (
+            f"{path.name} is neither UTF-8 nor Windows-1252 text ({exc.reason}); "
+            "export the boundaries again as GeoJSON in UTF-8."
+        )
+        raise SourceError(msg) from exc
+    except unreadable as exc:
         msg = (
             f"{path.name} cannot be read as a zipped shapefile or GeoJSON ({exc}); "
             "export the boundaries again as Shapefile or GeoJSON."
         )
         raise SourceError(msg) from exc
+    if any("closed ring" in str(w.message) for w in caught):
+        notes.append("open rings (last point not the first) were closed")
     if len(layers) > 1:
-        meta["note"] = f"read layer {layers[0][0]!r}, the first of {len(layers)}"
+        notes.append(f"read layer {layers[0][0]!r}, the first of {len(layers)}")
+    if notes:
+        meta["note"] = "; ".join(notes)
     return meta, geometry, list(field_data)
 
 
@@ -261,9 +295,14 @@ def boundaries_from_file(
         transformer=transformer,
     )
     if not by_code:
+        first = ""
+        if rejects:
+            line, reason = rejects[0].line, rejects[0].reason
+            first = f" ({reason})" if reason.startswith(f"feature {line}") else ""
+            first = first or f" (feature {line}: {reason})"
         msg = (
-            f"None of the {len(geometry)} features of {path.name} has both a geometry and a "
-            f"{code_field}; nothing was imported. Check the file."
+            f"None of the {len(geometry)} features of {path.name} has both a usable geometry "
+            f"and a {code_field}{first}; nothing was imported. Check the file."
         )
         raise SourceError(msg)
     records, notes = _one_per_code(by_code, kind, spec)
@@ -314,27 +353,36 @@ def _shapes_by_code(
     rejects: list[RejectedRow] = []
     repaired: list[str] = []
     by_code: dict[str, list[tuple[str, BaseGeometry]]] = {}
+    kept = {f for f in (code_field, name_field) if f}
     for index in range(len(geometry)):
         raw = {f: _text(column[index]) for f, column in values.items()}
         line = index + 1
         code = _code(raw[code_field])
         wkb = geometry[index]
         if not code:
-            rejects.append(RejectedRow(line, f"{code_field} is empty", public_raw(raw), path.name))
+            rejects.append(
+                RejectedRow(line, f"{code_field} is empty", public_raw(raw, kept), path.name)
+            )
             continue
         if wkb is None:
-            rejects.append(RejectedRow(line, "feature has no geometry", public_raw(raw), path.name))
+            rejects.append(
+                RejectedRow(line, "feature has no geometry", public_raw(raw, kept), path.name)
+            )
             continue
-        geom = shapely.force_2d(shapely.from_wkb(wkb))
-        if transformer is not None:
-            geom = _reproject(geom, transformer)
-        if not geom.is_valid:
-            geom = shapely.make_valid(geom)
+        try:
+            geom, closed = shape_from_wkb(wkb, feature=line)
+            if transformer is not None:
+                geom = _reproject(geom, transformer)
+            geom, fixed = valid_shape(geom, feature=line)
+        except RowError as exc:
+            rejects.append(RejectedRow(line, str(exc), public_raw(raw, kept), path.name))
+            continue
+        if closed or fixed:
             repaired.append(code)
         parts = _polygons(geom)
         if not parts:
             reason = f"feature has no polygon (geometry {geom.geom_type})"
-            rejects.append(RejectedRow(line, reason, public_raw(raw), path.name))
+            rejects.append(RejectedRow(line, reason, public_raw(raw, kept), path.name))
             continue
         shape: BaseGeometry = parts[0] if len(parts) == 1 else MultiPolygon(parts)
         name = raw[name_field] if name_field else ""

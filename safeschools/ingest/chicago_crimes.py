@@ -32,6 +32,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable
+from datetime import date
 from pathlib import Path
 
 from safeschools.errors import ConfigError
@@ -47,6 +48,7 @@ from safeschools.ingest.base import (
     require_columns,
 )
 from safeschools.ingest.cps_schools import state_plane_to_lonlat
+from safeschools.ingest.event_dates import check_not_future, today_in
 from safeschools.model import Victimization
 
 __all__ = [
@@ -121,6 +123,7 @@ def _make(
     selection: tuple[str, ...],
     bbox: tuple[float, float, float, float],
     counts: Counter[str],
+    today: date,
 ) -> Callable[[dict[str, str]], Victimization | None]:
     def col(name: str) -> str | None:
         return table.column(name, name.lower().replace(" ", "_"))
@@ -161,6 +164,7 @@ def _make(
         if row_id is None:
             raise RowError("ID is empty")
         occurred = parse_local_datetime(row.get(date_col) or "", column="Date")
+        check_not_future(occurred, today=today, column="Date")
         lat = parse_float(row.get(lat_col), column="Latitude") if lat_col else None
         lon = parse_float(row.get(lon_col), column="Longitude") if lon_col else None
         projected = False
@@ -206,6 +210,7 @@ def crimes_from_table(
     *,
     bbox: tuple[float, float, float, float],
     select: str | Iterable[str] = ("shootings", "homicides"),
+    today: date | None = None,
 ) -> ParseResult[Victimization]:
     """Read an already opened crimes table (portal CSV export or SODA API JSON).
 
@@ -219,6 +224,8 @@ def crimes_from_table(
     select
         ``"shootings"``, ``"homicides"``, ``"all"``, or several of them (a sequence or a
         comma-separated string).
+    today
+        Rows dated after this day are rejected (default: today in America/Chicago).
 
     Returns
     -------
@@ -246,7 +253,9 @@ def crimes_from_table(
     )
     counts: Counter[str] = Counter()
     records, rejects, rows_read = parse_rows(
-        table, _make(table, selection, bbox, counts), key=lambda v: v.source_row_id
+        table,
+        _make(table, selection, bbox, counts, today or today_in()),
+        key=lambda v: v.source_row_id,
     )
     layout = "SODA API JSON" if table.kind == "json" else "portal CSV export"
     stamps = [r.source_updated_at or r.occurred_at for r in records]
@@ -278,10 +287,11 @@ def crimes_from_file(
     *,
     bbox: tuple[float, float, float, float],
     select: str | Iterable[str] = ("shootings", "homicides"),
+    today: date | None = None,
 ) -> ParseResult[Victimization]:
     """Read a crimes file as the portal exports it or its API returns it.
 
     See :func:`crimes_from_table` for the parameters.
     """
     with read_table(path) as table:
-        return crimes_from_table(table, bbox=bbox, select=select)
+        return crimes_from_table(table, bbox=bbox, select=select, today=today)

@@ -29,6 +29,7 @@ from safeschools.ingest.base import (
     read_table,
     require_columns,
 )
+from safeschools.ingest.encoding import encoding_note
 from safeschools.model import Intersection
 
 __all__ = ["SOURCE", "intersections_from_file", "intersections_from_table"]
@@ -142,4 +143,6 @@ def intersections_from_file(
     (24048, 24048, 0)
     """
     with read_table(path) as table:
-        return intersections_from_table(table, bbox=bbox)
+        result = intersections_from_table(table, bbox=bbox)
+    result.notes.extend(encoding_note(table.encoding))
+    return result

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 from safeschools.ingest.base import (
@@ -32,6 +33,7 @@ from safeschools.ingest.base import (
     read_table,
     require_columns,
 )
+from safeschools.ingest.event_dates import check_not_future, today_in
 from safeschools.model import Victimization
 
 __all__ = ["SOURCE", "normalise_age_band", "victims_from_file", "victims_from_table"]
@@ -84,7 +86,7 @@ def _text(row: dict[str, str], column: str | None) -> str | None:
 
 
 def _make(
-    table: TableFile, source: str, bbox: tuple[float, float, float, float]
+    table: TableFile, source: str, bbox: tuple[float, float, float, float], today: date
 ) -> Callable[[dict[str, str]], Victimization]:
     c = table.column
     id_col = c("UNIQUE_ID", "cpd_id")
@@ -114,6 +116,7 @@ def _make(
         if not row_id:
             raise RowError(f"{id_col} is empty")
         occurred = parse_local_datetime(row.get(date_col) or "", column=date_col)
+        check_not_future(occurred, today=today, column=date_col)
         lat = parse_float(row.get(lat_col or ""), column="LATITUDE") if lat_col else None
         lon = parse_float(row.get(lon_col or ""), column="LONGITUDE") if lon_col else None
         check_point(lat, lon, bbox)
@@ -157,8 +160,12 @@ def victims_from_table(
     *,
     bbox: tuple[float, float, float, float],
     source: str = SOURCE["name"],
+    today: date | None = None,
 ) -> ParseResult[Victimization]:
-    """Read an already opened victims table (portal CSV, API JSON or extract)."""
+    """Read an already opened victims table (portal CSV, API JSON or extract).
+
+    A row dated after ``today`` (default: today in America/Chicago) is rejected.
+    """
     require_columns(
         table,
         "City of Chicago victims of homicides and non-fatal shootings",
@@ -172,7 +179,7 @@ def victims_from_table(
         ],
     )
     records, rejects, rows_read = parse_rows(
-        table, _make(table, source, bbox), key=lambda v: v.source_row_id
+        table, _make(table, source, bbox, today or today_in()), key=lambda v: v.source_row_id
     )
     if table.kind == "json":
         layout = "SODA API JSON"
@@ -200,8 +207,9 @@ def victims_from_table(
 
 
 def victims_from_file(
-    path: Path | str, *, bbox: tuple[float, float, float, float]
+    path: Path | str, *, bbox: tuple[float, float, float, float], today: date | None = None
 ) -> ParseResult[Victimization]:
-    """Read a victims file as the portal, its API or a re-publisher writes it."""
+    """Read a victims file as the portal, its API or a re-publisher writes it (rows dated
+    after ``today`` are rejected)."""
     with read_table(path) as table:
-        return victims_from_table(table, bbox=bbox)
+        return victims_from_table(table, bbox=bbox, today=today)

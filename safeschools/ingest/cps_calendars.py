@@ -32,6 +32,7 @@ from safeschools.ingest.base import (
     read_table,
     require_columns,
 )
+from safeschools.ingest.encoding import encoding_note
 from safeschools.model import CalendarDay, school_year_label
 
 __all__ = ["SOURCE", "calendar_day_key", "calendars_from_file", "calendars_from_table"]
@@ -169,4 +170,6 @@ def calendars_from_file(path: Path | str) -> ParseResult[CalendarDay]:
     (256, 256, [])
     """
     with read_table(path) as table:
-        return calendars_from_table(table)
+        result = calendars_from_table(table)
+    result.notes.extend(encoding_note(table.encoding))
+    return result

@@ -193,6 +193,9 @@ def demographics_from_xlsx(
         columns = _columns(book.path.name, category_row, keys)
         groups = {g for _, _, g in columns}
         id_col = keys.index("school id")
+        kept = {id_col, *(i for i, _, _ in columns)}
+        if "school name" in keys:
+            kept.add(keys.index("school name"))
         found_year: str | None = None
         for _, values in rows[: header_line - 1]:
             found_year = found_year or next(filter(None, map(_year_in, values)), None)
@@ -222,6 +225,7 @@ def demographics_from_xlsx(
             raw = {
                 cell_text(h) or f"column {i + 1}": "" if v is None else str(v)
                 for i, (h, v) in enumerate(zip(header, values, strict=False))
+                if i in kept
             }
             rejects.append(RejectedRow(line, str(exc), raw, name))
             continue

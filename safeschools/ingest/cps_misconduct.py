@@ -96,6 +96,8 @@ _ID, _NAME, _NETWORK, _YEAR, _PERIOD = (
     "time period",
 )
 _REQUIRED = (_ID, _YEAR, _PERIOD)
+#: The columns a rejected row keeps: the ones this importer reads.
+_KEPT = frozenset({_ID, _NAME, _NETWORK, _YEAR, _PERIOD, *COLUMN_MEASURES})
 _WHAT = "CPS Misconduct, Police Notification and Expulsion Report"
 _CHARTER_NOTE = "charter schools report only expulsions"
 
@@ -217,7 +219,7 @@ def misconduct_from_xlsx(path: Path | str, *, source: str = SOURCE["name"]) -> P
                 raw = {
                     headers.get(k, k): "" if v is None else str(v)
                     for k, v in zip(keys, values, strict=False)
-                    if k
+                    if k in _KEPT
                 }
                 rejects.append(RejectedRow(line, str(exc), raw, Path(path).name))
                 continue

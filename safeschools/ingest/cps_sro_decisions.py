@@ -32,6 +32,7 @@ from safeschools.ingest.base import (
     read_table,
     require_columns,
 )
+from safeschools.ingest.encoding import encoding_note
 from safeschools.model import school_year_label
 from safeschools.model.officers import SroAggregate, SroAssignment, SroDecision
 
@@ -230,7 +231,9 @@ def sro_file_from_path(path: Path | str) -> ParseResult[SroDecision | SroAggrega
     (120, 120, [])
     """
     with read_table(path) as table:
-        return sro_file_from_table(table)
+        result = sro_file_from_table(table)
+    result.notes.extend(encoding_note(table.encoding))
+    return result
 
 
 def assignments_from_decisions(decisions: list[SroDecision]) -> list[SroAssignment]:

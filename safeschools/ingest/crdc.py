@@ -75,6 +75,7 @@ from typing import Any
 from safeschools.errors import DataValidationError, SourceSchemaError
 from safeschools.ingest.base import ParseResult, TableFile, public_raw, read_table
 from safeschools.ingest.context import ParseContext
+from safeschools.ingest.encoding import encoding_note
 from safeschools.ingest.name_crosswalk import match_names, usable_match
 from safeschools.model import RejectedRow, school_year_label
 from safeschools.model.discipline import DisciplineFigure, Enrollment, NameMatch
@@ -179,6 +180,20 @@ def _sum(cells: Sequence[_Cell]) -> _Cell:
             return None, note
         total += value
     return total, None
+
+
+#: The columns a rejected row keeps: the ones this importer reads (identification, enrollment,
+#: discipline and security staff), by exact name or prefix.
+_READ_COLUMNS = frozenset({"LEA_STATE", "LEAID", "LEA_NAME", "SCHID", "SCH_NAME", "COMBOKEY", "JJ"})
+_READ_PREFIXES = ("SCH_ENR_", "SCH_DISCWODIS_", "SCH_DISCWDIS_", "SCH_FTESECURITY_")
+
+
+def _read_columns(table: TableFile) -> set[str]:
+    return {
+        c
+        for c in table.columns
+        if c.strip().upper() in _READ_COLUMNS or c.strip().upper().startswith(_READ_PREFIXES)
+    }
 
 
 class _Layout:
@@ -311,6 +326,8 @@ def records_from_crdc(path: Path, context: ParseContext) -> ParseResult[Any]:
         lay = _Layout(table)
         _check_layout(table, lay)
         rows, rows_read = _chicago_rows(table, lay)
+        kept = _read_columns(table)
+        encoding = table.encoding
     name_col = lay.get("SCH_NAME") or "SCH_NAME"
     by_key, by_name = _name_matches([(r.get(name_col) or "").strip() for _, r in rows], context)
     kinds = {m: k for m, k in DISCIPLINE_KINDS.items() if all(lay.has_kind(x) for x in k)}
@@ -318,7 +335,7 @@ def records_from_crdc(path: Path, context: ParseContext) -> ParseResult[Any]:
     rejects: list[RejectedRow] = []
     seen: dict[str, int] = {}
     for line, row in rows:
-        raw = public_raw(row)
+        raw = public_raw(row, kept)
         if row.get("__error__"):
             rejects.append(RejectedRow(line, row["__error__"], raw, path.name))
             continue
@@ -342,6 +359,7 @@ def records_from_crdc(path: Path, context: ParseContext) -> ParseResult[Any]:
         seen[school_id] = line
     methods = Counter(m.method for m in by_name.values())
     notes = [
+        *encoding_note(encoding),
         f"{len(rows)} Chicago rows (LEAID {CHICAGO_LEAID}) of {rows_read}",
         f"{len(by_name)} school names: " + ", ".join(f"{k} {methods[k]}" for k in sorted(methods)),
     ]

@@ -43,7 +43,7 @@ import types
 import typing
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Union
 
@@ -61,6 +61,7 @@ from safeschools.ingest.base import (
     read_table,
 )
 from safeschools.ingest.chicago_victims import normalise_age_band
+from safeschools.ingest.event_dates import check_not_future, today_in
 from safeschools.model import (
     GOVERNANCES,
     GRADE_CATEGORIES,
@@ -375,6 +376,7 @@ def _make(
     mapping: ColumnMapping,
     table: TableFile,
     bbox: tuple[float, float, float, float],
+    today: date,
 ) -> Callable[[dict[str, str]], Any]:
     model = _MODELS[mapping.kind]
     types_ = _field_types(model)
@@ -400,6 +402,8 @@ def _make(
                 raise RowError(f"{column} is empty")
         check_point(data.get("lat"), data.get("lon"), bbox)
         if mapping.kind == "victims":
+            column = columns.get("occurred_at", "occurred_at")
+            check_not_future(data["occurred_at"], today=today, column=column)
             return _victimization(mapping, data)
         return _school(data)
 
@@ -476,6 +480,7 @@ def records_from_mapping(
     bbox: tuple[float, float, float, float],
     kind: str | None = None,
     school_year: str | None = None,
+    today: date | None = None,
 ) -> ParseResult[Any]:
     """Read a CSV, JSON or GeoJSON file with a column mapping.
 
@@ -493,6 +498,9 @@ def records_from_mapping(
     school_year
         Schools only: the school year when the mapping gives none; it must agree with a
         constant ``school_year``.
+    today
+        Victims only: rows dated after this day are rejected (default: today in
+        America/Chicago).
 
     Returns
     -------
@@ -515,7 +523,7 @@ def records_from_mapping(
         )
         raise SourceSchemaError(msg)
     with read_table(path) as table:
-        make = _make(mapping, table, bbox)
+        make = _make(mapping, table, bbox, today or today_in())
         key: Callable[[Any], str] = (
             (lambda r: r.source_row_id)
             if mapping.kind == "victims"

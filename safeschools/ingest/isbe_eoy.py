@@ -119,6 +119,8 @@ GROUP_COLUMNS = {
     "el": "el",
 }
 _REQUIRED = ("district name", "school name", "actiondesc", "total incidents", "total students")
+#: The columns a rejected row keeps: the ones this importer reads.
+_KEPT = frozenset({*_REQUIRED, *GROUP_COLUMNS})
 _SHEET_YEAR = re.compile(r"^\s*(?:SY\s*)?(\d{4})\s*$", re.IGNORECASE)
 
 _Value = tuple[float | None, str | None]
@@ -222,7 +224,8 @@ def _read_sheets(path: Path, school_year: str | None) -> tuple[list[_Sheet], int
 
 
 def _raw(row: dict[str, Any]) -> dict[str, str]:
-    return {k: cell_text(v) or "" for k, v in row.items() if k}
+    """A row as a rejected row keeps it: only the columns this importer reads."""
+    return {k: cell_text(v) or "" for k, v in row.items() if k in _KEPT}
 
 
 def chicago_school_names(path: Path | str) -> list[str]:

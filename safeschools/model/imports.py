@@ -5,17 +5,27 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from safeschools.model.privacy import without_names
+
 __all__ = ["ImportRecord", "RejectedRow"]
 
 
 @dataclass(frozen=True, slots=True)
 class RejectedRow:
-    """A row kept aside: where it was (file and 1-based line) and why."""
+    """A row kept aside: where it was (file and 1-based line) and why.
+
+    ``raw`` never holds a column that may hold a person's name
+    (:func:`~safeschools.model.privacy.may_hold_name`): whoever builds a rejected row, and
+    whatever a store kept before, such columns are dropped here.
+    """
 
     line: int | None
     reason: str
     raw: dict[str, str]
     location: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "raw", without_names(self.raw))
 
 
 @dataclass(frozen=True, slots=True)

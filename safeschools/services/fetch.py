@@ -38,7 +38,7 @@ import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +46,6 @@ import httpx
 
 from safeschools.errors import ConfigError, SourceError
 from safeschools.ingest.base import (
-    PRIVATE_COLUMN_PATTERN,
     ParseResult,
     RowError,
     TableFile,
@@ -59,6 +58,7 @@ from safeschools.ingest.chicago_crimes import SOURCE as CRIMES_SOURCE
 from safeschools.ingest.chicago_victims import SOURCE as VICTIMS_SOURCE
 from safeschools.ingest.chicago_victims import victims_from_table
 from safeschools.ingest.socrata import SocrataClient, soql_and, soql_literal
+from safeschools.model.privacy import may_hold_name, without_names
 from safeschools.services.base import clock_of
 from safeschools.services.imports import IngestReport, Writer, record_parse_result
 from safeschools.settings import Settings
@@ -93,18 +93,24 @@ class ChicagoDataset:
     updated_column: str
     date_column: str
     key_column: str
-    parse: Callable[[TableFile, Settings], ParseResult[Any]]
+    parse: Callable[[TableFile, Settings, date], ParseResult[Any]]
+    """The importer: the table, the settings and today (rows dated later are rejected)."""
     writer: Callable[[Store], Writer]
     where: Callable[[Settings], str | None] = lambda _settings: None
     """A filter always added to ``$where`` (e.g. the crimes' IUCR codes)."""
 
 
-def _parse_victims(table: TableFile, settings: Settings) -> ParseResult[Any]:
-    return victims_from_table(table, bbox=settings.area_bbox)
+def _parse_victims(table: TableFile, settings: Settings, today: date) -> ParseResult[Any]:
+    return victims_from_table(table, bbox=settings.area_bbox, today=today)
 
 
-def _parse_crimes(table: TableFile, settings: Settings) -> ParseResult[Any]:
-    return crimes_from_table(table, bbox=settings.area_bbox, select=("shootings", "homicides"))
+def _parse_crimes(table: TableFile, settings: Settings, today: date) -> ParseResult[Any]:
+    return crimes_from_table(
+        table,
+        bbox=settings.area_bbox,
+        select=("shootings", "homicides"),
+        today=today,
+    )
 
 
 def _victims_writer(store: Store) -> Writer:
@@ -288,7 +294,7 @@ def _resume(folder: Path, fresh: _Manifest) -> _Manifest:
 
 
 def _public_row(row: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in row.items() if not PRIVATE_COLUMN_PATTERN.search(k)}
+    return without_names(row)
 
 
 def _remove_staging(folder: Path, data_dir: Path) -> None:
@@ -306,7 +312,7 @@ def _remove_staging(folder: Path, data_dir: Path) -> None:
 def _combine(folder: Path, manifest: _Manifest, key_column: str) -> list[dict[str, Any]]:
     """Every saved row once (the last version of a repeated key), with every field present."""
     by_key: dict[str, dict[str, Any]] = {}
-    seen_fields: list[str] = [f for f in manifest.fields if not PRIVATE_COLUMN_PATTERN.search(f)]
+    seen_fields: list[str] = [f for f in manifest.fields if not may_hold_name(f)]
     known = set(seen_fields)
     anonymous = 0
     for index in range(len(manifest.pages)):
@@ -549,7 +555,7 @@ def _download(
         )
         _write_atomically(_page_path(folder, index), [_public_row(r) for r in page.rows])
         if not manifest.fields and page.fields:
-            manifest.fields = [f for f in page.fields if not PRIVATE_COLUMN_PATTERN.search(f)]
+            manifest.fields = [f for f in page.fields if not may_hold_name(f)]
         manifest.pages.append(len(page.rows))
         manifest.complete = len(page.rows) < page_size
         _write_atomically(folder / _MANIFEST, manifest.as_dict())
@@ -571,7 +577,7 @@ def _import_rows(
     import record and the new watermark in one transaction; the report and the watermark."""
     _write_atomically(table_path, rows)
     with read_table(table_path) as table:
-        result = spec.parse(table, settings)
+        result = spec.parse(table, settings, clock().date())
     new_watermark = _new_watermark(rows, spec.updated_column, watermark_before)
     fetched_at = clock()
     ingest = record_parse_result(

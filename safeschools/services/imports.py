@@ -6,6 +6,7 @@ import hashlib
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -178,16 +179,17 @@ def _parse(
     mapping: Path | str | None = None,
     select: str | Sequence[str] = ("shootings", "homicides"),
     boundary_kind: str | None = None,
+    today: date | None = None,
 ) -> ParseResult[Any]:
     if mapping is not None:
         if kind not in ("schools", "victims"):
             msg = f"--mapping reads schools or victims files, not {kind}; drop --mapping."
             raise ConfigError(msg)
         return records_from_mapping(
-            path, mapping, bbox=settings.area_bbox, kind=kind, school_year=school_year
+            path, mapping, bbox=settings.area_bbox, kind=kind, school_year=school_year, today=today
         )
     if kind == "crimes":
-        return crimes_from_file(path, bbox=settings.area_bbox, select=select)
+        return crimes_from_file(path, bbox=settings.area_bbox, select=select, today=today)
     if kind == "boundaries":
         return boundaries_from_file(path, kind=boundary_kind)
     if kind == "calendars":
@@ -197,7 +199,7 @@ def _parse(
     if kind == "schools":
         return schools_from_cps_file(path, school_year=school_year, bbox=settings.area_bbox)
     if kind == "victims":
-        return victims_from_file(path, bbox=settings.area_bbox)
+        return victims_from_file(path, bbox=settings.area_bbox, today=today)
     msg = f"Unknown kind {kind!r}; use one of: {', '.join(INGEST_KINDS)}."
     raise ConfigError(msg)
 
@@ -290,6 +292,7 @@ def ingest_file(
         mapping=mapping,
         select=select,
         boundary_kind=boundary_kind,
+        today=clock().date(),
     )
     return record_parse_result(
         store,
