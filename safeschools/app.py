@@ -10,9 +10,12 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+import anyio.to_thread
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.gzip import GZipMiddleware
+from starlette.types import Scope
 
 from safeschools import __version__, services
 from safeschools.api import (
@@ -26,7 +29,8 @@ from safeschools.api import (
 )
 from safeschools.render.i18n import COOKIE as LANG_COOKIE
 from safeschools.render.jinja import STATIC
-from safeschools.server.errors import install_error_handlers
+from safeschools.server.errors import error_body, install_error_handlers
+from safeschools.server.limits import KindLimits, RequestCaps
 from safeschools.server.response_cache import ResponseCache
 from safeschools.server.sessions import SESSION_COOKIE, Sessions
 from safeschools.services import evaluation as service_evaluation
@@ -43,7 +47,7 @@ from safeschools.web import (
     pages,
     signin,
 )
-from safeschools.web.base import base_map, error_page
+from safeschools.web.base import base_map, error_page, refusal_page
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +85,8 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Every sync route runs in this pool: its bound is the server's (anyio's default is 40).
+        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.worker_threads
         # Load the pairs, and check the suppressed discipline publications (once per import),
         # before the first visitor, not during their request: the server answers when ready.
         await asyncio.to_thread(app.state.index_cache.get)
@@ -106,7 +112,11 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     app.state.index_cache = services.IndexCache(opened, settings)
     app.add_middleware(GZipMiddleware, minimum_size=1000, compresslevel=3)
     app.add_middleware(Sessions, secret_key=session_secret(opened))
-    # outermost: a public page asked again is answered from its kept bytes until the data change
+    # expensive kinds of request within their slots, 429 beyond (a kept page is not counted)
+    app.add_middleware(
+        KindLimits, settings=settings, holds=app.state.index_cache.holds, respond=_refuse
+    )
+    # a public page asked again is answered from its kept bytes until the data change
     app.add_middleware(
         ResponseCache,
         versions=opened.versions,
@@ -114,6 +124,8 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         lang_cookie=LANG_COOKIE,
         timezone=settings.timezone,
     )
+    # outermost: a query string, a page or a body beyond its cap is refused before anything
+    app.add_middleware(RequestCaps, settings=settings, respond=_refuse)
     install_error_handlers(app, html_page=error_page)
     for router in _API_ROUTERS:
         app.include_router(router)
@@ -122,6 +134,14 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     for router in _PAGE_ROUTERS:
         app.include_router(router)
     return app
+
+
+def _refuse(scope: Scope, status: int, message: str, headers: dict[str, str]) -> Response:
+    """The answer to a request the limits refuse: the API's error body, or a page."""
+    request = Request(scope)
+    if request.url.path.startswith(("/api", "/openapi", "/docs")):
+        return JSONResponse(error_body(status, message), status_code=status, headers=headers)
+    return refusal_page(request, status, message, headers)
 
 
 def _warm(app: FastAPI) -> None:

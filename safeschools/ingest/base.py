@@ -14,7 +14,6 @@ import hashlib
 import json
 import math
 import re
-import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -44,7 +43,21 @@ T = TypeVar("T")
 #: Columns that may hold a person's name; they are never stored, not even in rejected rows.
 PRIVATE_COLUMN_PATTERN = re.compile(r"(first|last)_?name|victim_mi|_mi$|^name_", re.IGNORECASE)
 
-csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+#: The longest value one field of an imported table may hold, characters. No column of a
+#: publisher's table comes near it; a longer one is a wrong file or unbalanced quotes, and the
+#: file is refused before it fills the memory.
+MAX_FIELD_CHARS = 1_048_576
+
+csv.field_size_limit(MAX_FIELD_CHARS)
+
+
+def _too_long(path: Path, where: str) -> SourceError:
+    msg = (
+        f"{path.name} has a value longer than {MAX_FIELD_CHARS:,} characters ({where}); no "
+        "column of a publisher's table holds that much: check that it is the right file and "
+        "that its quotes are balanced."
+    )
+    return SourceError(msg)
 
 
 class RowError(ValueError):
@@ -157,6 +170,8 @@ def _csv_rows(
         raise SourceError(msg) from None
     except csv.Error as exc:
         fh.close()
+        if "field limit" in str(exc):
+            raise _too_long(path, "in the header row") from exc
         msg = f"{path.name} is not a readable CSV file ({exc}); check that it is the right file."
         raise SourceError(msg) from exc
     columns = [h.strip() for h in header]
@@ -181,6 +196,8 @@ def _csv_rows(
                 except StopIteration:
                     return
                 except csv.Error as exc:
+                    if "field limit" in str(exc):
+                        raise _too_long(path, f"line {start}") from exc
                     yield start, {"__error__": f"unreadable CSV row: {exc}"}
                     start = reader.line_num + 1
                     continue
@@ -242,7 +259,10 @@ def _json_rows(path: Path) -> tuple[str, list[str], Iterator[tuple[int, dict[str
 
     def rows() -> Iterator[tuple[int, dict[str, str]]]:
         for index, rec in enumerate(records, start=1):
-            yield index, {k: _json_text(v) for k, v in rec.items()}
+            row = {k: _json_text(v) for k, v in rec.items()}
+            if any(len(v) > MAX_FIELD_CHARS for v in row.values()):
+                raise _too_long(path, f"row {index}")
+            yield index, row
 
     return kind, columns, rows()
 
