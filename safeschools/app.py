@@ -30,7 +30,7 @@ from safeschools.api import (
 from safeschools.render.i18n import COOKIE as LANG_COOKIE
 from safeschools.render.jinja import STATIC
 from safeschools.server.errors import error_body, install_error_handlers
-from safeschools.server.limits import KindLimits, RequestCaps
+from safeschools.server.limits import KindLimits, Limiter, RequestCaps
 from safeschools.server.response_cache import ResponseCache
 from safeschools.server.sessions import SESSION_COOKIE, Sessions
 from safeschools.services import evaluation as service_evaluation
@@ -77,8 +77,8 @@ __all__ = ["create_app"]
 def create_app(settings: Settings | None = None, *, store: Store | None = None) -> FastAPI:
     """Build the application for ``settings`` (or an already opened ``store``).
 
-    The store, the settings and a cache of the exposure index live on ``app.state``; nothing is
-    read at import time.
+    The store, the settings, a cache of the exposure index and the limiter of expensive requests
+    (:mod:`safeschools.server.limits`) live on ``app.state``; nothing is read at import time.
     """
     settings = settings or Settings()
     opened = store or services.open_store_from_settings(settings)
@@ -113,8 +113,13 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     app.add_middleware(GZipMiddleware, minimum_size=1000, compresslevel=3)
     app.add_middleware(Sessions, secret_key=session_secret(opened))
     # expensive kinds of request within their slots, 429 beyond (a kept page is not counted)
+    app.state.limiter = Limiter.from_settings(settings)
     app.add_middleware(
-        KindLimits, settings=settings, holds=app.state.index_cache.holds, respond=_refuse
+        KindLimits,
+        settings=settings,
+        holds=app.state.index_cache.holds,
+        respond=_refuse,
+        limiter=app.state.limiter,
     )
     # a public page asked again is answered from its kept bytes until the data change
     app.add_middleware(
