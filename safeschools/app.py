@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -87,6 +88,8 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # Every sync route runs in this pool: its bound is the server's (anyio's default is 40).
         anyio.to_thread.current_default_thread_limiter().total_tokens = settings.worker_threads
+        # and a thread that computes lets the event loop answer a cheap page soon
+        sys.setswitchinterval(settings.thread_switch_interval_s)
         # Load the pairs, and check the suppressed discipline publications (once per import),
         # before the first visitor, not during their request: the server answers when ready.
         await asyncio.to_thread(app.state.index_cache.get)

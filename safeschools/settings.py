@@ -193,8 +193,16 @@ class Settings(BaseSettings):
         description="Threads of the web server that answer requests (per worker process): "
         "the bound of the pool every request that reads the store or computes runs in.",
     )
+    thread_switch_interval_s: float = Field(
+        0.001,
+        gt=0,
+        le=0.1,
+        description="Longest time a thread that computes keeps the interpreter while the event "
+        "loop waits, seconds (sys.setswitchinterval, set by the web server; Python's default is "
+        "0.005): shorter keeps cheap pages fast beside an expensive one.",
+    )
     limit_concurrency: int = Field(
-        2,
+        1,
         ge=0,
         description="Expensive requests of one kind (new definitions, sensitivity grids, PDF "
         "reports, large exports, first equity views) computed at once per worker process; 0 "
@@ -216,6 +224,12 @@ class Settings(BaseSettings):
         ge=1,
         description="Expensive requests of one kind one client address may have running or "
         "waiting at once; more are answered 429 with Retry-After.",
+    )
+    limit_refusal_delay_s: float = Field(
+        1.0,
+        ge=0,
+        description="Seconds a refused expensive request is held before its 429 (holding no "
+        "thread), so that a client retrying at once cannot keep the server answering refusals.",
     )
     limit_retry_after_s: int = Field(
         5, ge=1, description="Seconds a 429 answer asks the client to wait (Retry-After)."

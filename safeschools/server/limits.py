@@ -12,7 +12,8 @@ Two ASGI middlewares, both answering before the application computes anything:
   ``limit_concurrency`` requests compute at once in a worker process and ``limit_queue`` more
   wait (at most ``limit_wait_s``) for a slot, on the event loop, holding no thread; one client
   address may have at most ``limit_per_client`` of one kind running or waiting. Anything beyond
-  is answered 429 with ``Retry-After``. Cheap requests never wait behind an expensive kind: the
+  is answered 429 with ``Retry-After``, after ``limit_refusal_delay_s`` (a client retrying at
+  once then costs the server little). Cheap requests never wait behind an expensive kind: the
   kinds together hold at most ``len(KINDS) x limit_concurrency`` of the server's threads.
 
 The client address is the one uvicorn reports (behind a proxy, run uvicorn with
@@ -278,6 +279,7 @@ class KindLimits:
         self.holds = holds
         self.respond = respond
         self.limiter = limiter or Limiter.from_settings(settings)
+        self.refusal_delay_s = settings.limit_refusal_delay_s
 
     def kind(self, scope: Scope) -> str | None:
         """The expensive kind of the request, or None (a definition already computed, or one
@@ -306,6 +308,7 @@ class KindLimits:
         client = _client(scope)
         refusal = await self.limiter.acquire(kind, client)
         if refusal is not None:
+            await asyncio.sleep(self.refusal_delay_s)
             headers = {"Retry-After": str(self.limiter.retry_after_s)}
             await self.respond(scope, 429, refusal.message, headers)(scope, receive, send)
             return

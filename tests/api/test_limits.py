@@ -105,7 +105,9 @@ def test_a_5_mb_body_is_refused_with_413(client: TestClient) -> None:
 @pytest.fixture
 def strict(city_store: Store, settings: Settings) -> Iterator[TestClient]:
     """The application with one slot per kind, none waiting."""
-    tight = settings.model_copy(update={"limit_concurrency": 1, "limit_queue": 0})
+    tight = settings.model_copy(
+        update={"limit_concurrency": 1, "limit_queue": 0, "limit_refusal_delay_s": 0.3}
+    )
     with TestClient(create_app(tight, store=city_store)) as http:
         yield http
 
@@ -123,8 +125,10 @@ def test_a_full_kind_is_answered_429_and_a_kept_page_is_not_counted(strict: Test
     try:
         again = strict.get("/api/sensitivity", params={"radii": "100m,200m"})
         assert again.status_code == 200 and again.headers["x-cache"] == "hit"
+        started = time.perf_counter()
         new = strict.get("/api/sensitivity", params={"radii": "100m,300m"})
         assert new.status_code == 429
+        assert time.perf_counter() - started >= 0.3  # held: retrying at once costs little
         assert new.headers["retry-after"] == "5"
         assert "limit_concurrency" in new.json()["error"]
         other_kind = strict.get("/api/exposure", params={"radius": "123m"})
