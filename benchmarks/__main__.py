@@ -14,6 +14,7 @@ BENCHMARKS = [
     "bench_web",
     "bench_discipline",
     "bench_report",
+    "bench_attack",
 ]
 
 

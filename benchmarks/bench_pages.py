@@ -26,7 +26,7 @@ from pathlib import Path
 import httpx
 
 from benchmarks._harness import Row
-from benchmarks.bench_web import N_SCHOOLS, Load, build_store, load, start_server
+from benchmarks.bench_web import N_SCHOOLS, NO_LIMITS, Load, build_store, load, start_server
 from safeschools.server.shared_pages import SharedPages
 from safeschools.settings import Settings
 from safeschools.testing import load_real_files, sqlite_store
@@ -79,7 +79,7 @@ def _row(name: str, workers: int, result: Load, target: str = "p95 < 50 ms") -> 
 def _every_route(url: str, folder: Path) -> list[Row]:
     school_ids = [str(400000 + i) for i in range(0, N_SCHOOLS, 7)]
     rows: list[Row] = []
-    server = start_server(url, 1, folder / "server.log")
+    server = start_server(url, 1, folder / "server.log", env=NO_LIMITS)
     try:
         for name, paths in _routes(school_ids).items():
             rows.append(_row(name, 1, load(server.base, paths)))
@@ -89,7 +89,7 @@ def _every_route(url: str, folder: Path) -> list[Row]:
     exposure = [f"/api/exposure?radius={RADII[i % len(RADII)]}" for i in range(400)]
     p95: dict[tuple[str, int], float] = {}
     for workers in (1, 2):
-        server = start_server(url, workers, folder / "server.log")
+        server = start_server(url, workers, folder / "server.log", env=NO_LIMITS)
         try:
             load(server.base, school + exposure)  # every worker meets both once
             for name, paths in (("/schools/{id}", school), ("/api/exposure", exposure)):
@@ -118,7 +118,7 @@ def _after_warming(url: str, folder: Path) -> list[Row]:
     `safeschools serve` does after every start and every change of the data): every school's
     page and the district pages, in both languages, asked by 20 clients."""
     data = folder / "warm-data"
-    server = start_server(url, 1, folder / "server.log", data_dir=data)
+    server = start_server(url, 1, folder / "server.log", data_dir=data, env=NO_LIMITS)
     try:
         pages = SharedPages(data / "pages" / "pages.sqlite")
         wanted = 2 * (N_SCHOOLS + 10)
@@ -165,7 +165,7 @@ def _target_row(name: str, seconds: float, target_s: float, note: str = "") -> R
 def _real_files(folder: Path) -> list[Row]:
     url = build_real_store(folder)
     rows: list[Row] = []
-    server = start_server(url, 1, folder / "real-server.log")
+    server = start_server(url, 1, folder / "real-server.log", env=NO_LIMITS)
     try:
         rows.append(
             _target_row("real files: first page after start (/)", _first(server.base, "/"), 1.0)

@@ -9,13 +9,17 @@ import asyncio
 import contextlib
 import logging
 import secrets
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from urllib.parse import quote
 
-from fastapi import FastAPI
+import anyio.to_thread
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.gzip import GZipMiddleware
+from starlette.types import Scope
 
 from safeschools import __version__, reports, services
 from safeschools.api import (
@@ -30,7 +34,8 @@ from safeschools.api import (
 from safeschools.render.i18n import COOKIE as LANG_COOKIE
 from safeschools.render.i18n import LANGUAGES, negotiate
 from safeschools.render.jinja import STATIC
-from safeschools.server.errors import install_error_handlers
+from safeschools.server.errors import error_body, install_error_handlers
+from safeschools.server.limits import KindLimits, Limiter, RequestCaps
 from safeschools.server.response_cache import Activity, ResponseCache
 from safeschools.server.sessions import SESSION_COOKIE, Sessions
 from safeschools.server.shared_pages import SharedPages
@@ -49,7 +54,7 @@ from safeschools.web import (
     pages,
     signin,
 )
-from safeschools.web.base import base_map, error_page
+from safeschools.web.base import base_map, error_page, refusal_page
 
 log = logging.getLogger(__name__)
 
@@ -79,14 +84,18 @@ __all__ = ["create_app"]
 def create_app(settings: Settings | None = None, *, store: Store | None = None) -> FastAPI:
     """Build the application for ``settings`` (or an already opened ``store``).
 
-    The store, the settings and a cache of the exposure index live on ``app.state``; nothing is
-    read at import time.
+    The store, the settings, a cache of the exposure index and the limiter of expensive requests
+    (:mod:`safeschools.server.limits`) live on ``app.state``; nothing is read at import time.
     """
     settings = settings or Settings()
     opened = store or services.open_store_from_settings(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Every sync route runs in this pool: its bound is the server's (anyio's default is 40).
+        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.worker_threads
+        # and a thread that computes lets the event loop answer a cheap page soon
+        sys.setswitchinterval(settings.thread_switch_interval_s)
         # Load the pairs, and check the suppressed discipline publications (once per import),
         # before the first visitor, not during their request: the server answers when ready.
         await asyncio.to_thread(app.state.index_cache.get)
@@ -134,6 +143,16 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     app.state.activity = activity
     versions = opened.versions
     identity = opened.state_once(_IDENTITY, secrets.token_hex(16))
+    # expensive kinds of request within their slots, 429 beyond (a kept page is not counted)
+    app.state.limiter = Limiter.from_settings(settings)
+    app.add_middleware(
+        KindLimits,
+        settings=settings,
+        holds=app.state.index_cache.holds,
+        respond=_refuse,
+        limiter=app.state.limiter,
+    )
+    # a public page asked again is answered from its kept bytes until the data change
     app.add_middleware(
         ResponseCache,
         versions=versions,
@@ -145,6 +164,8 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         identity=lambda: identity,
         activity=activity,
     )
+    # outermost: a query string, a page or a body beyond its cap is refused before anything
+    app.add_middleware(RequestCaps, settings=settings, respond=_refuse)
     install_error_handlers(app, html_page=error_page)
     for router in _API_ROUTERS:
         app.include_router(router)
@@ -191,6 +212,14 @@ def _popular_paths(store: Store, settings: Settings) -> list[str]:
     presets = [quote(p["preset"], safe="") for p in services.list_presets(settings)]
     published = [f"{path}?preset={name}" for name in presets for path in ("/", "/api/exposure")]
     return [*_DISTRICT_PATHS, *schools, *published]
+
+
+def _refuse(scope: Scope, status: int, message: str, headers: dict[str, str]) -> Response:
+    """The answer to a request the limits refuse: the API's error body, or a page."""
+    request = Request(scope)
+    if request.url.path.startswith(("/api", "/openapi", "/docs")):
+        return JSONResponse(error_body(status, message), status_code=status, headers=headers)
+    return refusal_page(request, status, message, headers)
 
 
 def _warm(app: FastAPI) -> None:

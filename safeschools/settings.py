@@ -199,6 +199,71 @@ class Settings(BaseSettings):
         "", description="Credit line shown under maps drawn on tiles (the tile server's licence)."
     )
 
+    worker_threads: int = Field(
+        40,
+        ge=1,
+        le=1000,
+        description="Threads of the web server that answer requests (per worker process): "
+        "the bound of the pool every request that reads the store or computes runs in.",
+    )
+    thread_switch_interval_s: float = Field(
+        0.001,
+        gt=0,
+        le=0.1,
+        description="Longest time a thread that computes keeps the interpreter while the event "
+        "loop waits, seconds (sys.setswitchinterval, set by the web server; Python's default is "
+        "0.005): shorter keeps cheap pages fast beside an expensive one.",
+    )
+    limit_concurrency: int = Field(
+        1,
+        ge=0,
+        description="Expensive requests of one kind (new definitions, sensitivity grids, PDF "
+        "reports, large exports, first equity views) computed at once per worker process; 0 "
+        "turns every per-kind and per-client limit off.",
+    )
+    limit_queue: int = Field(
+        8,
+        ge=0,
+        description="Expensive requests of one kind that may wait for a free slot; more are "
+        "answered 429 with Retry-After.",
+    )
+    limit_wait_s: float = Field(
+        20.0,
+        gt=0,
+        description="Longest wait of an expensive request for a free slot, seconds; then 429.",
+    )
+    limit_per_client: int = Field(
+        2,
+        ge=1,
+        description="Expensive requests of one kind one client address may have running or "
+        "waiting at once; more are answered 429 with Retry-After.",
+    )
+    limit_refusal_delay_s: float = Field(
+        1.0,
+        ge=0,
+        description="Seconds a refused expensive request is held before its 429 (holding no "
+        "thread), so that a client retrying at once cannot keep the server answering refusals.",
+    )
+    limit_retry_after_s: int = Field(
+        5, ge=1, description="Seconds a 429 answer asks the client to wait (Retry-After)."
+    )
+    max_query_bytes: int = Field(
+        4096, ge=256, description="Longest query string read, bytes; longer ones are a 400."
+    )
+    max_body_bytes: int = Field(
+        1_048_576,
+        ge=1024,
+        description="Largest request body (a JSON or form post), bytes; larger ones are a 413.",
+    )
+    max_page_size: int = Field(
+        500, ge=1, description="Largest page a list asks for with limit=; more is a 400."
+    )
+    max_grid_cells: int = Field(
+        200,
+        ge=1,
+        description="Largest sensitivity grid (radii x hours windows); a larger one is a 400.",
+    )
+
     @field_validator("map_tile_url")
     @classmethod
     def _tile_template(cls, value: str | None) -> str | None:

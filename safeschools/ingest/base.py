@@ -12,7 +12,6 @@ import csv
 import hashlib
 import math
 import re
-import sys
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -21,6 +20,8 @@ from typing import Generic, TypeVar
 
 from safeschools.errors import SourceError, SourceSchemaError
 from safeschools.ingest.encoding import sniff_encoding
+from safeschools.ingest.field_limit import MAX_FIELD_CHARS
+from safeschools.ingest.field_limit import too_long as _too_long
 from safeschools.ingest.json_tables import json_rows
 from safeschools.model import RejectedRow
 from safeschools.model.privacy import may_hold_name
@@ -46,7 +47,7 @@ T = TypeVar("T")
 #: Kept for callers that match text; :func:`~safeschools.model.privacy.may_hold_name` decides.
 PRIVATE_COLUMN_PATTERN = re.compile(r"(first|last)_?name|victim_mi|_mi$|^name_", re.IGNORECASE)
 
-csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+csv.field_size_limit(MAX_FIELD_CHARS)
 
 
 class RowError(ValueError):
@@ -131,6 +132,8 @@ def _csv_rows(
         raise SourceError(msg) from None
     except csv.Error as exc:
         fh.close()
+        if "field limit" in str(exc):
+            raise _too_long(path, "in the header row") from exc
         msg = f"{path.name} is not a readable CSV file ({exc}); check that it is the right file."
         raise SourceError(msg) from exc
     columns = [h.strip() for h in header]
@@ -155,6 +158,8 @@ def _csv_rows(
                 except StopIteration:
                     return
                 except csv.Error as exc:
+                    if "field limit" in str(exc):
+                        raise _too_long(path, f"line {start}") from exc
                     yield start, {"__error__": f"unreadable CSV row: {exc}"}
                     start = reader.line_num + 1
                     continue

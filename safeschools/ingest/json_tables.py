@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from safeschools.errors import SourceError, SourceSchemaError
+from safeschools.ingest.field_limit import MAX_FIELD_CHARS, too_long
 
 __all__ = ["MAX_JSON_DEPTH", "json_depth", "json_rows", "load_json"]
 
@@ -133,7 +134,10 @@ def json_rows(path: Path, encoding: str) -> tuple[str, list[str], Rows]:
 
     def rows() -> Rows:
         for index, rec in enumerate(records, start=1):
-            yield index, {str(k): _json_text(v) for k, v in rec.items()}
+            row = {str(k): _json_text(v) for k, v in rec.items()}
+            if any(len(v) > MAX_FIELD_CHARS for v in row.values()):
+                raise too_long(path, f"row {index}")
+            yield index, row
 
     return kind, columns, rows()
 

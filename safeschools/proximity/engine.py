@@ -274,6 +274,11 @@ class ExposureIndex:
         return int(hit.sum()), int((hit & self.data.fatal).sum()), int(schools)
 
     # ------------------------------------------------------------------ the query
+    def holds(self, d: Definition) -> bool:
+        """True when the result of ``d`` is in the cache (:meth:`query` answers at once)."""
+        with self._cache_lock:
+            return (d, None, None) in self._cache
+
     def query(
         self,
         d: Definition,

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 from safeschools.demo import DEMO_SOURCE
 from safeschools.errors import (
     ConfigError,
+    DataValidationError,
     NotFoundError,
 )
 from safeschools.model.coverage import VictimCoverage
@@ -196,7 +197,21 @@ def sensitivity(
     hours: Sequence[str] = (),
     index: ExposureIndex | None = None,
 ) -> dict[str, Any]:
-    """Counts over a grid of radii x hours windows and radii x years."""
+    """Counts over a grid of radii x hours windows and radii x years.
+
+    Raises
+    ------
+    DataValidationError
+        The grid has more than ``settings.max_grid_cells`` cells (radii x hours windows).
+    """
+    cells = len(radii) * max(1, len(hours))
+    if cells > settings.max_grid_cells:
+        msg = (
+            f"The sensitivity grid has {len(radii)} radii x {max(1, len(hours))} hours windows "
+            f"= {cells} cells; at most {settings.max_grid_cells} cells (max_grid_cells) are "
+            "computed at once: ask for fewer radii or windows."
+        )
+        raise DataValidationError(msg)
     idx = index or exposure_index(store, settings=settings)
     return idx.sensitivity(definition, radii_m=[parse_radius(r) for r in radii], hours=hours)
 
@@ -242,6 +257,12 @@ class IndexCache:
             while len(self._memo) > self.derived:
                 self._memo.popitem(last=False)
         return value
+
+    def holds(self, definition: Definition) -> bool:
+        """True when the index built last has the result of ``definition`` at hand (no store
+        read: the limits of the web server ask it on every request)."""
+        index = self._index
+        return index is not None and index.holds(definition)
 
     def get(self) -> ExposureIndex:
         """The index for the store as it is now."""

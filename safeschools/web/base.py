@@ -28,6 +28,7 @@ __all__ = [
     "html",
     "lang",
     "page",
+    "refusal_page",
     "remember_language",
     "vintage",
 ]
@@ -139,6 +140,20 @@ def error_page(request: Request, status: int, message: str) -> HTMLResponse:
     heading = headings.get(status, L.gettext("Something went wrong"))
     context = {"heading": heading, "message": message, "status": status}
     return page(request, "error.html", context, L, page="error", vintage=shown, status=status)
+
+
+def refusal_page(
+    request: Request, status: int, message: str, headers: dict[str, str]
+) -> HTMLResponse:
+    """The page of a request refused before it was read (too many at once: 429; too large:
+    400, 413), rendered without reading the store, so that refusing stays cheap."""
+    L = lang(request)
+    if status == 429:
+        message = L.gettext(
+            "Many people are asking for this right now. Please try again in a minute."
+        )
+    context = {"heading": L.gettext("Something went wrong"), "message": message}
+    return HTMLResponse(render("refused.html", context, L), status_code=status, headers=headers)
 
 
 _BASE_MAPS: weakref.WeakKeyDictionary[Store, tuple[int, BaseMap | None]] = (

@@ -18,6 +18,7 @@ from safeschools.server.deps import get_user
 from safeschools.server.sessions import CSRF_FIELD, check_csrf, csrf_token
 from safeschools.services import council as service_council
 from safeschools.storage import Store
+from safeschools.web.forms import FormDep
 
 __all__ = ["BALLOTS", "editor_council_form", "router"]
 
@@ -66,9 +67,8 @@ def editor_council_form(
 
 
 @router.post("/schools/{school_id}/council/members")
-async def add_member(request: Request, school_id: str) -> Response:
+def add_member(request: Request, form: FormDep, school_id: str) -> Response:
     """Seat a council member from the school page's form."""
-    form = await request.form()
     check_csrf(request, _text(form, CSRF_FIELD))
     user = get_user(request)
     if user is None:
@@ -96,9 +96,8 @@ def _version(form: Any) -> int:
 
 
 @router.post("/schools/{school_id}/council/members/{member_id}")
-async def update_member(request: Request, school_id: str, member_id: int) -> Response:
+def update_member(request: Request, form: FormDep, school_id: str, member_id: int) -> Response:
     """Correct a serving member's name, seat or term dates (an empty term end: no end)."""
-    form = await request.form()
     check_csrf(request, _text(form, CSRF_FIELD))
     user = get_user(request)
     if user is None:
@@ -121,9 +120,8 @@ async def update_member(request: Request, school_id: str, member_id: int) -> Res
 
 
 @router.post("/schools/{school_id}/council/members/{member_id}/end")
-async def end_member_term(request: Request, school_id: str, member_id: int) -> Response:
+def end_member_term(request: Request, form: FormDep, school_id: str, member_id: int) -> Response:
     """End a serving member's term on a date, for a reason; they stay in the history."""
-    form = await request.form()
     check_csrf(request, _text(form, CSRF_FIELD))
     user = get_user(request)
     if user is None:
@@ -142,10 +140,9 @@ async def end_member_term(request: Request, school_id: str, member_id: int) -> R
 
 
 @router.post("/schools/{school_id}/council/motions")
-async def record_motion(request: Request, school_id: str) -> Response:
+def record_motion(request: Request, form: FormDep, school_id: str) -> Response:
     """Record a motion vote from the school page's form: the meeting (an existing one, or a
     new one on the date given), the topic, the text and one ballot per serving member."""
-    form = await request.form()
     check_csrf(request, _text(form, CSRF_FIELD))
     store: Store = request.app.state.store
     settings = request.app.state.settings

@@ -4,13 +4,34 @@ each with one clear sentence when a value cannot be read (a 400 page)."""
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Annotated, Any
 
+from fastapi import Depends, Request
 from fastapi.responses import RedirectResponse
+from starlette.datastructures import FormData
 
 from safeschools.errors import DataValidationError
 
-__all__ = ["dollars_to_cents", "field", "to_signin", "version_read", "whole_number"]
+__all__ = [
+    "FormDep",
+    "dollars_to_cents",
+    "field",
+    "posted_form",
+    "to_signin",
+    "version_read",
+    "whole_number",
+]
+
+
+async def posted_form(request: Request) -> FormData:
+    """The posted form, read on the event loop; the route that depends on it is a plain
+    function, run in the server's thread pool, so its store reads and writes never hold up
+    other requests."""
+    return await request.form()
+
+
+#: The posted form, for a route: ``def route(request: Request, form: FormDep)``.
+FormDep = Annotated[FormData, Depends(posted_form)]
 
 
 def field(form: Any, name: str) -> str:

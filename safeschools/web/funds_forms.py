@@ -19,7 +19,14 @@ from safeschools.server.sessions import CSRF_FIELD, check_csrf, csrf_token
 from safeschools.services import funds as service_funds
 from safeschools.services import spending as service_spending
 from safeschools.storage import Store
-from safeschools.web.forms import dollars_to_cents, field, to_signin, version_read, whole_number
+from safeschools.web.forms import (
+    FormDep,
+    dollars_to_cents,
+    field,
+    to_signin,
+    version_read,
+    whole_number,
+)
 
 __all__ = ["admin_funds_form", "editor_funds_form", "router"]
 
@@ -51,10 +58,9 @@ def admin_funds_form(request: Request) -> dict[str, Any] | None:
 
 
 @router.post("/schools/{school_id}/spending")
-async def add_line(request: Request, school_id: str) -> Response:
+def add_line(request: Request, form: FormDep, school_id: str) -> Response:
     """Add a line from the catalog to the school's plan (the catalog's cost unless one is
     given); a line over the school's share is refused with the amounts."""
-    form = await request.form()
     check_csrf(request, field(form, CSRF_FIELD))
     user = get_user(request)
     if user is None:
@@ -76,9 +82,8 @@ async def add_line(request: Request, school_id: str) -> Response:
 
 
 @router.post("/schools/{school_id}/spending/{line_id}")
-async def change_line(request: Request, school_id: str, line_id: int) -> Response:
+def change_line(request: Request, form: FormDep, school_id: str, line_id: int) -> Response:
     """Change a line's quantity, or remove it (kept in the record, marked inactive)."""
-    form = await request.form()
     check_csrf(request, field(form, CSRF_FIELD))
     user = get_user(request)
     if user is None:
@@ -102,11 +107,13 @@ async def change_line(request: Request, school_id: str, line_id: int) -> Respons
 
 
 @router.post("/funds/pools/{pool_id}/adopt")
-async def adopt(
-    request: Request, pool_id: int, index: Annotated[ExposureIndex, Depends(get_index)]
+def adopt(
+    request: Request,
+    form: FormDep,
+    pool_id: int,
+    index: Annotated[ExposureIndex, Depends(get_index)],
 ) -> Response:
     """Adopt a formula for the pool (administrators): its shares are frozen as a new version."""
-    form = await request.form()
     check_csrf(request, field(form, CSRF_FIELD))
     user = get_user(request)
     if user is None:

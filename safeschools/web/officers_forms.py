@@ -15,7 +15,7 @@ from safeschools.model.officers import OFFICER_KINDS
 from safeschools.server.deps import get_user
 from safeschools.server.sessions import CSRF_FIELD, check_csrf, csrf_token
 from safeschools.services import officers as service_officers
-from safeschools.web.forms import field, to_signin, version_read, whole_number
+from safeschools.web.forms import FormDep, field, to_signin, version_read, whole_number
 
 __all__ = ["admin_figure_form", "editor_officers_form", "router"]
 
@@ -44,10 +44,9 @@ def admin_figure_form(request: Request) -> dict[str, Any] | None:
 
 
 @router.post("/schools/{school_id}/officers")
-async def set_officers(request: Request, school_id: str) -> Response:
+def set_officers(request: Request, form: FormDep, school_id: str) -> Response:
     """Set the school's officers of one kind for a school year, from the version read (0 for a
     school year not recorded yet); a stale form is refused (409)."""
-    form = await request.form()
     check_csrf(request, field(form, CSRF_FIELD))
     user = get_user(request)
     if user is None:
@@ -67,9 +66,8 @@ async def set_officers(request: Request, school_id: str) -> Response:
 
 
 @router.post("/officers/figures")
-async def add_figure(request: Request) -> Response:
+def add_figure(request: Request, form: FormDep) -> Response:
     """Record a district figure as published, with its source (administrators)."""
-    form = await request.form()
     check_csrf(request, field(form, CSRF_FIELD))
     user = get_user(request)
     if user is None:

@@ -1,0 +1,111 @@
+"""The limits under a real server (uvicorn on 127.0.0.1, in a thread): what the TestClient
+cannot show, many clients at once and a cheap page beside them.
+
+Finding (issue 13): 45 clients asking ``/api/sensitivity`` at once filled the thread pool and
+pushed a cheap page to 33.8 s p95; nothing was ever refused.
+"""
+
+from __future__ import annotations
+
+import socket
+import statistics
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import httpx
+import pytest
+import uvicorn
+from helpers.demo_city import DemoCity
+
+from safeschools.app import create_app
+from safeschools.settings import Settings
+
+CLIENTS = 45
+
+
+@contextmanager
+def _serving(settings: Settings, demo_city: DemoCity) -> Iterator[str]:
+    """``create_app`` on the demo city under uvicorn on a free port of 127.0.0.1."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    app = create_app(settings, store=demo_city.store)
+    config = uvicorn.Config(app, log_level="warning", access_log=False, ws="none", lifespan="on")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 60
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            pytest.fail("The application did not start under uvicorn.")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
+        sock.close()
+
+
+def _grid(i: int) -> dict[str, str]:
+    """A grid of 150 cells that nobody asked before (a radius of its own)."""
+    radii = ",".join(f"{100 + 13 * k + i}m" for k in range(10))
+    hours = ",".join(f"{h:02d}:00-{h + 1:02d}:30" for h in range(6, 21))
+    return {"radii": radii, "hours_grid": hours}
+
+
+def _health_while(base: str, busy: threading.Event) -> list[float]:
+    times: list[float] = []
+    with httpx.Client(base_url=base, timeout=120) as http:
+        while busy.is_set() or len(times) < 5:
+            started = time.perf_counter()
+            assert http.get("/api/health").status_code == 200
+            times.append(time.perf_counter() - started)
+            time.sleep(0.02)
+    return times
+
+
+@pytest.mark.parametrize("addresses", ["one", "many"])
+def test_45_sensitivity_clients_get_429_while_health_stays_fast(
+    demo_city: DemoCity, addresses: str
+) -> None:
+    settings = demo_city.settings
+    answers: list[httpx.Response] = []
+    start = threading.Barrier(CLIENTS + 1)
+
+    def attacker(base: str, i: int) -> None:
+        # uvicorn takes X-Forwarded-For from 127.0.0.1: 45 visitors from 45 addresses
+        headers = {"x-forwarded-for": f"10.0.0.{i + 1}"} if addresses == "many" else {}
+        with httpx.Client(base_url=base, timeout=120, headers=headers) as http:
+            start.wait()
+            answers.append(http.get("/api/sensitivity", params=_grid(i)))
+
+    with _serving(settings, demo_city) as base:
+        attackers = [threading.Thread(target=attacker, args=(base, i)) for i in range(CLIENTS)]
+        for t in attackers:
+            t.start()
+        busy = threading.Event()
+        busy.set()
+        health: list[float] = []
+        prober = threading.Thread(target=lambda: health.extend(_health_while(base, busy)))
+        start.wait()
+        prober.start()
+        for t in attackers:
+            t.join(timeout=300)
+        busy.clear()
+        prober.join(timeout=60)
+
+    statuses = [a.status_code for a in answers]
+    assert len(statuses) == CLIENTS
+    assert set(statuses) <= {200, 429}
+    refused = [a for a in answers if a.status_code == 429]
+    # the ones computing and waiting (one address: its own share at a time)
+    shared = settings.limit_concurrency + settings.limit_queue
+    most = settings.limit_per_client if addresses == "one" else shared
+    assert len(refused) >= CLIENTS - most
+    assert all(a.headers["retry-after"] == "5" for a in refused)
+    assert all("limit_" in a.json()["error"] for a in refused)
+    p95 = statistics.quantiles(health, n=20, method="inclusive")[-1]
+    assert p95 < 1.0, f"/api/health p95 {p95:.3f} s under the attack"
