@@ -107,6 +107,10 @@ class Limiter:
         self.retry_after_s = retry_after_s
         self._kinds: dict[str, _Kind] = {}
         self.refused = 0
+        #: The most requests of each kind running or waiting at once, and the most of one
+        #: client's at once (what the limits promise, for tests and for the operator)
+        self.peak: dict[str, int] = {}
+        self.peak_per_client: dict[str, int] = {}
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Limiter:
@@ -144,6 +148,7 @@ class Limiter:
         if k.running < self.concurrency:
             k.running += 1
             k.clients[client] = mine + 1
+            self._note_peak(kind, k, mine + 1)
             return None
         if len(k.waiting) >= self.queue:
             self.refused += 1
@@ -155,6 +160,7 @@ class Limiter:
         slot: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         k.waiting.append(slot)
         k.clients[client] = mine + 1
+        self._note_peak(kind, k, mine + 1)
         try:
             await asyncio.wait_for(asyncio.shield(slot), self.wait_s)
         except (TimeoutError, asyncio.CancelledError) as exc:
@@ -172,6 +178,10 @@ class Limiter:
                 f"try again in {self.retry_after_s} s."
             )
         return None
+
+    def _note_peak(self, kind: str, k: _Kind, mine: int) -> None:
+        self.peak[kind] = max(self.peak.get(kind, 0), k.running + len(k.waiting))
+        self.peak_per_client[kind] = max(self.peak_per_client.get(kind, 0), mine)
 
     def release(self, kind: str, client: str) -> None:
         """Give back the slot taken by :meth:`acquire`."""
