@@ -112,10 +112,13 @@ def record_parse_result(
     """Write a parse result, its rejected rows and its import record in one transaction.
 
     With ``pair_radius_m``, the school-victimization pairs are brought up to date in the same
-    transaction (see :func:`refresh_pairs`).
+    transaction (see :func:`refresh_pairs`). Imports write one at a time
+    (:meth:`~safeschools.storage.Store.lock_imports`): the pairs, and the rows matched by key,
+    are computed from what the previous import committed.
     """
     started = now()
     with store.transaction() as conn:
+        store.lock_imports(conn=conn)
         import_id = store.start_import(
             source=result.source,
             kind=kind,

@@ -384,13 +384,17 @@ def add_published_figure(
             raise DataValidationError(msg)
         figure = SroAggregate(year, metric, value, detail or None, sources, note or None)
         before = store.sro_aggregate(year, metric, conn=write.conn)
-        if before is not None and not replace:
+        stored = None
+        if before is None or replace:
+            stored = store.put_sro_aggregate(figure, replace=replace, conn=write.conn)
+        if stored is None:  # stored before, or by someone else at this moment
+            before = before or store.sro_aggregate(year, metric, conn=write.conn)
+            assert before is not None
             msg = (
                 f"{year} already has a published {metric!r}: {before.value!r} "
                 f"({before.sources or 'no source'}); replace it explicitly to change it."
             )
             raise ConflictError(msg)
-        stored = store.put_sro_aggregate(figure, conn=write.conn)
         action = "create" if before is None else "update"
         write.record(action, "sro_aggregate", f"{year} {metric}", before=before, after=stored)
     return asdict(stored)

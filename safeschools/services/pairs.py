@@ -97,6 +97,7 @@ def stored_pair_radius(store: Store, settings: Settings) -> float:
 def rebuild_pairs(store: Store, *, settings: Settings) -> PairRefresh:
     """Recompute every pair for ``settings.max_pair_radius_m`` (after changing it)."""
     with store.transaction() as conn:
+        store.lock_imports(conn=conn)
         store.delete_all_pairs(conn=conn)
         store.set_state("pairs", json.dumps({"max_radius_m": -1.0, "import_id": 0}), conn=conn)
         return refresh_pairs(store, conn, max_radius_m=settings.max_pair_radius_m)

@@ -10,10 +10,10 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, Table, insert, select, update
 
-from safeschools.errors import NotFoundError
+from safeschools.errors import ConflictError, NotFoundError
 from safeschools.model.officers import SroAggregate, SroAssignment, SroDecision
 from safeschools.storage import tables_officers as o
-from safeschools.storage.versions import versioned_update
+from safeschools.storage.versions import insert_if_new, upsert, versioned_update
 
 __all__ = ["OfficerStore"]
 
@@ -61,7 +61,9 @@ class OfficerStore:
         """Create (``read_version`` None or 0) or update an assignment.
 
         An update changes the row only if its version is still ``read_version``; otherwise
-        someone else changed it first and :class:`ConflictError` says so.
+        someone else changed it first and :class:`ConflictError` says so. A create with
+        ``read_version`` 0 is refused the same way when someone else creates the assignment
+        at the same moment; with None it then overwrites theirs.
         """
         c = o.sro_assignments.c
         where = [
@@ -75,20 +77,37 @@ class OfficerStore:
             "note": assignment.note,
             "updated_at": at,
         }
+        what = (
+            f"The {assignment.kind} assignment of school {assignment.school_id} for "
+            f"{assignment.school_year}"
+        )
         current = self.sro_assignment(
             assignment.school_id, assignment.school_year, assignment.kind, conn=conn
         )
+        created = False
         if current is None and not read_version:
-            conn.execute(
-                insert(o.sro_assignments).values(
-                    school_id=assignment.school_id,
-                    school_year=assignment.school_year,
-                    kind=assignment.kind,
-                    version=1,
+            created = insert_if_new(
+                o.sro_assignments,
+                {
+                    "school_id": assignment.school_id,
+                    "school_year": assignment.school_year,
+                    "kind": assignment.kind,
+                    "version": 1,
                     **values,
-                )
+                },
+                conn=conn,
             )
-        else:
+            if not created:
+                if read_version == 0:
+                    msg = (
+                        f"{what} was created by someone else at the same moment; reload it "
+                        "and apply your change again."
+                    )
+                    raise ConflictError(msg)
+                current = self.sro_assignment(
+                    assignment.school_id, assignment.school_year, assignment.kind, conn=conn
+                )
+        if not created:
             if current is None:
                 msg = (
                     f"No {assignment.kind} assignment for school {assignment.school_id} in "
@@ -100,8 +119,7 @@ class OfficerStore:
                 where,
                 read_version=current.version if read_version is None else read_version,
                 values=values,
-                what=f"The {assignment.kind} assignment of school {assignment.school_id} for "
-                f"{assignment.school_year}",
+                what=what,
                 conn=conn,
             )
         stored = self.sro_assignment(
@@ -173,12 +191,19 @@ class OfficerStore:
             None if row is None else SroAggregate(**{k: getattr(row, k) for k in _AGGREGATE_FIELDS})
         )
 
-    def put_sro_aggregate(self, aggregate: SroAggregate, *, conn: Connection) -> SroAggregate:
-        """Insert or replace the figure of (school year, metric) entered by hand (no import)."""
-        _upsert_by_key(conn, o.sro_aggregates, [asdict(aggregate)], ("school_year", "metric"), None)
-        stored = self.sro_aggregate(aggregate.school_year, aggregate.metric, conn=conn)
-        assert stored is not None
-        return stored
+    def put_sro_aggregate(
+        self, aggregate: SroAggregate, *, replace: bool, conn: Connection
+    ) -> SroAggregate | None:
+        """Store the figure of (school year, metric) entered by hand (no import): a new one,
+        or with ``replace`` over the stored one. None, and nothing written, when the figure
+        exists (also when another writer is creating it at this moment) and ``replace`` is
+        false."""
+        values = {**asdict(aggregate), "import_id": None}
+        if replace:
+            upsert(o.sro_aggregates, values, key=("school_year", "metric"), conn=conn)
+        elif not insert_if_new(o.sro_aggregates, values, conn=conn):
+            return None
+        return self.sro_aggregate(aggregate.school_year, aggregate.metric, conn=conn)
 
     def sro_aggregates(self) -> list[SroAggregate]:
         """District figures by school year and metric, values as published."""

@@ -3,6 +3,13 @@
 One store serves SQLite (the embedded default) and PostgreSQL with the same tables, built by the
 Alembic migrations in ``migrations/``. Writes happen inside :meth:`Store.transaction`, so an
 import that is interrupted leaves the store as it was.
+
+Writes at the same moment: on SQLite a write transaction takes the database's write lock when it
+begins (``BEGIN IMMEDIATE``), so what it reads before writing cannot change under it; on
+PostgreSQL creates use a conflict clause (:func:`~safeschools.storage.versions.insert_if_new`),
+updates a version check, and imports one store-wide lock (:meth:`Store.lock_imports`). A
+unique key written by someone else at the same moment is a :class:`ConflictError`, never an
+unexpected error.
 """
 
 from __future__ import annotations
@@ -20,7 +27,7 @@ from sqlalchemy import insert as sa_insert
 from sqlalchemy.exc import ArgumentError, IntegrityError, OperationalError
 from sqlalchemy.pool import StaticPool
 
-from safeschools.errors import ConfigError
+from safeschools.errors import ConfigError, ConflictError
 from safeschools.storage import tables as t
 from safeschools.storage.accounts import AccountStore
 from safeschools.storage.council import CouncilStore
@@ -36,6 +43,19 @@ from safeschools.storage.streets import StreetStore
 __all__ = ["Store", "UpsertCounts", "open_store", "victimization_hash"]
 
 _MIGRATIONS = Path(__file__).parent / "migrations"
+
+#: The key of the PostgreSQL advisory lock every import holds while it writes (a constant that
+#: nothing else on the server uses; it reads "safe school imports" in hexadecimal, roughly).
+IMPORT_LOCK_KEY = 0x5AFE_5C00_1A7
+
+_SQLITE_UNIQUE = ("UNIQUE constraint failed", "PRIMARY KEY must be unique")
+
+
+def _unique_violation(exc: IntegrityError) -> bool:
+    """True when ``exc`` is a unique key written twice (not a missing reference or value)."""
+    if getattr(exc.orig, "sqlstate", None) == "23505":  # PostgreSQL unique_violation
+        return True
+    return any(text_ in str(exc.orig) for text_ in _SQLITE_UNIQUE)
 
 
 def _make_engine(url: str) -> Engine:
@@ -100,6 +120,14 @@ class Store(
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        # A SQLite file is shared between connections (threads, processes): its write
+        # transactions lock it from their start. An in-memory store has one connection.
+        database = engine.url.database
+        self._lock_at_begin = engine.dialect.name == "sqlite" and database not in (
+            None,
+            "",
+            ":memory:",
+        )
 
     @property
     def dialect(self) -> str:
@@ -132,9 +160,37 @@ class Store(
 
     @contextmanager
     def transaction(self) -> Iterator[Connection]:
-        """A connection inside one transaction: committed on success, rolled back on any error."""
-        with self.engine.begin() as conn:
-            yield conn
+        """A connection inside one transaction: committed on success, rolled back on any error.
+
+        On a SQLite file the transaction holds the write lock from its first statement (another
+        writer waits), so a check made on what it read still holds when it writes. A unique
+        key that another writer stored first is a :class:`ConflictError`.
+        """
+        try:
+            with self.engine.begin() as conn:
+                if self._lock_at_begin:
+                    conn.exec_driver_sql("BEGIN IMMEDIATE")
+                yield conn
+        except IntegrityError as exc:
+            if not _unique_violation(exc):
+                raise
+            msg = (
+                "Someone else wrote the same record at the same moment; reload it and apply "
+                "your change again."
+            )
+            raise ConflictError(msg) from exc
+
+    def lock_imports(self, *, conn: Connection) -> None:
+        """Wait until no other import is writing, then hold the store's import lock until the
+        caller's transaction ends.
+
+        Imports compute the school-victimization pairs from what is committed: two at once
+        (a school list and a victims file) would each miss the other's rows. On PostgreSQL this
+        is a transaction-level advisory lock; on SQLite the transaction already holds the
+        database's write lock (see :meth:`transaction`).
+        """
+        if self.dialect == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": IMPORT_LOCK_KEY})
 
     # ------------------------------------------------------------------ the store's own state
     def get_state(self, key: str, *, conn: Connection) -> str | None:
