@@ -49,7 +49,9 @@ def test_accounts_tokens_and_audit(store: Store, settings: Settings) -> None:
         services.create_user(
             store, email="c@example.org", password=PASSWORD, role="public", settings=settings
         )
-    assert services.authenticate(store, "ANA@example.org", PASSWORD, settings=settings).id == editor.id
+    assert (
+        services.authenticate(store, "ANA@example.org", PASSWORD, settings=settings).id == editor.id
+    )
     for email, password in (("ana@example.org", "wrong password!"), ("nobody@x.org", PASSWORD)):
         with pytest.raises(AuthenticationError, match="Wrong email or password"):
             services.authenticate(store, email, password, settings=settings)
