@@ -9,7 +9,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, delete, insert, select, update
+from sqlalchemy import Connection, Engine, and_, case, delete, false, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.sql.elements import ColumnElement
 
 from safeschools.errors import NotFoundError
 from safeschools.model import ApiToken, SignInFailures, WebSession
@@ -124,24 +126,37 @@ class SessionStore:
         conn: Connection,
     ) -> SignInFailures:
         """Count one more failure for ``key`` (starting again from one when the last was before
-        ``reset_before``); lock it once it reaches ``lock_at`` failures."""
-        row = conn.execute(
-            select(signin_failures).where(signin_failures.c.key == key).with_for_update()
-        ).first()
-        if row is None:
-            failures, locked = 1, None
-        else:
-            stale = reset_before is not None and row.last_failure_at < reset_before
-            failures = 1 if stale and row.locked_at is None else row.failures + 1
-            locked = row.locked_at
-        if locked is None and lock_at is not None and failures >= lock_at:
-            locked = now
-        values = {"failures": failures, "last_failure_at": now, "locked_at": locked}
-        if row is None:
-            conn.execute(insert(signin_failures).values(key=key, **values))
-        else:
-            conn.execute(update(signin_failures).where(signin_failures.c.key == key).values(values))
-        return SignInFailures(key=key, failures=failures, last_failure_at=now, locked_at=locked)
+        ``reset_before``); lock it once it reaches ``lock_at`` failures. One statement each, so
+        that sign-ins failing at the same moment are all counted."""
+        table = signin_failures
+        inserted = False
+        if conn.execute(select(table.c.key).where(table.c.key == key)).first() is None:
+            try:
+                with conn.begin_nested():
+                    conn.execute(
+                        insert(table).values(
+                            key=key, failures=1, last_failure_at=now, locked_at=None
+                        )
+                    )
+                inserted = True
+            except IntegrityError:  # another failure for the same key came first: count on
+                inserted = False
+        if not inserted:
+            forget: ColumnElement[bool] = false()
+            if reset_before is not None:
+                forget = and_(table.c.last_failure_at < reset_before, table.c.locked_at.is_(None))
+            conn.execute(
+                update(table)
+                .where(table.c.key == key)
+                .values(failures=case((forget, 1), else_=table.c.failures + 1), last_failure_at=now)
+            )
+        if lock_at is not None:
+            conn.execute(
+                update(table)
+                .where(table.c.key == key, table.c.locked_at.is_(None), table.c.failures >= lock_at)
+                .values(locked_at=now)
+            )
+        return _failures(conn.execute(select(table).where(table.c.key == key)).one())
 
     def clear_signin_failures(self, key: str, *, conn: Connection) -> SignInFailures | None:
         """Forget the failures of ``key`` (a success, or an administrator's unlock); what was
