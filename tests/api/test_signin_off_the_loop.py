@@ -81,6 +81,7 @@ def _keep_signing_in(url: str, stop: threading.Event, answers: list[int]) -> Non
             page = answer.text
 
 
+@pytest.mark.slow
 def test_health_stays_quick_while_clients_sign_in(tmp_path: Path) -> None:
     settings = Settings(
         database_url=f"sqlite:///{tmp_path / 'signin.db'}",
