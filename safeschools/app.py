@@ -36,12 +36,14 @@ from safeschools.render.i18n import LANGUAGES, negotiate
 from safeschools.render.jinja import STATIC
 from safeschools.server.errors import error_body, install_error_handlers
 from safeschools.server.limits import KindLimits, Limiter, RequestCaps
+from safeschools.server.password_checks import PasswordChecks
 from safeschools.server.response_cache import Activity, ResponseCache
 from safeschools.server.sessions import SESSION_COOKIE, Sessions
 from safeschools.server.shared_pages import SharedPages
 from safeschools.server.warmer import warm, warm_forever
 from safeschools.services import evaluation as service_evaluation
 from safeschools.services.accounts import session_secret
+from safeschools.services.base import Clock
 from safeschools.settings import Settings
 from safeschools.storage import Store
 from safeschools.web import (
@@ -81,11 +83,15 @@ _PAGE_ROUTERS = (
 __all__ = ["create_app"]
 
 
-def create_app(settings: Settings | None = None, *, store: Store | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None, *, store: Store | None = None, clock: Clock | None = None
+) -> FastAPI:
     """Build the application for ``settings`` (or an already opened ``store``).
 
     The store, the settings, a cache of the exposure index and the limiter of expensive requests
     (:mod:`safeschools.server.limits`) live on ``app.state``; nothing is read at import time.
+    ``clock``: what "now" is for sessions, tokens and sign-in limits (tests pin it; the local
+    wall clock by default).
     """
     settings = settings or Settings()
     opened = store or services.open_store_from_settings(settings)
@@ -120,6 +126,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
             warming.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await warming
+        app.state.password_checks.close()
         if store is None:
             opened.dispose()
 
@@ -136,9 +143,18 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     app.state.settings = settings
     app.state.store = opened
     app.state.index_cache = services.IndexCache(opened, settings)
+    app.state.clock = clock
+    app.state.password_checks = PasswordChecks(
+        workers=settings.signin_workers, queue=settings.signin_queue
+    )
     app.add_middleware(GZipMiddleware, minimum_size=1000, compresslevel=3)
-    app.add_middleware(Sessions, secret_key=session_secret(opened))
-    # outermost: a public page asked again is answered from its kept bytes until the data change
+    app.add_middleware(
+        Sessions,
+        secret_key=session_secret(opened),
+        max_age_s=max(1, int(settings.session_absolute_timeout_s)),
+    )
+    # the visitors' requests being answered (the idle-time warmer waits for none), and the
+    # store's identity in the page file the workers share
     activity = Activity()
     app.state.activity = activity
     versions = opened.versions

@@ -9,6 +9,7 @@
       ├ NotFoundError          unknown school_id, import or source
       ├ ConfigError            bad or missing settings
       ├ AuthenticationError    no account, or a wrong password or token
+      │   └ TooManyAttemptsError too many failed sign-ins: wait, or an administrator unlocks
       ├ PermissionDeniedError  the account's role does not allow this write
       └ ConflictError          someone else changed the record first (version numbers)
 
@@ -28,6 +29,7 @@ __all__ = [
     "SafeSchoolsError",
     "SourceError",
     "SourceSchemaError",
+    "TooManyAttemptsError",
 ]
 
 
@@ -57,6 +59,16 @@ class ConfigError(SafeSchoolsError):
 
 class AuthenticationError(SafeSchoolsError):
     """No account, or a wrong password or token."""
+
+
+class TooManyAttemptsError(AuthenticationError):
+    """Too many failed sign-ins for an account or from an address: try again after
+    ``retry_after_s`` seconds, or (``retry_after_s`` None) the account is locked until an
+    administrator unlocks it."""
+
+    def __init__(self, message: str, *, retry_after_s: int | None) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
 
 
 class PermissionDeniedError(SafeSchoolsError):

@@ -263,6 +263,67 @@ class Settings(BaseSettings):
         ge=1,
         description="Largest sensitivity grid (radii x hours windows); a larger one is a 400.",
     )
+    session_idle_timeout_s: float = Field(
+        1800.0,
+        gt=0,
+        description="A web session left unused this many seconds ends (30 minutes by default).",
+    )
+    session_absolute_timeout_s: float = Field(
+        12 * 3600.0,
+        gt=0,
+        description="A web session ends this many seconds after sign-in, used or not (12 hours).",
+    )
+    api_token_lifetime_days: float = Field(
+        90.0,
+        gt=0,
+        description="An API token stops working this many days after it is made "
+        "(`safeschools tokens create` prints the date).",
+    )
+    signin_free_failures: int = Field(
+        3,
+        ge=0,
+        description="Failed sign-ins in a row for one account before each further attempt "
+        "must wait (429 with Retry-After).",
+    )
+    signin_delay_s: float = Field(
+        1.0,
+        gt=0,
+        description="The first wait after too many failed sign-ins, seconds; it doubles with "
+        "every further failure, up to signin_max_delay_s.",
+    )
+    signin_max_delay_s: float = Field(
+        300.0, gt=0, description="The longest wait between failed sign-ins, seconds."
+    )
+    signin_lockout_failures: int = Field(
+        10,
+        ge=0,
+        description="Failed sign-ins in a row that lock an account until an administrator "
+        "unlocks it (`safeschools users unlock EMAIL`); 0 never locks.",
+    )
+    signin_address_free_failures: int = Field(
+        20,
+        ge=0,
+        description="Failed sign-ins from one address (any accounts) before each further "
+        "attempt from it must wait.",
+    )
+    signin_address_window_s: float = Field(
+        900.0,
+        gt=0,
+        description="An address's failed sign-ins are forgotten after this many seconds "
+        "without one.",
+    )
+    signin_workers: int = Field(
+        2,
+        ge=1,
+        description="Threads that check passwords (Argon2, memory- and CPU-hard) for the web "
+        "server; sign-ins beyond them wait their turn, never the other pages.",
+    )
+    signin_queue: int = Field(
+        32,
+        ge=1,
+        description="Sign-ins that may wait for a password check at once; more are answered "
+        "429 with Retry-After.",
+    )
 
     @field_validator("map_tile_url")
     @classmethod

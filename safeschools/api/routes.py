@@ -13,7 +13,7 @@ from dataclasses import asdict
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 from pydantic_core import to_json
@@ -26,6 +26,7 @@ from safeschools.server.deps import (
     IndexCacheDep,
     SettingsDep,
     StoreDep,
+    get_user,
     require_user,
 )
 
@@ -409,6 +410,12 @@ def me(user: Annotated[User, Depends(require_user)]) -> dict[str, Any]:
 
 
 @router.get("/audit", summary="Every recorded write, newest first")
-def audit(store: StoreDep, school_id: str | None = None, limit: int = 200) -> list[dict[str, Any]]:
-    """Who changed what and when, with the record before and after (public, like the records)."""
-    return services.audit_log(store, school_id=school_id, limit=max(1, min(limit, 1000)))
+def audit(
+    request: Request, store: StoreDep, school_id: str | None = None, limit: int = 200
+) -> list[dict[str, Any]]:
+    """Who changed what and when, with the record before and after (public, like the records):
+    the writer's role for everyone (``user_role``), their email only for an administrator
+    (signed in, or with an administrator's token)."""
+    return services.audit_log(
+        store, school_id=school_id, limit=max(1, min(limit, 1000)), reader=get_user(request)
+    )

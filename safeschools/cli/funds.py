@@ -30,7 +30,7 @@ def _sign_in(ctx: Context, email: str, password_stdin: bool) -> User:
         password = sys.stdin.readline().rstrip("\n")
     else:
         password = click.prompt("Password", hide_input=True)
-    return services.authenticate(ctx.store, email, password)
+    return services.authenticate(ctx.store, email, password, settings=ctx.settings)
 
 
 def _cents(amount: str) -> int:

@@ -3,7 +3,14 @@
 Nothing here talks to a database, a file or the network.
 """
 
-from safeschools.model.accounts import ROLES, AuditEntry, User
+from safeschools.model.accounts import (
+    ROLES,
+    ApiToken,
+    AuditEntry,
+    SignInFailures,
+    User,
+    WebSession,
+)
 from safeschools.model.boundaries import BOUNDARY_KINDS, Boundary
 from safeschools.model.calendars import (
     CALENDAR_CONFIDENCES,
@@ -29,6 +36,7 @@ __all__ = [
     "LOCATION_PRECISIONS",
     "ROLES",
     "STREET_KINDS",
+    "ApiToken",
     "AuditEntry",
     "Boundary",
     "CalendarDay",
@@ -36,9 +44,11 @@ __all__ = [
     "Intersection",
     "RejectedRow",
     "School",
+    "SignInFailures",
     "StreetLine",
     "User",
     "Victimization",
+    "WebSession",
     "school_year_bounds",
     "school_year_label",
     "school_year_of",

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-__all__ = ["ROLES", "AuditEntry", "User"]
+__all__ = ["ROLES", "ApiToken", "AuditEntry", "SignInFailures", "User", "WebSession"]
 
 #: ``admin``: the district's staff, every school; ``editor``: a school's council or staff, only
 #: their schools. The public reads without an account and never writes.
@@ -41,9 +41,42 @@ class AuditEntry:
     at: datetime
     user_id: int | None
     user_email: str | None
+    user_role: str | None
     action: str  # create, update, delete, adopt, import
     entity: str
     entity_key: str
     school_id: str | None
     before: dict[str, Any] | None = field(default=None)
     after: dict[str, Any] | None = field(default=None)
+
+
+@dataclass(frozen=True)
+class ApiToken:
+    """An API token as the store keeps it (never the token: only its hash)."""
+
+    id: int
+    user_id: int
+    label: str
+    created_at: datetime
+    expires_at: datetime | None
+    revoked_at: datetime | None
+
+
+@dataclass(frozen=True)
+class WebSession:
+    """A web session kept on the server (the browser holds only its random id)."""
+
+    user_id: int
+    created_at: datetime
+    last_seen_at: datetime
+    revoked_at: datetime | None
+
+
+@dataclass(frozen=True)
+class SignInFailures:
+    """Failed sign-ins in a row for one account or one address."""
+
+    key: str
+    failures: int
+    last_failure_at: datetime
+    locked_at: datetime | None

@@ -1,7 +1,9 @@
 """Passwords, API tokens and who may write what.
 
 - Passwords are hashed with Argon2id (argon2-cffi's defaults, the OWASP recommendation); a hash
-  made with older parameters is replaced at the next sign-in.
+  made with older parameters is replaced at the next sign-in. A new password meets the rules of
+  :mod:`safeschools.policy.passwords`. An email without an account is checked against a dummy
+  hash, so that it takes as long as a wrong password.
 - An API token is 32 random bytes (URL-safe text) shown once; only its SHA-256 is stored.
 - Administrators write everything; an editor writes only the records of their schools; the public
   reads and never writes.
@@ -11,33 +13,45 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from safeschools.errors import DataValidationError, PermissionDeniedError
 from safeschools.model import ROLES, User
+from safeschools.policy.passwords import MIN_PASSWORD_LENGTH, check_new_password
 
 __all__ = [
     "MIN_PASSWORD_LENGTH",
     "check_can_edit",
+    "dummy_hash",
     "hash_password",
     "hash_token",
     "needs_rehash",
     "new_token",
+    "rehash_password",
     "verify_password",
 ]
 
-MIN_PASSWORD_LENGTH = 12
 _HASHER = PasswordHasher()
 
 
-def hash_password(password: str) -> str:
-    """An Argon2id hash of a password of at least 12 characters."""
-    if len(password) < MIN_PASSWORD_LENGTH:
-        msg = f"A password needs at least {MIN_PASSWORD_LENGTH} characters."
-        raise DataValidationError(msg)
+def hash_password(password: str, *, email: str | None = None) -> str:
+    """An Argon2id hash of a new password (which must meet the rules of
+    :func:`~safeschools.policy.passwords.check_new_password`)."""
+    return _HASHER.hash(check_new_password(password, email=email))
+
+
+def rehash_password(password: str) -> str:
+    """An Argon2id hash, with today's parameters, of a password that has just signed in."""
     return _HASHER.hash(password)
+
+
+@cache
+def dummy_hash() -> str:
+    """A hash of a random password, made once: what an unknown email is checked against."""
+    return _HASHER.hash(secrets.token_urlsafe(32))
 
 
 def verify_password(password_hash: str, password: str) -> bool:

@@ -125,6 +125,11 @@ CODE_WORDS: dict[str, dict[str, str]] = {
         "mentoring": N_("Mentoring"),
         "other": N_("Other"),
     },
+    # who wrote, as the public audit log shows it (model.ROLES; never an email)
+    "account_role": {
+        "admin": N_("district staff"),
+        "editor": N_("a school's editor"),
+    },
     # the audit log: what was done (AuditEntry.action) to what (AuditEntry.entity)
     "audit_action": {
         "create": N_("recorded"),

@@ -16,11 +16,11 @@ from typing import Annotated, Any
 from fastapi import Depends, Query, Request
 
 from safeschools import services
-from safeschools.errors import AuthenticationError, NotFoundError
+from safeschools.errors import AuthenticationError
 from safeschools.model import User
 from safeschools.proximity import Definition, ExposureIndex
 from safeschools.proximity.params import PARAMS, Param, definition_from_params
-from safeschools.server.sessions import CSRF_HEADER, check_csrf, session_user_id
+from safeschools.server.sessions import CSRF_HEADER, check_csrf, session_user
 from safeschools.settings import Settings
 from safeschools.storage import Store
 
@@ -138,22 +138,15 @@ def get_user(request: Request) -> User | None:
     if scheme.lower() != "bearer" or not token.strip():
         msg = "Send the API token as 'Authorization: Bearer TOKEN'."
         raise AuthenticationError(msg)
-    store: Store = request.app.state.store
-    return services.user_for_token(store, token)
+    state = request.app.state
+    return services.user_for_token(state.store, token, settings=state.settings, now=state.clock)
 
 
 def _session_user(request: Request) -> User | None:
-    """The signed-in person of a web session; an API write with a session (not a token) must
-    also send the session's CSRF token in ``X-CSRF-Token``."""
-    user_id = session_user_id(request)
-    if user_id is None:
-        return None
-    store: Store = request.app.state.store
-    try:
-        user = store.user_by_id(user_id)
-    except NotFoundError:
-        return None
-    if not user.active:
+    """The signed-in person of a web session that still runs on the server; an API write with
+    a session (not a token) must also send the session's CSRF token in ``X-CSRF-Token``."""
+    user = session_user(request)
+    if user is None:
         return None
     if request.method not in ("GET", "HEAD", "OPTIONS") and request.url.path.startswith("/api"):
         check_csrf(request, request.headers.get(CSRF_HEADER))

@@ -8,7 +8,8 @@ it is asked again, and is computed afresh as soon as an import lands or somebody
 a plan or money.
 
 What is never kept: a request that carries the session cookie (a signed-in person, or one who
-holds a form's token: their pages can differ), a response that sets a cookie or says
+holds a form's token: their pages can differ) or an ``Authorization`` header (an API token: an
+administrator's answers hold more), a response that sets a cookie or says
 ``Cache-Control: no-store`` or ``private``, anything but a 200, and streams without a length.
 The same page asked by many people at once is computed once, the others wait for it. The
 oldest entries go when the kept bytes pass ``max_bytes``. A kept answer says
@@ -104,6 +105,8 @@ class ResponseCache:
         if any(path == p or path.startswith(p + "/") for p in UNCACHED_PREFIXES):
             return None
         headers = Headers(scope=scope)
+        if "authorization" in headers:
+            return None
         cookies = SimpleCookie()
         try:
             cookies.load(headers.get("cookie", ""))

@@ -1,8 +1,12 @@
 """Web sessions for people (the API also takes tokens) and CSRF protection of every form.
 
-- The session is a signed cookie (Starlette's :class:`SessionMiddleware`, itsdangerous) holding
-  the account id and a CSRF token; the signing key is made once at random and kept in the
-  store (:func:`safeschools.services.accounts.session_secret`), never written in the code.
+- The session is kept on the server (:mod:`safeschools.services.sessions`): the cookie holds
+  only the session's random id and the CSRF token of its forms, never the account, so a copy
+  of the cookie stops working at sign-out, at a password reset, when the account is switched
+  off, when it is left idle or grows too old, or when an administrator ends it.
+- The cookie is signed (Starlette's :class:`SessionMiddleware`, itsdangerous); the signing key
+  is made once at random and kept in the store
+  (:func:`safeschools.services.accounts.session_secret`), never written in the code.
 - The cookie is HttpOnly and SameSite=Lax, and Secure whenever the request came over https.
 - Every form POST carries the session's CSRF token in a hidden field ``csrf_token``; a POST
   without it, or with another, is refused (403). A script that writes through the API with a
@@ -19,6 +23,8 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from safeschools.errors import PermissionDeniedError
+from safeschools.model import User
+from safeschools.services import sessions as service_sessions
 
 __all__ = [
     "CSRF_FIELD",
@@ -27,7 +33,10 @@ __all__ = [
     "SESSION_MAX_AGE_S",
     "Sessions",
     "check_csrf",
+    "clear_session",
     "csrf_token",
+    "session_id",
+    "session_user",
     "session_user_id",
     "sign_in",
     "sign_out",
@@ -42,13 +51,15 @@ CSRF_HEADER = "x-csrf-token"
 class Sessions:
     """Session middleware whose cookie is Secure exactly when the request is https."""
 
-    def __init__(self, app: ASGIApp, *, secret_key: str) -> None:
+    def __init__(
+        self, app: ASGIApp, *, secret_key: str, max_age_s: int = SESSION_MAX_AGE_S
+    ) -> None:
         def make(https_only: bool) -> SessionMiddleware:
             return SessionMiddleware(
                 app,
                 secret_key=secret_key,
                 session_cookie=SESSION_COOKIE,
-                max_age=SESSION_MAX_AGE_S,
+                max_age=max_age_s,
                 same_site="lax",
                 https_only=https_only,
             )
@@ -85,21 +96,66 @@ def check_csrf(request: Request, submitted: str | None) -> None:
         raise PermissionDeniedError(msg)
 
 
-def session_user_id(request: Request) -> int | None:
-    """The account id of the signed-in person (None for the public)."""
+_SESSION_ID = "sid"
+_UNSET = object()
+
+
+def _session_id(request: Request) -> str | None:
     if "session" not in request.scope:
         return None
-    value = request.session.get("user_id")
-    return value if isinstance(value, int) else None
+    value = request.session.get(_SESSION_ID)
+    return value if isinstance(value, str) and value else None
 
 
-def sign_in(request: Request, user_id: int) -> None:
-    """Start a fresh session for an account (a new CSRF token: nothing carries over)."""
+def session_user(request: Request) -> User | None:
+    """The signed-in person of a session that still runs on the server (None for the public);
+    looked up once per request."""
+    found = getattr(request.state, "session_user", _UNSET)
+    if found is not _UNSET:
+        return found  # type: ignore[return-value]
+    session_id = _session_id(request)
+    user = None
+    if session_id is not None:
+        app = request.app
+        user = service_sessions.session_user(
+            app.state.store, session_id, settings=app.state.settings, now=app.state.clock
+        )
+    request.state.session_user = user
+    return user
+
+
+def session_user_id(request: Request) -> int | None:
+    """The account id of the signed-in person (None for the public)."""
+    user = session_user(request)
+    return None if user is None else user.id
+
+
+def sign_in(request: Request, session_id: str) -> None:
+    """Carry a session just started on the server (a new CSRF token: nothing carries over)."""
     request.session.clear()
-    request.session["user_id"] = user_id
+    request.session[_SESSION_ID] = session_id
+    request.state.session_user = _UNSET
     csrf_token(request)
 
 
+def session_id(request: Request) -> str | None:
+    """The id of the request's session (None: not signed in, or no session at all)."""
+    return _session_id(request)
+
+
+def clear_session(request: Request) -> None:
+    """Forget the session in this browser (the server's record is :func:`sign_out`'s job)."""
+    if "session" in request.scope:
+        request.session.clear()
+    request.state.session_user = None
+
+
 def sign_out(request: Request) -> None:
-    """End the session."""
-    request.session.clear()
+    """End the session, on the server too (a copy of the cookie no longer signs in)."""
+    found = _session_id(request)
+    if found is not None:
+        app = request.app
+        service_sessions.end_session(
+            app.state.store, found, settings=app.state.settings, now=app.state.clock
+        )
+    clear_session(request)

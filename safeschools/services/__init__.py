@@ -23,14 +23,7 @@ The names below are the common entry points, so that ``from safeschools import s
 """
 
 from safeschools.proximity.params import DEFAULT_PRESET, definition_from_params, resolve_definition
-from safeschools.services.accounts import (
-    audit_log,
-    authenticate,
-    create_api_token,
-    create_user,
-    session_secret,
-    user_for_token,
-)
+from safeschools.services.accounts import audit_log, create_user, session_secret
 from safeschools.services.base import Clock, clock_of, open_store_from_settings
 from safeschools.services.demo import load_demo_city
 from safeschools.services.exposure import (
@@ -63,6 +56,8 @@ from safeschools.services.schools import (
     street_lines,
 )
 from safeschools.services.search import search, search_schools
+from safeschools.services.sessions import create_api_token, user_for_token
+from safeschools.services.signin import authenticate
 
 __all__ = [
     "DEFAULT_PRESET",

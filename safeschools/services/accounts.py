@@ -1,4 +1,9 @@
-"""Accounts, API tokens and the audit log."""
+"""Accounts and the audit log (signing in: :mod:`.signin`; sessions and tokens:
+:mod:`.sessions`).
+
+The audit log is public, with the role of whoever wrote (never their email); an administrator
+reads it with the emails. Entries about accounts themselves show the public only what was done,
+not to whom."""
 
 from __future__ import annotations
 
@@ -7,21 +12,9 @@ from collections.abc import Sequence
 from dataclasses import asdict
 from typing import Any
 
-from safeschools.errors import (
-    AuthenticationError,
-    DataValidationError,
-)
-from safeschools.model import (
-    User,
-)
-from safeschools.policy.accounts import (
-    check_role,
-    hash_password,
-    hash_token,
-    needs_rehash,
-    new_token,
-    verify_password,
-)
+from safeschools.errors import DataValidationError
+from safeschools.model import AuditEntry, User
+from safeschools.policy.accounts import check_role, hash_password
 from safeschools.services.base import Clock, clock_of, recorded
 from safeschools.settings import Settings
 from safeschools.storage import Store
@@ -52,7 +45,7 @@ def create_user(
             email=email,
             display_name=display_name or email,
             role=role,
-            password_hash=hash_password(password),
+            password_hash=hash_password(password, email=email),
             school_ids=tuple(sorted(set(school_ids))),
             created_at=write.now,
             conn=write.conn,
@@ -62,50 +55,38 @@ def create_user(
     return user
 
 
-def authenticate(store: Store, email: str, password: str) -> User:
-    """The account for an email and password, or AuthenticationError (the same for both
-    mistakes, so an attacker learns nothing)."""
-    found = store.user_by_email(email)
-    if found is None or not found[0].active or not verify_password(found[1], password):
-        msg = "Wrong email or password."
-        raise AuthenticationError(msg)
-    user, password_hash = found
-    if needs_rehash(password_hash):
-        with store.transaction() as conn:
-            store.set_password_hash(user.id, hash_password(password), conn=conn)
-    return user
+#: Audit entries about accounts: their key and their record name a person.
+_ACCOUNT_ENTITIES = ("user", "api_token")
 
 
-def create_api_token(
-    store: Store, user: User, *, label: str, settings: Settings, now: Clock | None = None
-) -> str:
-    """A new API token for ``user``; the token is returned once and only its hash is kept."""
-    token = new_token()
-    with recorded(store, user, clock=clock_of(settings, now)) as write:
-        store.add_token(
-            user_id=user.id,
-            token_hash=hash_token(token),
-            label=label,
-            created_at=write.now,
-            conn=write.conn,
-        )
-        write.record("create", "api_token", label, after={"label": label})
-    return token
-
-
-def user_for_token(store: Store, token: str) -> User:
-    """The account an API token belongs to."""
-    user = store.user_by_token_hash(hash_token(token.strip()))
-    if user is None or not user.active:
-        msg = "Unknown or revoked API token."
-        raise AuthenticationError(msg)
-    return user
+def _public_entry(entry: AuditEntry) -> dict[str, Any]:
+    """An audit entry as the public reads it: the writer's role, never an email."""
+    data = asdict(entry)
+    del data["user_email"]
+    if entry.entity in _ACCOUNT_ENTITIES:
+        data.update(entity_key="", before=None, after=None)
+    return data
 
 
 def audit_log(
+    store: Store,
+    *,
+    school_id: str | None = None,
+    limit: int = 200,
+    reader: User | None = None,
+) -> list[dict[str, Any]]:
+    """Every recorded write (of one school), newest first: with emails for an administrator
+    (``reader``), with the writer's role only for everyone else."""
+    entries = store.audit_entries(school_id=school_id, limit=limit)
+    if reader is not None and reader.active and reader.role == "admin":
+        return [asdict(e) for e in entries]
+    return [_public_entry(e) for e in entries]
+
+
+def full_audit_log(
     store: Store, *, school_id: str | None = None, limit: int = 200
 ) -> list[dict[str, Any]]:
-    """Every recorded write (of one school), newest first."""
+    """Every recorded write with the emails (the command line: an administrator's tool)."""
     return [asdict(e) for e in store.audit_entries(school_id=school_id, limit=limit)]
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import Connection, Engine, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from safeschools.errors import DataValidationError, NotFoundError
-from safeschools.model import AuditEntry, User
+from safeschools.model import ApiToken, AuditEntry, User
 from safeschools.storage import tables as t
 
 __all__ = ["AccountStore"]
@@ -102,27 +102,44 @@ class AccountStore:
         )
 
     def add_token(
-        self, *, user_id: int, token_hash: str, label: str, created_at: datetime, conn: Connection
+        self,
+        *,
+        user_id: int,
+        token_hash: str,
+        label: str,
+        created_at: datetime,
+        expires_at: datetime | None = None,
+        conn: Connection,
     ) -> int:
         """Store an API token's hash (the token itself is never stored)."""
         result = conn.execute(
             insert(t.api_tokens).values(
-                user_id=user_id, token_hash=token_hash, label=label, created_at=created_at
+                user_id=user_id,
+                token_hash=token_hash,
+                label=label,
+                created_at=created_at,
+                expires_at=expires_at,
             )
         )
         key = result.inserted_primary_key
         assert key is not None
         return int(key[0])
 
-    def user_by_token_hash(self, token_hash: str) -> User | None:
-        """The active account an unrevoked token belongs to."""
+    def token_by_hash(self, token_hash: str) -> ApiToken | None:
+        """The token with this hash (revoked or expired ones too: the caller decides)."""
         with self.engine.connect() as conn:
             row = conn.execute(
-                select(t.users)
-                .join(t.api_tokens, t.api_tokens.c.user_id == t.users.c.id)
-                .where(t.api_tokens.c.token_hash == token_hash, t.api_tokens.c.revoked_at.is_(None))
+                select(t.api_tokens).where(t.api_tokens.c.token_hash == token_hash)
             ).first()
-            return None if row is None else self._user(row, conn=conn)
+        return None if row is None else _token(row)
+
+    def api_tokens(self, *, user_id: int | None = None) -> list[ApiToken]:
+        """Every API token (of one account), newest first."""
+        query = select(t.api_tokens).order_by(t.api_tokens.c.id.desc())
+        if user_id is not None:
+            query = query.where(t.api_tokens.c.user_id == user_id)
+        with self.engine.connect() as conn:
+            return [_token(r) for r in conn.execute(query).all()]
 
     def add_audit(
         self,
@@ -156,7 +173,12 @@ class AccountStore:
         self, *, school_id: str | None = None, entity: str | None = None, limit: int = 200
     ) -> list[AuditEntry]:
         """The newest audit entries first (of one school, or one kind of record)."""
-        query = select(t.audit_log).order_by(t.audit_log.c.id.desc()).limit(limit)
+        query = (
+            select(t.audit_log, t.users.c.role.label("user_role"))
+            .outerjoin(t.users, t.users.c.id == t.audit_log.c.user_id)
+            .order_by(t.audit_log.c.id.desc())
+            .limit(limit)
+        )
         if school_id is not None:
             query = query.where(t.audit_log.c.school_id == school_id)
         if entity is not None:
@@ -169,6 +191,7 @@ class AccountStore:
                 at=r.at,
                 user_id=r.user_id,
                 user_email=r.user_email,
+                user_role=r.user_role,
                 action=r.action,
                 entity=r.entity,
                 entity_key=r.entity_key,
@@ -178,3 +201,14 @@ class AccountStore:
             )
             for r in rows
         ]
+
+
+def _token(row: Any) -> ApiToken:
+    return ApiToken(
+        id=row.id,
+        user_id=row.user_id,
+        label=row.label,
+        created_at=row.created_at,
+        expires_at=row.expires_at,
+        revoked_at=row.revoked_at,
+    )

@@ -41,6 +41,10 @@ class TableDoc:
 
 
 _SECRETS = "account secrets."
+_EMAILS = (
+    "it names the email of every account that wrote; /api/audit shows the same log with the "
+    "writer's role, and the emails to an administrator only."
+)
 _SMALL_COUNTS = (
     "counts of students as imported, some under the minimum cell size that every public page, "
     "export and API response suppresses; the disparity and outcome exports apply it."
@@ -62,12 +66,14 @@ TABLES: dict[str, TableDoc] = {
             "label": "What the owner called the token.",
             "created_at": "When it was made (local time).",
             "revoked_at": "When it was revoked; empty while it works.",
+            "expires_at": "When it stops working (local time); empty for a token made before "
+            "expiry dates, which stops api_token_lifetime_days after it was made.",
         },
         private=_SECRETS,
     ),
     "audit_log": TableDoc(
         "Every write made through the application: who, when, what, and the record before and "
-        "after (public, like the records themselves).",
+        "after (public through /api/audit, with roles instead of emails).",
         {
             "id": "Row id.",
             "at": "When (local time).",
@@ -82,6 +88,7 @@ TABLES: dict[str, TableDoc] = {
             "after": "The record after the write (JSON).",
         },
         facets=("entity", "action"),
+        private=_EMAILS,
     ),
     "boundaries": TableDoc(
         "Community areas, police districts and wards.",
@@ -500,6 +507,31 @@ TABLES: dict[str, TableDoc] = {
         },
         facets=("decision_round", "decision"),
         label_column="school_name",
+    ),
+    "sessions": TableDoc(
+        "Web sessions of the accounts, kept on the server (the browser's cookie holds only a "
+        "random id).",
+        {
+            "id_hash": "SHA-256 of the session's id.",
+            "user_id": "The account (users.id).",
+            "created_at": "When it began: the sign-in (local time).",
+            "last_seen_at": "When it was last used (local time, to the minute).",
+            "revoked_at": "When it ended (sign-out, password reset, account switched off, an "
+            "administrator); empty while it runs.",
+        },
+        private=_SECRETS,
+    ),
+    "signin_failures": TableDoc(
+        "Failed sign-ins in a row, per email (with or without an account) and per client "
+        "address: they slow further attempts and lock an account.",
+        {
+            "key": "account:EMAIL or address:IP.",
+            "failures": "Failed sign-ins in a row.",
+            "last_failure_at": "When the last one was (local time).",
+            "locked_at": "When the account was locked; empty while it is not "
+            "(safeschools users unlock EMAIL).",
+        },
+        private=_SECRETS,
     ),
     "store_state": TableDoc(
         "The store's own settings, such as the key that signs web sessions.",

@@ -12,6 +12,7 @@ from safeschools.storage import (  # noqa: F401  (each module adds its tables to
     tables_funds,
     tables_officers,
     tables_plans,
+    tables_sessions,
     tables_streets,
 )
 from safeschools.storage.tables import metadata

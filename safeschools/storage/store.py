@@ -38,6 +38,7 @@ from safeschools.storage.officers import OfficerStore
 from safeschools.storage.pairs import PairStore
 from safeschools.storage.plans import PlanStore
 from safeschools.storage.schools import SchoolStore, victimization_hash
+from safeschools.storage.sessions import SessionStore
 from safeschools.storage.streets import StreetStore
 
 __all__ = ["Store", "UpsertCounts", "open_store", "victimization_hash"]
@@ -108,6 +109,7 @@ class Store(
     SchoolStore,
     PairStore,
     AccountStore,
+    SessionStore,
     OfficerStore,
     CouncilStore,
     PlanStore,

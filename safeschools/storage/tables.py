@@ -233,6 +233,9 @@ api_tokens = Table(
     Column("label", Text, nullable=False),
     Column("created_at", DateTime(timezone=False), nullable=False),
     Column("revoked_at", DateTime(timezone=False)),
+    # when it stops working (migration 0011; empty for a token made before: its created_at
+    # plus the setting api_token_lifetime_days)
+    Column("expires_at", DateTime(timezone=False)),
 )
 
 audit_log = Table(

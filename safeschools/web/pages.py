@@ -15,6 +15,7 @@ from markupsafe import Markup
 
 from safeschools import reports, services
 from safeschools.errors import SafeSchoolsError
+from safeschools.model import User
 from safeschools.proximity import Definition, ExposureIndex
 from safeschools.proximity.params import DEFAULT_PRESET, definition_from_params
 from safeschools.proximity.presets import load_presets
@@ -142,7 +143,9 @@ def school(
             "officers_form": editor_officers_form(request, school_id, editor),
             "funds_form": editor_funds_form(request, store, school_id, editor),
         }
-        html = _school_html(request, school_id, store, settings, index, definition, extra)
+        html = _school_html(
+            request, school_id, store, settings, index, definition, extra, reader=editor
+        )
         response = HTMLResponse(html, headers={"Cache-Control": "private, no-store"})
         base.remember_language(request, response, base.lang(request))
         return response
@@ -162,6 +165,8 @@ def _school_html(
     index: ExposureIndex,
     definition: Definition,
     extra: dict[str, Any] | None = None,
+    *,
+    reader: User | None = None,
 ) -> str:
     L, profile, params, presets = _school(request, school_id, store, settings, index, definition)
     context = views.school_context(
@@ -175,7 +180,7 @@ def _school_html(
     context.update(extra or {})
     context.update(
         {
-            "audit": services.audit_log(store, school_id=school_id, limit=20),
+            "audit": services.audit_log(store, school_id=school_id, limit=20, reader=reader),
             "compact": True,
             "tile_attribution": settings.map_tile_attribution if settings.map_tile_url else "",
             "form_id": "school-definition",

@@ -1,6 +1,10 @@
 """Sign-in for people: ``/signin`` (email and password), ``/signout``, and the forms a
 signed-in editor sends from a school's page. Every POST checks the session's CSRF token
-(:mod:`safeschools.server.sessions`); the public pages stay the same for everyone else."""
+(:mod:`safeschools.server.sessions`); the public pages stay the same for everyone else.
+
+The password is checked off the event loop, in the server's small pool of password checks
+(:mod:`safeschools.server.password_checks`), so a crowd signing in never stalls other pages;
+too many failures answer 429 with ``Retry-After`` (:mod:`safeschools.services.signin`)."""
 
 from __future__ import annotations
 
@@ -8,14 +12,25 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from safeschools import services
-from safeschools.errors import AuthenticationError
+from safeschools.errors import AuthenticationError, TooManyAttemptsError
 from safeschools.model import User
 from safeschools.model.plans import PLAN_STATUSES
 from safeschools.server.deps import get_user
-from safeschools.server.sessions import CSRF_FIELD, check_csrf, csrf_token, sign_in, sign_out
+from safeschools.server.password_checks import PasswordChecks
+from safeschools.server.sessions import (
+    CSRF_FIELD,
+    check_csrf,
+    clear_session,
+    csrf_token,
+    session_id,
+    sign_in,
+    sign_out,
+)
 from safeschools.services import plans as service_plans
+from safeschools.services import sessions as service_sessions
 from safeschools.storage import Store
 from safeschools.web import base
 
@@ -62,26 +77,60 @@ def signin_form(request: Request) -> HTMLResponse:
     return _signin_page(request)
 
 
+def _check_password(
+    app_state: Any, email: str, password: str, address: str | None, old_session: str | None
+) -> str:
+    """In the pool of password checks: end the old session, check the password, and start a
+    new session (its id)."""
+    store: Store = app_state.store
+    settings, clock = app_state.settings, app_state.clock
+    if old_session is not None:
+        service_sessions.end_session(store, old_session, settings=settings, now=clock)
+    user = services.authenticate(
+        store, email, password, settings=settings, address=address, now=clock
+    )
+    return service_sessions.start_session(store, user, settings=settings, now=clock)
+
+
 @router.post("/signin", response_class=HTMLResponse)
 async def signin(request: Request) -> Response:
     """Check the email and password; on success a new session, then back where they were."""
     form = await request.form()
     check_csrf(request, _form_text(form, CSRF_FIELD))
     email = _form_text(form, "email")
-    store: Store = request.app.state.store
+    checks: PasswordChecks = request.app.state.password_checks
+    address = request.client.host if request.client else None
+    old_session = session_id(request)
     try:
-        user = services.authenticate(store, email, str(form.get("password") or ""))
-    except AuthenticationError:
-        L = base.lang(request)
-        sign_out(request)
-        return _signin_page(
-            request,
-            email=email,
-            error=L.gettext("Wrong email or password."),
-            status=401,
-            next_path=_form_text(form, "next"),
+        new_session = await checks.run(
+            _check_password,
+            request.app.state,
+            email,
+            str(form.get("password") or ""),
+            address,
+            old_session,
         )
-    sign_in(request, user.id)
+    except AuthenticationError as exc:
+        L = base.lang(request)
+        clear_session(request)
+        status, error, headers = 401, L.gettext("Wrong email or password."), {}
+        if isinstance(exc, TooManyAttemptsError):
+            if exc.retry_after_s is None:
+                status = 403
+                error = L.gettext(
+                    "This account is locked after too many failed sign-ins. "
+                    "Ask the district's administrator to unlock it."
+                )
+            else:
+                status = 429
+                error = L.gettext("Too many sign-in attempts. Wait a moment and try again.")
+                headers = {"Retry-After": str(exc.retry_after_s)}
+        page = _signin_page(
+            request, email=email, error=error, status=status, next_path=_form_text(form, "next")
+        )
+        page.headers.update(headers)
+        return page
+    sign_in(request, new_session)
     return RedirectResponse(_next(form.get("next")), status_code=303)
 
 
@@ -98,7 +147,7 @@ async def signout(request: Request) -> Response:
     """End the session."""
     form = await request.form()
     check_csrf(request, _form_text(form, CSRF_FIELD))
-    sign_out(request)
+    await run_in_threadpool(sign_out, request)
     return RedirectResponse("/", status_code=303)
 
 

@@ -49,14 +49,16 @@ def test_accounts_tokens_and_audit(store: Store, settings: Settings) -> None:
         services.create_user(
             store, email="c@example.org", password=PASSWORD, role="public", settings=settings
         )
-    assert services.authenticate(store, "ANA@example.org", PASSWORD).id == editor.id
+    assert (
+        services.authenticate(store, "ANA@example.org", PASSWORD, settings=settings).id == editor.id
+    )
     for email, password in (("ana@example.org", "wrong password!"), ("nobody@x.org", PASSWORD)):
         with pytest.raises(AuthenticationError, match="Wrong email or password"):
-            services.authenticate(store, email, password)
+            services.authenticate(store, email, password, settings=settings)
     token = services.create_api_token(store, editor, label="laptop", settings=settings)
-    assert services.user_for_token(store, token).id == editor.id
+    assert services.user_for_token(store, token, settings=settings).id == editor.id
     with pytest.raises(AuthenticationError, match="Unknown or revoked"):
-        services.user_for_token(store, token + "x")
+        services.user_for_token(store, token + "x", settings=settings)
     entries = services.audit_log(store)
     assert [(e["action"], e["entity"]) for e in entries] == [
         ("create", "api_token"),

@@ -20,6 +20,7 @@ from safeschools.cli import cli
 from safeschools.errors import ConflictError, DataValidationError, PermissionDeniedError
 from safeschools.model import School
 from safeschools.services import plans as service_plans
+from safeschools.services.accounts import full_audit_log
 from safeschools.settings import Settings
 from safeschools.storage import Store
 from safeschools.testing import load_records
@@ -134,7 +135,7 @@ def test_plan_versions_conflicts_permissions_and_audit(
         )  # fmt: skip
     history = plan_store.safety_plan_history("1", "2025-26")
     assert [h["version"] for h in history] == [1, 2]
-    entries = [e for e in services.audit_log(plan_store) if e["entity"] == "safety_plan"]
+    entries = [e for e in full_audit_log(plan_store) if e["entity"] == "safety_plan"]
     assert [(e["action"], e["user_email"]) for e in entries] == [
         ("update", "admin@x.org"),
         ("create", "ed1@x.org"),
@@ -254,7 +255,7 @@ def test_signin_csrf_and_editor_form(
     )
     assert done.status_code == 303, done.text
     assert app_store.safety_plans()[0].status == "draft"
-    entry = services.audit_log(app_store, school_id="1")[0]
+    entry = full_audit_log(app_store, school_id="1")[0]
     assert entry["entity"] == "safety_plan" and entry["user_email"] == "ed1@x.org"
     # an API write with the session (not a token) needs the CSRF token in a header
     put = "/api/schools/1/safety-plans/2025-26"

@@ -15,6 +15,7 @@ from web_city import Pages, parse, select
 from safeschools.app import create_app
 from safeschools.demo import _discipline as demo_discipline
 from safeschools.ingest import cps_sro_decisions
+from safeschools.model import ROLES
 from safeschools.model.council import MOTION_TOPICS, SEAT_ROLES
 from safeschools.model.officers import OFFICER_KINDS
 from safeschools.model.plans import ACTION_STATUSES, COMMITTEE_ROLES, PILLARS, PLAN_STATUSES
@@ -54,6 +55,7 @@ def _codes(tmp: Path) -> list[tuple[str, str]]:
         *(("pillar", c) for c in PILLARS),
         *(("committee_role", c) for c in COMMITTEE_ROLES),
         *(("formula", c) for c in FORMULAS),
+        *(("account_role", c) for c in ROLES),
         *(("spending_item", c) for c in _catalog_codes(tmp)),
     ]
 
