@@ -10,7 +10,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.gzip import GZipMiddleware
 
@@ -27,6 +27,7 @@ from safeschools.api import (
 from safeschools.render.i18n import COOKIE as LANG_COOKIE
 from safeschools.render.jinja import STATIC
 from safeschools.server.errors import install_error_handlers
+from safeschools.server.inputs import check_request_text
 from safeschools.server.response_cache import ResponseCache
 from safeschools.server.sessions import SESSION_COOKIE, Sessions
 from safeschools.services import evaluation as service_evaluation
@@ -100,6 +101,8 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         docs_url=None,  # served from an installed package, below: no CDN
         redoc_url=None,
         openapi_url="/openapi.json",
+        # every route refuses text that no page or store can carry, naming the field
+        dependencies=[Depends(check_request_text)],
     )
     app.state.settings = settings
     app.state.store = opened

@@ -18,6 +18,15 @@ from safeschools.api.routes import ERROR_RESPONSES
 from safeschools.errors import NotFoundError
 from safeschools.model import User
 from safeschools.server.deps import IndexDep, SettingsDep, StoreDep, require_user
+from safeschools.server.inputs import (
+    Cents,
+    Count,
+    IdPath,
+    LongText,
+    RecordId,
+    ShortText,
+    Version,
+)
 from safeschools.services import funds as service_funds
 from safeschools.services import spending as service_spending
 
@@ -30,14 +39,16 @@ UserDep = Annotated[User, Depends(require_user)]
 class PoolCreate(BaseModel):
     """A new pool."""
 
-    school_year: str = Field(description="The school year of the schools sharing it: 2024-25.")
-    label: str = Field(description="What the money is, e.g. 'SRO contract 2024-25'.")
-    amount_cents: int = Field(ge=0, description="The pool, in cents.")
-    source_note: str = Field("", description="Where the money comes from.")
-    school_ids: list[str] | None = Field(
+    school_year: ShortText = Field(
+        description="The school year of the schools sharing it: 2024-25."
+    )
+    label: ShortText = Field(description="What the money is, e.g. 'SRO contract 2024-25'.")
+    amount_cents: Cents = Field(description="The pool, in cents.")
+    source_note: LongText = Field("", description="Where the money comes from.")
+    school_ids: list[ShortText] | None = Field(
         None, description="The schools sharing it (default: every school of the year)."
     )
-    exposure_preset: str | None = Field(
+    exposure_preset: ShortText | None = Field(
         None, description="The preset whose victims near each school weigh the exposure formula."
     )
 
@@ -45,54 +56,56 @@ class PoolCreate(BaseModel):
 class PoolChange(BaseModel):
     """A change of a pool (the amount is frozen once an allocation is adopted)."""
 
-    version: int = Field(description="The version you read.")
-    label: str | None = None
-    amount_cents: int | None = Field(None, ge=0)
-    source_note: str | None = None
-    exposure_preset: str | None = None
+    version: Version
+    label: ShortText | None = None
+    amount_cents: Cents | None = None
+    source_note: LongText | None = None
+    exposure_preset: ShortText | None = None
 
 
 class FactsChange(BaseModel):
     """A school's facts in a pool."""
 
-    version: int = Field(description="The version you read.")
-    officers_removed: int | None = Field(None, ge=0, description="Officers given up.")
-    need: str | None = Field(None, description="A need score the district sets, e.g. 2.5.")
+    version: Version
+    officers_removed: Count | None = Field(None, description="Officers given up.")
+    need: ShortText | None = Field(None, description="A need score the district sets, e.g. 2.5.")
 
 
 class Adoption(BaseModel):
     """The formula to adopt."""
 
-    formula: str = Field(description="equal, per_officer, enrollment, exposure or need.")
+    formula: ShortText = Field(description="equal, per_officer, enrollment, exposure or need.")
 
 
 class LineCreate(BaseModel):
     """A new spending plan line."""
 
-    item: str = Field(description="A catalog code, e.g. social_worker (see /api/funds/catalog).")
-    quantity: int = Field(1, ge=1)
-    cost_cents: int | None = Field(None, ge=0, description="Overrides the catalog's unit cost.")
-    note: str | None = None
-    pool_id: int | None = Field(None, description="Default: the newest pool with a share.")
+    item: ShortText = Field(
+        description="A catalog code, e.g. social_worker (see /api/funds/catalog)."
+    )
+    quantity: Count = Field(1, ge=1)
+    cost_cents: Cents | None = Field(None, description="Overrides the catalog's unit cost.")
+    note: LongText | None = None
+    pool_id: RecordId | None = Field(None, description="Default: the newest pool with a share.")
 
 
 class LineChange(BaseModel):
     """A change (or removal) of a spending plan line."""
 
-    version: int = Field(description="The version you read.")
-    quantity: int | None = Field(None, ge=1)
-    cost_cents: int | None = Field(None, ge=0)
-    note: str | None = None
+    version: Version
+    quantity: Count | None = Field(None, ge=1)
+    cost_cents: Cents | None = None
+    note: LongText | None = None
     remove: bool = Field(False, description="Retire the line (kept, with its audit entry).")
 
 
 class CatalogChange(BaseModel):
     """The district's cost of a catalog item."""
 
-    version: int = Field(description="The version you read.")
-    cost_cents: int | None = Field(None, ge=0)
-    label: str | None = None
-    note: str | None = None
+    version: Version
+    cost_cents: Cents | None = None
+    label: ShortText | None = None
+    note: LongText | None = None
 
 
 def _csv(text: str, name: str) -> Response:
@@ -118,14 +131,14 @@ def create_pool(
 
 
 @router.get("/funds/pools/{pool_id}", summary="A pool, its schools' facts and versions")
-def pool(store: StoreDep, pool_id: int) -> dict[str, Any]:
+def pool(store: StoreDep, pool_id: IdPath) -> dict[str, Any]:
     """The pool, each school's facts and every adopted version."""
     return service_funds.get_pool(store, pool_id)
 
 
 @router.patch("/funds/pools/{pool_id}", summary="Change a pool (administrators)")
 def change_pool(
-    store: StoreDep, settings: SettingsDep, user: UserDep, pool_id: int, body: PoolChange
+    store: StoreDep, settings: SettingsDep, user: UserDep, pool_id: IdPath, body: PoolChange
 ) -> dict[str, Any]:
     """Label, note, preset or (before adoption) amount; 409 when the version is stale."""
     return service_funds.update_pool(store, user, pool_id, settings=settings, **body.model_dump())
@@ -139,7 +152,7 @@ def change_facts(
     store: StoreDep,
     settings: SettingsDep,
     user: UserDep,
-    pool_id: int,
+    pool_id: IdPath,
     school_id: str,
     body: FactsChange,
 ) -> dict[str, Any]:
@@ -154,7 +167,7 @@ def whatif(
     store: StoreDep,
     settings: SettingsDep,
     index: IndexDep,
-    pool_id: int,
+    pool_id: IdPath,
     formula: Annotated[list[str] | None, Query(description="Only these formulas.")] = None,
 ) -> dict[str, Any]:
     """Each school's weight and share under every formula, and the difference between them."""
@@ -167,7 +180,7 @@ def adopt(
     settings: SettingsDep,
     user: UserDep,
     index: IndexDep,
-    pool_id: int,
+    pool_id: IdPath,
     body: Adoption,
 ) -> dict[str, Any]:
     """Freeze the shares as the pool's next version (the older versions stay readable)."""
@@ -179,8 +192,10 @@ def adopt(
 @router.get("/funds/pools/{pool_id}/allocations", summary="An adopted allocation")
 def allocation(
     store: StoreDep,
-    pool_id: int,
-    version: Annotated[int | None, Query(description="Default: the newest.")] = None,
+    pool_id: IdPath,
+    version: Annotated[
+        int | None, Query(ge=1, le=2**63 - 1, description="Default: the newest.")
+    ] = None,
 ) -> dict[str, Any]:
     """The shares of one adopted version."""
     return service_funds.allocation(store, pool_id, version=version)
@@ -191,7 +206,7 @@ def allocation(
     summary="Every adopted version as CSV",
     response_class=Response,
 )
-def allocations_csv(store: StoreDep, pool_id: int) -> Response:
+def allocations_csv(store: StoreDep, pool_id: IdPath) -> Response:
     """One row per version and school."""
     return _csv(service_funds.allocations_csv(store, pool_id), f"allocations-{pool_id}.csv")
 
@@ -213,7 +228,10 @@ def change_catalog(
 
 
 @router.get("/funds/rollup", summary="What the money bought")
-def rollup(store: StoreDep, pool_id: int | None = None) -> dict[str, Any]:
+def rollup(
+    store: StoreDep,
+    pool_id: Annotated[int | None, Query(ge=1, le=2**63 - 1, description="One pool.")] = None,
+) -> dict[str, Any]:
     """By item (count and cents) and by school (share, planned, remaining)."""
     return service_spending.funds_rollup(store, pool_id=pool_id)
 
@@ -253,7 +271,7 @@ def change_line(
     settings: SettingsDep,
     user: UserDep,
     school_id: str,
-    line_id: int,
+    line_id: IdPath,
     body: LineChange,
 ) -> dict[str, Any]:
     """409 when the line changed since the version you read."""

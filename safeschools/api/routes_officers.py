@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 from safeschools.api.routes import ERROR_RESPONSES, WRITE_ERRORS
 from safeschools.model import User
 from safeschools.server.deps import SettingsDep, StoreDep, require_user
+from safeschools.server.inputs import MAX_INT, LongText, ShortText
 from safeschools.services import officers as service_officers
 
 __all__ = ["router"]
@@ -27,29 +28,27 @@ UserDep = Annotated[User, Depends(require_user)]
 class OfficersIn(BaseModel):
     """A school's officers of one kind for one school year."""
 
-    officers: int = Field(ge=0, description="How many officers (0 for none).")
+    officers: int = Field(ge=0, le=1000, description="How many officers (0 for none).")
     kind: Literal["sro", "mobile", "sergeant"] = Field("sro", description="Kind of officer.")
-    note: str | None = Field(None, max_length=2000, description="Where the number comes from.")
+    note: LongText | None = Field(None, max_length=2000, description="Where the number comes from.")
     version: int = Field(
-        0, ge=0, description="The version you read (0 to create a new assignment)."
+        0, ge=0, le=MAX_INT, description="The version you read (0 to create a new assignment)."
     )
 
 
 class FigureIn(BaseModel):
     """A district figure for one school year, exactly as published, with its source."""
 
-    school_year: str = Field(description="The school year it describes, e.g. 2012-13.")
-    metric: str = Field(
+    school_year: ShortText = Field(description="The school year it describes, e.g. 2012-13.")
+    metric: ShortText = Field(
         min_length=1, max_length=64, description="What it counts, e.g. officers, schools."
     )
-    value: str = Field(
-        min_length=1, max_length=200, description="The value as published: 166, about 70."
-    )
-    detail: str | None = Field(None, max_length=2000, description="E.g. 'at 74 schools'.")
-    sources: str = Field(
+    value: ShortText = Field(min_length=1, description="The value as published: 166, about 70.")
+    detail: LongText | None = Field(None, max_length=2000, description="E.g. 'at 74 schools'.")
+    sources: LongText = Field(
         min_length=1, max_length=2000, description="Where it was published (title, URL)."
     )
-    note: str | None = Field(None, max_length=2000)
+    note: LongText | None = Field(None, max_length=2000)
     replace: bool = Field(
         False, description="Replace the figure already recorded for this year and metric."
     )
