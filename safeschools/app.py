@@ -29,6 +29,7 @@ from safeschools.render.jinja import STATIC
 from safeschools.server.errors import install_error_handlers
 from safeschools.server.inputs import check_request_text
 from safeschools.server.response_cache import ResponseCache
+from safeschools.server.security_headers import SecurityHeaders
 from safeschools.server.sessions import SESSION_COOKIE, Sessions
 from safeschools.services import evaluation as service_evaluation
 from safeschools.services.accounts import session_secret
@@ -109,13 +110,20 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     app.state.index_cache = services.IndexCache(opened, settings)
     app.add_middleware(GZipMiddleware, minimum_size=1000, compresslevel=3)
     app.add_middleware(Sessions, secret_key=session_secret(opened))
-    # outermost: a public page asked again is answered from its kept bytes until the data change
+    # a public page asked again is answered from its kept bytes until the data change
     app.add_middleware(
         ResponseCache,
         versions=opened.versions,
         session_cookie=SESSION_COOKIE,
         lang_cookie=LANG_COOKIE,
         timezone=settings.timezone,
+    )
+    # around everything, the kept answers too: what a browser may do with each answer
+    app.add_middleware(
+        SecurityHeaders,
+        trust_forwarded_proto=settings.trust_forwarded_proto,
+        hsts_max_age=settings.hsts_max_age,
+        tile_url=settings.map_tile_url,
     )
     install_error_handlers(app, html_page=error_page)
     for router in _API_ROUTERS:
