@@ -11,13 +11,21 @@ from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from safeschools.api.routes import ERROR_RESPONSES, WRITE_ERRORS
 from safeschools.model import User
 from safeschools.model.council import CouncilMember
 from safeschools.server.deps import SettingsDep, StoreDep, require_user
-from safeschools.server.inputs import IdPath, LongText, RecordId, ShortText
+from safeschools.server.inputs import (
+    FilledLongText,
+    FilledText,
+    IdPath,
+    LongText,
+    RecordId,
+    RequestModel,
+    SchoolYear,
+)
 from safeschools.services import council as service_council
 
 __all__ = ["router"]
@@ -26,19 +34,19 @@ router = APIRouter(prefix="/api", tags=["officers and councils"], responses=ERRO
 UserDep = Annotated[User, Depends(require_user)]
 
 
-class MemberIn(BaseModel):
+class MemberIn(RequestModel):
     """A council member (a public official) in a seat for a term."""
 
-    name: ShortText = Field(min_length=1)
+    name: FilledText
     role: Literal["principal", "teacher", "parent", "staff", "community", "student"]
     term_start: date
     term_end: date | None = None
 
 
-class MemberPatch(BaseModel):
+class MemberPatch(RequestModel):
     """Changes to a council member; a field left out stays as it is."""
 
-    name: ShortText | None = Field(None, min_length=1)
+    name: FilledText | None = None
     role: Literal["principal", "teacher", "parent", "staff", "community", "student"] | None = None
     term_start: date | None = None
     term_end: date | None = Field(
@@ -47,36 +55,36 @@ class MemberPatch(BaseModel):
     version: int = Field(ge=1, le=2**63 - 1, description="The version of the member you read.")
 
 
-class TermEndIn(BaseModel):
+class TermEndIn(RequestModel):
     """The end of a member's term: their last day in the seat, and why."""
 
     end_date: date
-    reason: LongText = Field(min_length=1, max_length=2000)
+    reason: FilledLongText = Field(max_length=2000)
     version: int = Field(ge=1, le=2**63 - 1, description="The version of the member you read.")
 
 
-class MeetingIn(BaseModel):
+class MeetingIn(RequestModel):
     """A council meeting."""
 
     meeting_date: date
     note: LongText | None = Field(None, max_length=2000)
 
 
-class MotionIn(BaseModel):
+class MotionIn(RequestModel):
     """A motion with every member's ballot."""
 
     meeting_id: RecordId
     topic: Literal[
         "general", "principal", "contract", "staff_allocation", "officers", "safety_plan", "vacancy"
     ]
-    text: LongText = Field(min_length=1, max_length=4000)
+    text: FilledLongText = Field(max_length=4000)
     ballots: dict[str, Literal["yes", "no", "abstain", "absent"]] = Field(
         description="Member id to yes, no, abstain or absent; a serving member left out is absent."
     )
     officer_decision: Literal[2, 1, 0] | None = Field(
         None, description="For topic 'officers': keep 2, 1 or 0 officers."
     )
-    school_year: ShortText | None = Field(
+    school_year: SchoolYear | None = Field(
         None, description="School year an officer decision applies to (default: the next one)."
     )
     school_kind: Literal["elementary", "elementary_7_8", "high"] | None = Field(

@@ -14,6 +14,7 @@ from pydantic_core import to_json
 
 from safeschools.api.routes import ERROR_RESPONSES, JSONBytes
 from safeschools.server.deps import IndexCacheDep, IndexDep, SettingsDep, StoreDep
+from safeschools.server.downloads import CSV_RESPONSES, csv_download
 from safeschools.services import equity as service_equity
 from safeschools.services import evaluation as service_evaluation
 
@@ -69,6 +70,7 @@ def school_outcomes(
     "/schools/{school_id}/outcomes.csv",
     summary="A school's outcomes over time as CSV",
     response_class=Response,
+    responses=CSV_RESPONSES,
 )
 def school_outcomes_csv(
     school_id: str, store: StoreDep, settings: SettingsDep, index: IndexDep
@@ -79,11 +81,7 @@ def school_outcomes_csv(
         store, school_id, settings=settings, index=index, require_figures=True
     )
     body = service_equity.outcomes_csv(data)
-    return Response(
-        body,
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="outcomes-{school_id}.csv"'},
-    )
+    return csv_download(body, f"outcomes-{school_id}.csv")
 
 
 @router.get("/outcomes", summary="The district's outcomes over time")
@@ -95,16 +93,15 @@ def district_outcomes(store: StoreDep, settings: SettingsDep, index: IndexDep) -
 
 
 @router.get(
-    "/outcomes.csv", summary="The district's outcomes over time as CSV", response_class=Response
+    "/outcomes.csv",
+    summary="The district's outcomes over time as CSV",
+    response_class=Response,
+    responses=CSV_RESPONSES,
 )
 def district_outcomes_csv(store: StoreDep, settings: SettingsDep, index: IndexDep) -> Response:
     """The outcomes of `/api/outcomes`, one row per school year and measure."""
     data = service_evaluation.district_outcomes(store, settings=settings, index=index)
-    return Response(
-        service_equity.outcomes_csv(data),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": 'attachment; filename="outcomes-district.csv"'},
-    )
+    return csv_download(service_equity.outcomes_csv(data), "outcomes-district.csv")
 
 
 @router.get("/equity", summary="The district's disparity table")
@@ -128,7 +125,12 @@ def district_equity(
     )
 
 
-@router.get("/equity.csv", summary="The district's disparity table as CSV", response_class=Response)
+@router.get(
+    "/equity.csv",
+    summary="The district's disparity table as CSV",
+    response_class=Response,
+    responses=CSV_RESPONSES,
+)
 def district_equity_csv(
     store: StoreDep,
     settings: SettingsDep,
@@ -141,11 +143,7 @@ def district_equity_csv(
     `suppressed`."""
     table = district_equity(store, settings, measure, year, reference, dimension)
     name = f"{table['measure']}-{table['school_year']}"
-    return Response(
-        service_equity.disparity_csv(table),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="equity-{name}.csv"'},
-    )
+    return csv_download(service_equity.disparity_csv(table), f"equity-{name}.csv")
 
 
 @router.get(

@@ -8,22 +8,27 @@ and gets a 409 when someone else changed the record first. Money is integer cent
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from safeschools.api.routes import ERROR_RESPONSES
 from safeschools.errors import NotFoundError
 from safeschools.model import User
 from safeschools.server.deps import IndexDep, SettingsDep, StoreDep, require_user
+from safeschools.server.downloads import CSV_RESPONSES, csv_download
 from safeschools.server.inputs import (
     Cents,
     Count,
+    FilledText,
     IdPath,
     LongText,
+    NeedScore,
     RecordId,
+    RequestModel,
+    SchoolYear,
     ShortText,
     Version,
 )
@@ -36,13 +41,13 @@ router = APIRouter(prefix="/api", tags=["funds"], responses=ERROR_RESPONSES)
 UserDep = Annotated[User, Depends(require_user)]
 
 
-class PoolCreate(BaseModel):
+class PoolCreate(RequestModel):
     """A new pool."""
 
-    school_year: ShortText = Field(
+    school_year: SchoolYear = Field(
         description="The school year of the schools sharing it: 2024-25."
     )
-    label: ShortText = Field(description="What the money is, e.g. 'SRO contract 2024-25'.")
+    label: FilledText = Field(description="What the money is, e.g. 'SRO contract 2024-25'.")
     amount_cents: Cents = Field(description="The pool, in cents.")
     source_note: LongText = Field("", description="Where the money comes from.")
     school_ids: list[ShortText] | None = Field(
@@ -53,34 +58,36 @@ class PoolCreate(BaseModel):
     )
 
 
-class PoolChange(BaseModel):
+class PoolChange(RequestModel):
     """A change of a pool (the amount is frozen once an allocation is adopted)."""
 
     version: Version
-    label: ShortText | None = None
+    label: FilledText | None = None
     amount_cents: Cents | None = None
     source_note: LongText | None = None
     exposure_preset: ShortText | None = None
 
 
-class FactsChange(BaseModel):
+class FactsChange(RequestModel):
     """A school's facts in a pool."""
 
     version: Version
     officers_removed: Count | None = Field(None, description="Officers given up.")
-    need: ShortText | None = Field(None, description="A need score the district sets, e.g. 2.5.")
+    need: NeedScore | None = Field(None, description="A need score the district sets, e.g. 2.5.")
 
 
-class Adoption(BaseModel):
+class Adoption(RequestModel):
     """The formula to adopt."""
 
-    formula: ShortText = Field(description="equal, per_officer, enrollment, exposure or need.")
+    formula: Literal["equal", "per_officer", "enrollment", "exposure", "need"] = Field(
+        description="equal, per_officer, enrollment, exposure or need."
+    )
 
 
-class LineCreate(BaseModel):
+class LineCreate(RequestModel):
     """A new spending plan line."""
 
-    item: ShortText = Field(
+    item: FilledText = Field(
         description="A catalog code, e.g. social_worker (see /api/funds/catalog)."
     )
     quantity: Count = Field(1, ge=1)
@@ -89,7 +96,7 @@ class LineCreate(BaseModel):
     pool_id: RecordId | None = Field(None, description="Default: the newest pool with a share.")
 
 
-class LineChange(BaseModel):
+class LineChange(RequestModel):
     """A change (or removal) of a spending plan line."""
 
     version: Version
@@ -99,7 +106,7 @@ class LineChange(BaseModel):
     remove: bool = Field(False, description="Retire the line (kept, with its audit entry).")
 
 
-class CatalogChange(BaseModel):
+class CatalogChange(RequestModel):
     """The district's cost of a catalog item."""
 
     version: Version
@@ -109,11 +116,7 @@ class CatalogChange(BaseModel):
 
 
 def _csv(text: str, name: str) -> Response:
-    return Response(
-        text,
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+    return csv_download(text, name)
 
 
 @router.get("/funds/pools", summary="Trade-in fund pools")
@@ -205,6 +208,7 @@ def allocation(
     "/funds/pools/{pool_id}/allocations.csv",
     summary="Every adopted version as CSV",
     response_class=Response,
+    responses=CSV_RESPONSES,
 )
 def allocations_csv(store: StoreDep, pool_id: IdPath) -> Response:
     """One row per version and school."""
@@ -236,7 +240,12 @@ def rollup(
     return service_spending.funds_rollup(store, pool_id=pool_id)
 
 
-@router.get("/funds/plans.csv", summary="Every spending plan line as CSV", response_class=Response)
+@router.get(
+    "/funds/plans.csv",
+    summary="Every spending plan line as CSV",
+    response_class=Response,
+    responses=CSV_RESPONSES,
+)
 def plans_csv(store: StoreDep) -> Response:
     """One row per live plan line."""
     return _csv(service_spending.plans_csv(store), "spending-plans.csv")

@@ -16,18 +16,26 @@ import json
 from typing import Annotated, Any
 
 from fastapi import Path, Request
-from pydantic import AfterValidator, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from safeschools.errors import DataValidationError
 from safeschools.model.text import LONG_TEXT_MAX, SHORT_TEXT_MAX, bad_character
 
 __all__ = [
+    "LINES_PATTERN",
     "MAX_INT",
+    "ONE_LINE_PATTERN",
     "Cents",
     "Count",
+    "FilledLongText",
+    "FilledText",
     "IdPath",
     "LongText",
+    "NeedScore",
     "RecordId",
+    "RequestModel",
+    "SchoolYear",
+    "SchoolYearPath",
     "ShortText",
     "Version",
     "check_request_text",
@@ -53,10 +61,60 @@ def _lines(value: str) -> str:
     return value
 
 
+#: What OpenAPI says of one line of text: no control character (lone surrogates are refused
+#: too; a JSON schema pattern cannot name them).
+ONE_LINE_PATTERN = "^[^\\u0000-\\u001f\\u007f-\\u009f]*$"
+#: Several lines: tab, line feed and carriage return allowed.
+LINES_PATTERN = "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f]*$"
+_NOT_SPACE = "[^\\s\\u0000-\\u001f\\u007f-\\u009f]"
+#: One line with something in it besides spaces; several such lines.
+FILLED_PATTERN = ONE_LINE_PATTERN[:-1] + _NOT_SPACE + ONE_LINE_PATTERN[1:]
+FILLED_LINES_PATTERN = LINES_PATTERN[:-1] + _NOT_SPACE + LINES_PATTERN[1:]
+
+
+def _filled(value: str) -> str:
+    if not value.strip():
+        msg = "is empty; write something"
+        raise ValueError(msg)
+    return value
+
+
+def _text_type(limit: int, check: Any, pattern: str, *more: Any) -> Any:
+    return Annotated[
+        str,
+        StringConstraints(max_length=limit),
+        AfterValidator(check),
+        *more,
+        Field(json_schema_extra={"pattern": pattern}),
+    ]
+
+
 #: A name, label or other one-line text (at most 200 characters).
-ShortText = Annotated[str, StringConstraints(max_length=SHORT_TEXT_MAX), AfterValidator(_one_line)]
+ShortText = _text_type(SHORT_TEXT_MAX, _one_line, ONE_LINE_PATTERN)
 #: A goal, note, reason or motion (several lines, at most 10,000 characters).
-LongText = Annotated[str, StringConstraints(max_length=LONG_TEXT_MAX), AfterValidator(_lines)]
+LongText = _text_type(LONG_TEXT_MAX, _lines, LINES_PATTERN)
+#: A one-line text that says something (not only spaces).
+FilledText = _text_type(SHORT_TEXT_MAX, _one_line, FILLED_PATTERN, AfterValidator(_filled))
+#: Several lines that say something.
+FilledLongText = _text_type(LONG_TEXT_MAX, _lines, FILLED_LINES_PATTERN, AfterValidator(_filled))
+#: A school year, 2024-25.
+SchoolYear = Annotated[
+    str, StringConstraints(pattern=r"^\d{4}-\d{2}$"), Field(examples=["2024-25"])
+]
+#: A school year in the path.
+SchoolYearPath = Annotated[
+    str, Path(pattern=r"^\d{4}-\d{2}$", description="A school year, e.g. 2024-25.")
+]
+#: A need score: a number, 0 or more, as text (2.5).
+NeedScore = Annotated[str, StringConstraints(pattern=r"^\d{1,9}(\.\d{1,6})?$", max_length=16)]
+
+
+class RequestModel(BaseModel):
+    """A request body: only the fields it names (an unknown field is a 422, not ignored)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
 #: The id of a stored record.
 RecordId = Annotated[int, Field(ge=1, le=MAX_INT)]
 #: The version of a record you read.

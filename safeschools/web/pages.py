@@ -23,6 +23,7 @@ from safeschools.render.i18n import Lang
 from safeschools.render.methodology import methodology_html
 from safeschools.render.search_views import search_context
 from safeschools.server.deps import DefinitionDep, IndexDep, SettingsDep, StoreDep, query_params
+from safeschools.server.downloads import content_disposition
 from safeschools.server.security_headers import content_security_policy, origin_of
 from safeschools.services import evaluation as service_evaluation
 from safeschools.services import funds as service_funds
@@ -290,7 +291,11 @@ def school_report_pdf(
     response = Response(
         pdf,
         media_type="application/pdf",
-        headers={"Content-Disposition": f'inline; filename="school-{name}-{L.code}.pdf"'},
+        headers={
+            "Content-Disposition": content_disposition(
+                f"school-{name}-{L.code}.pdf", disposition="inline"
+            )
+        },
     )
     base.remember_language(request, response, L)
     return response
