@@ -24,6 +24,7 @@ from safeschools.api import (
     routes_officers,
     routes_plans,
 )
+from safeschools.api.openapi import install_openapi
 from safeschools.render.i18n import COOKIE as LANG_COOKIE
 from safeschools.render.jinja import STATIC
 from safeschools.server.errors import install_error_handlers
@@ -129,6 +130,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     for router in _API_ROUTERS:
         app.include_router(router)
     docs.install_api_docs(app)
+    install_openapi(app, preset_names=[p["name"] for p in services.list_presets(settings)])
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     for router in _PAGE_ROUTERS:
         app.include_router(router)

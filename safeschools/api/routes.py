@@ -10,7 +10,6 @@ computation and one encoding, and a new import starts afresh.
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query
@@ -28,6 +27,7 @@ from safeschools.server.deps import (
     StoreDep,
     require_user,
 )
+from safeschools.server.inputs import Day
 
 __all__ = ["ERROR_RESPONSES", "WRITE_ERRORS", "ErrorBody", "Exposure", "Health", "router"]
 
@@ -186,7 +186,7 @@ def exposure(
     settings: SettingsDep,
     cache: IndexCacheDep,
     split_date: Annotated[
-        date | None, Query(description="Also count before and after this date (2024-07-01).")
+        Day | None, Query(description="Also count before and after this date (2024-07-01).")
     ] = None,
 ) -> JSONBytes:
     """The exposure result: the definition (resolved: dates, radius in words), victims, fatal
@@ -397,7 +397,11 @@ def export(
     )
 
 
-@router.get("/me", summary="The account behind the API token")
+@router.get(
+    "/me",
+    summary="The account behind the API token",
+    responses={401: WRITE_ERRORS[401]},
+)
 def me(user: Annotated[User, Depends(require_user)]) -> dict[str, Any]:
     """Who the token belongs to and what it may edit (401 without a valid token)."""
     return {

@@ -7,7 +7,6 @@ since it was read). Every route only calls :mod:`safeschools.services.council`.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends
@@ -18,6 +17,8 @@ from safeschools.model import User
 from safeschools.model.council import CouncilMember
 from safeschools.server.deps import SettingsDep, StoreDep, require_user
 from safeschools.server.inputs import (
+    MAX_INT,
+    Day,
     FilledLongText,
     FilledText,
     IdPath,
@@ -39,8 +40,8 @@ class MemberIn(RequestModel):
 
     name: FilledText
     role: Literal["principal", "teacher", "parent", "staff", "community", "student"]
-    term_start: date
-    term_end: date | None = None
+    term_start: Day
+    term_end: Day | None = None
 
 
 class MemberPatch(RequestModel):
@@ -48,26 +49,26 @@ class MemberPatch(RequestModel):
 
     name: FilledText | None = None
     role: Literal["principal", "teacher", "parent", "staff", "community", "student"] | None = None
-    term_start: date | None = None
-    term_end: date | None = Field(
+    term_start: Day | None = None
+    term_end: Day | None = Field(
         None, description="The last day of the term; null removes the end date."
     )
-    version: int = Field(ge=1, le=2**63 - 1, description="The version of the member you read.")
+    version: int = Field(ge=1, le=MAX_INT, description="The version of the member you read.")
 
 
 class TermEndIn(RequestModel):
     """The end of a member's term: their last day in the seat, and why."""
 
-    end_date: date
-    reason: FilledLongText = Field(max_length=2000)
-    version: int = Field(ge=1, le=2**63 - 1, description="The version of the member you read.")
+    end_date: Day
+    reason: FilledLongText
+    version: int = Field(ge=1, le=MAX_INT, description="The version of the member you read.")
 
 
 class MeetingIn(RequestModel):
     """A council meeting."""
 
-    meeting_date: date
-    note: LongText | None = Field(None, max_length=2000)
+    meeting_date: Day
+    note: LongText | None = None
 
 
 class MotionIn(RequestModel):
@@ -77,7 +78,7 @@ class MotionIn(RequestModel):
     topic: Literal[
         "general", "principal", "contract", "staff_allocation", "officers", "safety_plan", "vacancy"
     ]
-    text: FilledLongText = Field(max_length=4000)
+    text: FilledLongText
     ballots: dict[str, Literal["yes", "no", "abstain", "absent"]] = Field(
         description="Member id to yes, no, abstain or absent; a serving member left out is absent."
     )

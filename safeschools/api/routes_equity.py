@@ -13,22 +13,44 @@ from fastapi.responses import Response
 from pydantic_core import to_json
 
 from safeschools.api.routes import ERROR_RESPONSES, JSONBytes
+from safeschools.model.discipline import GROUP_KINDS
 from safeschools.server.deps import IndexCacheDep, IndexDep, SettingsDep, StoreDep
 from safeschools.server.downloads import CSV_RESPONSES, csv_download
 from safeschools.services import equity as service_equity
 from safeschools.services import evaluation as service_evaluation
+from safeschools.services.publication import PARTITIONS
 
 __all__ = ["router"]
 
 router = APIRouter(prefix="/api", tags=["equity"], responses=ERROR_RESPONSES)
 
+#: The values the service takes, listed in OpenAPI (the service checks them all the same).
+_REFERENCES = ["others", *(g for g, kind in GROUP_KINDS.items() if kind in ("race", "sex"))]
+_DIMENSIONS = [*PARTITIONS, "program"]
+
 MeasureQ = Annotated[
-    str, Query(description="A discipline measure, e.g. students_oss, students_expelled.")
+    str,
+    Query(
+        description="A discipline measure, e.g. students_oss, students_expelled.",
+        json_schema_extra={"enum": list(service_equity.DISPARITY_MEASURES)},
+    ),
 ]
-YearQ = Annotated[str | None, Query(description="School year, e.g. 2023-24 (default: newest).")]
+YearQ = Annotated[
+    str | None,
+    Query(
+        description="School year, e.g. 2023-24 (default: newest).",
+        pattern=r"^(\d{4}-\d{2})?$",
+    ),
+]
 ReferenceQ = Annotated[
     str,
-    Query(description="Comparison group: 'others' (all other students) or a group, e.g. white."),
+    Query(
+        description="Comparison group: 'others' (all other students) or a group, e.g. white.",
+        json_schema_extra={"enum": _REFERENCES},
+    ),
+]
+DimensionQ = Annotated[
+    str, Query(description="race, sex or program.", json_schema_extra={"enum": _DIMENSIONS})
 ]
 
 
@@ -111,7 +133,7 @@ def district_equity(
     measure: MeasureQ = "students_oss",
     year: YearQ = None,
     reference: ReferenceQ = "others",
-    dimension: Annotated[str, Query(description="race, sex or program.")] = "race",
+    dimension: DimensionQ = "race",
 ) -> dict[str, Any]:
     """Per school (and the district): each group's count, risk ratio and interval (hidden with
     the count), flags and identification; the counts of flagged and identified schools."""
@@ -137,7 +159,7 @@ def district_equity_csv(
     measure: MeasureQ = "students_oss",
     year: YearQ = None,
     reference: ReferenceQ = "others",
-    dimension: Annotated[str, Query(description="race, sex or program.")] = "race",
+    dimension: DimensionQ = "race",
 ) -> Response:
     """One row per school and group; hidden counts and what is computed from them are the word
     `suppressed`."""
@@ -154,13 +176,18 @@ def evaluation(
     settings: SettingsDep,
     cache: IndexCacheDep,
     outcome: Annotated[
-        str, Query(description="police_notifications, suspensions, ..., shootings_near.")
+        str,
+        Query(
+            description="police_notifications, suspensions, ..., shootings_near.",
+            json_schema_extra={"enum": list(service_evaluation.EVALUATION_OUTCOMES)},
+        ),
     ] = "police_notifications",
     reversals: Annotated[
         str,
         Query(
             description="Schools whose officers came back after removal: leave_out (default) "
-            "or first_removal (counted as removed from their first removal on)."
+            "or first_removal (counted as removed from their first removal on).",
+            json_schema_extra={"enum": list(service_evaluation.REVERSAL_RULES)},
         ),
     ] = "leave_out",
 ) -> JSONBytes:

@@ -20,12 +20,14 @@ from safeschools.model import User
 from safeschools.server.deps import IndexDep, SettingsDep, StoreDep, require_user
 from safeschools.server.downloads import CSV_RESPONSES, csv_download
 from safeschools.server.inputs import (
+    MAX_INT,
     Cents,
     Count,
     FilledText,
     IdPath,
     LongText,
     NeedScore,
+    Quantity,
     RecordId,
     RequestModel,
     SchoolYear,
@@ -90,7 +92,7 @@ class LineCreate(RequestModel):
     item: FilledText = Field(
         description="A catalog code, e.g. social_worker (see /api/funds/catalog)."
     )
-    quantity: Count = Field(1, ge=1)
+    quantity: Quantity = 1
     cost_cents: Cents | None = Field(None, description="Overrides the catalog's unit cost.")
     note: LongText | None = None
     pool_id: RecordId | None = Field(None, description="Default: the newest pool with a share.")
@@ -100,7 +102,7 @@ class LineChange(RequestModel):
     """A change (or removal) of a spending plan line."""
 
     version: Version
-    quantity: Count | None = Field(None, ge=1)
+    quantity: Quantity | None = None
     cost_cents: Cents | None = None
     note: LongText | None = None
     remove: bool = Field(False, description="Retire the line (kept, with its audit entry).")
@@ -197,7 +199,7 @@ def allocation(
     store: StoreDep,
     pool_id: IdPath,
     version: Annotated[
-        int | None, Query(ge=1, le=2**63 - 1, description="Default: the newest.")
+        int | None, Query(ge=1, le=MAX_INT, description="Default: the newest.")
     ] = None,
 ) -> dict[str, Any]:
     """The shares of one adopted version."""
@@ -234,7 +236,7 @@ def change_catalog(
 @router.get("/funds/rollup", summary="What the money bought")
 def rollup(
     store: StoreDep,
-    pool_id: Annotated[int | None, Query(ge=1, le=2**63 - 1, description="One pool.")] = None,
+    pool_id: Annotated[int | None, Query(ge=1, le=MAX_INT, description="One pool.")] = None,
 ) -> dict[str, Any]:
     """By item (count and cents) and by school (share, planned, remaining)."""
     return service_spending.funds_rollup(store, pool_id=pool_id)

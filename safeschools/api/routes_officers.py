@@ -22,6 +22,7 @@ from safeschools.server.inputs import (
     FilledLongText,
     FilledText,
     LongText,
+    MetricName,
     RequestModel,
     SchoolYear,
     SchoolYearPath,
@@ -39,7 +40,7 @@ class OfficersIn(RequestModel):
 
     officers: int = Field(ge=0, le=1000, description="How many officers (0 for none).")
     kind: Literal["sro", "mobile", "sergeant"] = Field("sro", description="Kind of officer.")
-    note: LongText | None = Field(None, max_length=2000, description="Where the number comes from.")
+    note: LongText | None = Field(None, description="Where the number comes from.")
     version: int = Field(
         0, ge=0, le=MAX_INT, description="The version you read (0 to create a new assignment)."
     )
@@ -49,13 +50,11 @@ class FigureIn(RequestModel):
     """A district figure for one school year, exactly as published, with its source."""
 
     school_year: SchoolYear = Field(description="The school year it describes, e.g. 2012-13.")
-    metric: FilledText = Field(max_length=64, description="What it counts, e.g. officers, schools.")
+    metric: MetricName = Field(description="What it counts, e.g. officers, schools.")
     value: FilledText = Field(description="The value as published: 166, about 70.")
-    detail: LongText | None = Field(None, max_length=2000, description="E.g. 'at 74 schools'.")
-    sources: FilledLongText = Field(
-        max_length=2000, description="Where it was published (title, URL)."
-    )
-    note: LongText | None = Field(None, max_length=2000)
+    detail: LongText | None = Field(None, description="E.g. 'at 74 schools'.")
+    sources: FilledLongText = Field(description="Where it was published (title, URL).")
+    note: LongText | None = None
     replace: bool = Field(
         False, description="Replace the figure already recorded for this year and metric."
     )

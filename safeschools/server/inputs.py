@@ -13,10 +13,19 @@
 from __future__ import annotations
 
 import json
+import re
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import Path, Request
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+)
 
 from safeschools.errors import DataValidationError
 from safeschools.model.text import LONG_TEXT_MAX, SHORT_TEXT_MAX, bad_character
@@ -27,11 +36,14 @@ __all__ = [
     "ONE_LINE_PATTERN",
     "Cents",
     "Count",
+    "Day",
     "FilledLongText",
     "FilledText",
     "IdPath",
     "LongText",
+    "MetricName",
     "NeedScore",
+    "Quantity",
     "RecordId",
     "RequestModel",
     "SchoolYear",
@@ -41,14 +53,34 @@ __all__ = [
     "check_request_text",
 ]
 
-#: The largest whole number a column holds (a signed 64-bit integer).
-MAX_INT = 2**63 - 1
+#: The largest id, version or count taken: within a 64-bit column, and exact in every JSON
+#: reader (2**53 - 1).
+MAX_INT = 2**53 - 1
 
 
 def _one_line(value: str) -> str:
     problem = bad_character(value, multiline=False)
     if problem is not None:
         msg = f"contains {problem}; write it on one line"
+        raise ValueError(msg)
+    return value
+
+
+def _iso_day(value: Any) -> Any:
+    """A date written as text like 2025-03-04 (not a number of seconds, not 20250304)."""
+    if isinstance(value, str) and not _ISO_DAY.fullmatch(value):
+        msg = "must be a date written like 2025-03-04"
+        raise ValueError(msg)
+    if not isinstance(value, str | date):
+        msg = "must be a date written like 2025-03-04"
+        raise ValueError(msg)
+    return value
+
+
+def _whole(value: Any) -> Any:
+    """A JSON number (1 or 1.0), never text or true/false that only reads as one."""
+    if isinstance(value, str | bool):
+        msg = "must be a whole number, not text"
         raise ValueError(msg)
     return value
 
@@ -93,10 +125,15 @@ def _text_type(limit: int, check: Any, pattern: str, *more: Any) -> Any:
 ShortText = _text_type(SHORT_TEXT_MAX, _one_line, ONE_LINE_PATTERN)
 #: A goal, note, reason or motion (several lines, at most 10,000 characters).
 LongText = _text_type(LONG_TEXT_MAX, _lines, LINES_PATTERN)
+#: A metric's name (at most 64 characters).
+MetricName = _text_type(64, _one_line, FILLED_PATTERN, AfterValidator(_filled))
 #: A one-line text that says something (not only spaces).
 FilledText = _text_type(SHORT_TEXT_MAX, _one_line, FILLED_PATTERN, AfterValidator(_filled))
 #: Several lines that say something.
 FilledLongText = _text_type(LONG_TEXT_MAX, _lines, FILLED_LINES_PATTERN, AfterValidator(_filled))
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+#: A day, written like 2025-03-04.
+Day = Annotated[date, BeforeValidator(_iso_day)]
 #: A school year, 2024-25.
 SchoolYear = Annotated[
     str, StringConstraints(pattern=r"^\d{4}-\d{2}$"), Field(examples=["2024-25"])
@@ -116,13 +153,17 @@ class RequestModel(BaseModel):
 
 
 #: The id of a stored record.
-RecordId = Annotated[int, Field(ge=1, le=MAX_INT)]
+RecordId = Annotated[int, Field(ge=1, le=MAX_INT), BeforeValidator(_whole)]
 #: The version of a record you read.
-Version = Annotated[int, Field(ge=0, le=MAX_INT, description="The version you read.")]
+Version = Annotated[
+    int, Field(ge=0, le=MAX_INT, description="The version you read."), BeforeValidator(_whole)
+]
 #: A count of people or things.
-Count = Annotated[int, Field(ge=0, le=2**31 - 1)]
+Count = Annotated[int, Field(ge=0, le=2**31 - 1), BeforeValidator(_whole)]
+#: How many of a thing, 1 or more.
+Quantity = Annotated[int, Field(ge=1, le=2**31 - 1), BeforeValidator(_whole)]
 #: Money in cents (up to $90 trillion: exact in every JSON reader).
-Cents = Annotated[int, Field(ge=0, le=2**53)]
+Cents = Annotated[int, Field(ge=0, le=MAX_INT), BeforeValidator(_whole)]
 #: A record id in the path.
 IdPath = Annotated[int, Path(ge=1, le=MAX_INT, description="The record's id.")]
 
@@ -132,12 +173,12 @@ def _refuse(where: str, problem: str) -> None:
     raise DataValidationError(msg)
 
 
-def _check(value: str, where: str, *, multiline: bool) -> None:
+def _check(value: str, where: str, *, multiline: bool, limit: int = LONG_TEXT_MAX) -> None:
     problem = bad_character(value, multiline=multiline)
     if problem is not None:
         _refuse(where, problem)
-    if len(value) > LONG_TEXT_MAX:
-        msg = f"{where} is {len(value):,} characters long; the limit is {LONG_TEXT_MAX:,}."
+    if len(value) > limit:
+        msg = f"{where} is {len(value):,} characters long; the limit is {limit:,}."
         raise DataValidationError(msg)
 
 
@@ -159,10 +200,10 @@ async def check_request_text(request: Request) -> None:
     """Refuse (400, naming the field) text no page or store can carry, wherever it is sent."""
     for name, value in request.path_params.items():
         if isinstance(value, str):
-            _check(value, f"The path's {name}", multiline=False)
+            _check(value, f"The path's {name}", multiline=False, limit=SHORT_TEXT_MAX)
     for name, value in request.query_params.multi_items():
-        _check(name, "A query parameter's name", multiline=False)
-        _check(value, f"The query parameter {name!r}", multiline=False)
+        _check(name, "A query parameter's name", multiline=False, limit=SHORT_TEXT_MAX)
+        _check(value, f"The query parameter {name!r}", multiline=False, limit=SHORT_TEXT_MAX)
     if request.method in ("GET", "HEAD", "OPTIONS", "DELETE"):
         return
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
