@@ -92,10 +92,19 @@ async def get_definition(request: Request) -> Definition:
     return definition_from_params(query_params(request), settings=_settings(request))
 
 
+#: What OpenAPI (and the edge) take for a whole number and a date of a definition.
+_PATTERNS = {"number": r"^\s*\d{0,3}\s*$", "date": r"^\s*(\d{4}-\d{2}-\d{2})?\s*$"}
+
+
 def _declared(p: Param) -> inspect.Parameter:
     """A query parameter of the table as FastAPI reads it (a list where it may repeat)."""
     kind: Any = list[str] | None if p.kind == "many" else str | None
-    query = Query(description=p.query_help, examples=[p.example] if p.example else None)
+    pattern = _PATTERNS.get(p.kind)
+    query = Query(
+        description=p.query_help,
+        examples=[p.example] if p.example else None,
+        pattern=pattern,
+    )
     assert p.query is not None, p.name
     return inspect.Parameter(
         p.query, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=Annotated[kind, query]
