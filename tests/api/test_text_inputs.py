@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import date
 
 import pytest
 from api_city import load_city
@@ -13,7 +14,9 @@ from sqlalchemy import update
 
 from safeschools import services
 from safeschools.app import create_app
+from safeschools.errors import DataValidationError
 from safeschools.model.text import LONG_TEXT_MAX, bad_character, check_text, mend
+from safeschools.services import council as service_council
 from safeschools.settings import Settings
 from safeschools.storage import Store
 from safeschools.storage import tables as t
@@ -181,3 +184,28 @@ def test_the_text_helpers() -> None:
     assert bad_character("a\tb", multiline=False) == "a line break or tab (U+0009)"
     assert check_text("fine", "name") == "fine"
     assert mend(["\udc80", {"k\ud800": 1}]) == ["\ufffd", {"k\ufffd": 1}]
+
+
+def test_a_council_form_and_the_service_cap_names_and_motions(
+    sqlite_only_store: Store, settings: Settings
+) -> None:
+    """The same limits whoever writes: the web forms and the command line call the service."""
+    load_city(sqlite_only_store, settings)
+    admin = services.create_user(
+        sqlite_only_store, email="admin@x.org", password=PASSWORD, role="admin", settings=settings
+    )
+    with pytest.raises(DataValidationError, match="limit is 200"):
+        service_council.add_council_member(
+            sqlite_only_store, admin, school_id="1", name="N" * 201, role="parent",
+            term_start=date(2024, 7, 1), term_end=None, settings=settings,
+        )  # fmt: skip
+    with pytest.raises(DataValidationError, match="line break"):
+        service_council.add_council_member(
+            sqlite_only_store, admin, school_id="1", name="Ana\nRivera", role="parent",
+            term_start=date(2024, 7, 1), term_end=None, settings=settings,
+        )  # fmt: skip
+    with pytest.raises(DataValidationError, match="limit is 10,000"):
+        service_council.add_council_meeting(
+            sqlite_only_store, admin, school_id="1", meeting_date=date(2024, 9, 1),
+            note="x" * 10_001, settings=settings,
+        )  # fmt: skip
