@@ -210,7 +210,11 @@ def compare(
     settings: SettingsDep,
     cache: IndexCacheDep,
     school_year: Annotated[
-        str | None, Query(description="School list for every definition (default: latest).")
+        str | None,
+        Query(
+            description="School list for every definition (default: latest).",
+            pattern=r"^(\d{4}-\d{2}|latest|incident)?$",
+        ),
     ] = None,
 ) -> JSONBytes:
     """Every named definition of "near a school" on the same data: its parts, victims, fatal,
@@ -283,7 +287,10 @@ def schools(
     store: StoreDep,
     school_year: Annotated[
         str | None,
-        Query(description="2024-25, latest (default) or all (every school year)."),
+        Query(
+            description="2024-25, latest (default) or all (every school year).",
+            pattern=r"^(\d{4}-\d{2}|latest|all)?$",
+        ),
     ] = "latest",
     q: Annotated[
         str | None,

@@ -92,14 +92,18 @@ async def get_definition(request: Request) -> Definition:
     return definition_from_params(query_params(request), settings=_settings(request))
 
 
-#: What OpenAPI (and the edge) take for a whole number and a date of a definition.
-_PATTERNS = {"number": r"^\s*\d{0,3}\s*$", "date": r"^\s*(\d{4}-\d{2}-\d{2})?\s*$"}
+#: What OpenAPI (and the edge) take for a whole number, a date and a school list.
+_PATTERNS = {
+    "number": r"^\s*\d{0,3}\s*$",
+    "date": r"^\s*(\d{4}-\d{2}-\d{2})?\s*$",
+    "school_year": r"^\s*(\d{4}-\d{2}|latest|incident|all)?\s*$",
+}
 
 
 def _declared(p: Param) -> inspect.Parameter:
     """A query parameter of the table as FastAPI reads it (a list where it may repeat)."""
     kind: Any = list[str] | None if p.kind == "many" else str | None
-    pattern = _PATTERNS.get(p.kind)
+    pattern = _PATTERNS.get(p.name, _PATTERNS.get(p.kind))
     query = Query(
         description=p.query_help,
         examples=[p.example] if p.example else None,
