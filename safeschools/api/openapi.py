@@ -64,6 +64,11 @@ def _constrain(
     def inner(part: dict[str, Any]) -> None:
         _constrain(part, one_line=one_line, components=components, seen=seen, limit=limit)
 
+    if "pattern" in schema and "anyOf" in schema:  # a pattern given for an optional text
+        pattern = schema.pop("pattern")
+        for option in schema["anyOf"]:
+            if option.get("type") == "string":
+                option["pattern"] = pattern
     for key in ("anyOf", "oneOf", "allOf"):
         for option in schema.get(key, ()):
             inner(option)

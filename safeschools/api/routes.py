@@ -213,7 +213,7 @@ def compare(
         str | None,
         Query(
             description="School list for every definition (default: latest).",
-            pattern=r"^(\d{4}-\d{2}|latest|incident)?$",
+            json_schema_extra={"pattern": r"^(\d{4}-\d{2}|latest|incident)?$"},
         ),
     ] = None,
 ) -> JSONBytes:
@@ -289,7 +289,7 @@ def schools(
         str | None,
         Query(
             description="2024-25, latest (default) or all (every school year).",
-            pattern=r"^(\d{4}-\d{2}|latest|all)?$",
+            json_schema_extra={"pattern": r"^(\d{4}-\d{2}|latest|all)?$"},
         ),
     ] = "latest",
     q: Annotated[

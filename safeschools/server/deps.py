@@ -94,9 +94,9 @@ async def get_definition(request: Request) -> Definition:
 
 #: What OpenAPI (and the edge) take for a whole number, a date and a school list.
 _PATTERNS = {
-    "number": r"^\s*\d{0,3}\s*$",
-    "date": r"^\s*(\d{4}-\d{2}-\d{2})?\s*$",
-    "school_year": r"^\s*(\d{4}-\d{2}|latest|incident|all)?\s*$",
+    "number": r"^ *\d{0,3} *$",
+    "date": r"^ *(\d{4}-\d{2}-\d{2})? *$",
+    "school_year": r"^ *(\d{4}-\d{2}|latest|incident|all)? *$",
 }
 
 
@@ -104,10 +104,12 @@ def _declared(p: Param) -> inspect.Parameter:
     """A query parameter of the table as FastAPI reads it (a list where it may repeat)."""
     kind: Any = list[str] | None if p.kind == "many" else str | None
     pattern = _PATTERNS.get(p.name, _PATTERNS.get(p.kind))
+    # the pattern is documented, not enforced here: the definition's reader answers a bad
+    # value with a 400 that says what to write instead
     query = Query(
         description=p.query_help,
         examples=[p.example] if p.example else None,
-        pattern=pattern,
+        json_schema_extra={"pattern": pattern} if pattern else None,
     )
     assert p.query is not None, p.name
     return inspect.Parameter(

@@ -2,8 +2,9 @@
 
 - :func:`check_request_text` (a dependency of every route) refuses, with a 400 naming the
   field, a path segment, query parameter, JSON value or key, or form field that holds a lone
-  surrogate, NUL or another control character (tab and line breaks pass in bodies and forms),
-  or that is longer than :data:`~safeschools.model.text.LONG_TEXT_MAX` characters.
+  surrogate, NUL or another control character (tab and line breaks pass in bodies and forms);
+  and with a 422 (like any value past its declared length) one longer than 200 characters in
+  a path or query string, or 10,000 in a body or form.
 - :data:`ShortText` and :data:`LongText` are the types of the request models' text fields: one
   line of at most 200 characters, or several lines of at most 10,000 (422 when longer).
 - :data:`RecordId`, :data:`Version`, :data:`Count` and :data:`Cents` are whole numbers within a
@@ -18,6 +19,7 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import Path, Request
+from fastapi.exceptions import RequestValidationError
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -173,50 +175,63 @@ def _refuse(where: str, problem: str) -> None:
     raise DataValidationError(msg)
 
 
-def _check(value: str, where: str, *, multiline: bool, limit: int = LONG_TEXT_MAX) -> None:
+def _check(
+    value: str,
+    where: str,
+    *,
+    multiline: bool,
+    loc: tuple[str | int, ...],
+    limit: int = LONG_TEXT_MAX,
+) -> None:
+    """A character no page can show is a 400 naming ``where``; text past ``limit`` is a 422
+    like any other value past its declared length."""
     problem = bad_character(value, multiline=multiline)
     if problem is not None:
         _refuse(where, problem)
     if len(value) > limit:
         msg = f"{where} is {len(value):,} characters long; the limit is {limit:,}."
-        raise DataValidationError(msg)
+        raise RequestValidationError([{"loc": loc, "msg": msg, "type": "string_too_long"}])
 
 
-def _walk(value: Any, where: str) -> None:
+def _walk(value: Any, where: str, loc: tuple[str | int, ...]) -> None:
     """Check every string of a JSON value (keys too), naming each by its path."""
     if isinstance(value, str):
-        _check(value, f"The field {where!r}", multiline=True)
+        _check(value, f"The field {where!r}", multiline=True, loc=loc)
     elif isinstance(value, dict):
         for key, item in value.items():
             inner = f"{where}.{key}" if where else str(key)
-            _check(str(key), f"A key of {where or 'the body'!r}", multiline=False)
-            _walk(item, inner)
+            at = f"A key of {where or 'the body'!r}"
+            _check(str(key), at, multiline=False, loc=loc, limit=SHORT_TEXT_MAX)
+            _walk(item, inner, (*loc, str(key)))
     elif isinstance(value, list):
         for i, item in enumerate(value):
-            _walk(item, f"{where}[{i}]")
+            _walk(item, f"{where}[{i}]", (*loc, i))
 
 
 async def check_request_text(request: Request) -> None:
     """Refuse (400, naming the field) text no page or store can carry, wherever it is sent."""
     for name, value in request.path_params.items():
         if isinstance(value, str):
-            _check(value, f"The path's {name}", multiline=False, limit=SHORT_TEXT_MAX)
+            where, loc = f"The path's {name}", ("path", name)
+            _check(value, where, multiline=False, loc=loc, limit=SHORT_TEXT_MAX)
     for name, value in request.query_params.multi_items():
-        _check(name, "A query parameter's name", multiline=False, limit=SHORT_TEXT_MAX)
-        _check(value, f"The query parameter {name!r}", multiline=False, limit=SHORT_TEXT_MAX)
+        loc = ("query", name)
+        _check(name, "A query parameter's name", multiline=False, loc=loc, limit=SHORT_TEXT_MAX)
+        where = f"The query parameter {name!r}"
+        _check(value, where, multiline=False, loc=loc, limit=SHORT_TEXT_MAX)
     if request.method in ("GET", "HEAD", "OPTIONS", "DELETE"):
         return
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if kind in ("application/x-www-form-urlencoded", "multipart/form-data"):
         form = await request.form()
         for name, value in form.multi_items():
-            _check(name, "A form field's name", multiline=False)
+            _check(name, "A form field's name", multiline=False, loc=("body", name))
             if isinstance(value, str):
-                _check(value, f"The field {name!r}", multiline=True)
+                _check(value, f"The field {name!r}", multiline=True, loc=("body", name))
     elif kind == "application/json" or kind.endswith("+json"):
         body = await request.body()
         try:
             data = json.loads(body)
         except (ValueError, UnicodeDecodeError):
             return  # FastAPI answers the parse error itself
-        _walk(data, "")
+        _walk(data, "", ("body",))

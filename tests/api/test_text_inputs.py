@@ -81,8 +81,9 @@ def test_text_past_its_limit_is_refused_with_the_limit(
     long_goal = json.loads(json.dumps(PLAN))
     long_goal["pillars"]["physical_safety"][0]["text"] = "x" * (LONG_TEXT_MAX + 1)
     answer = _put_plan(http, auth, json.dumps(long_goal))
-    assert answer.status_code == 400
+    assert answer.status_code == 422  # like any value past its length
     assert "10,000" in answer.json()["error"]
+    assert answer.json()["errors"][0]["loc"] == ["body", "pillars", "physical_safety", 0, "text"]
     long_name = json.loads(json.dumps(PLAN))
     long_name["committee"][0]["name"] = "N" * 201
     answer = _put_plan(http, auth, json.dumps(long_name))
