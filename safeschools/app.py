@@ -15,7 +15,7 @@ from contextlib import asynccontextmanager
 from urllib.parse import quote
 
 import anyio.to_thread
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.gzip import GZipMiddleware
@@ -31,13 +31,16 @@ from safeschools.api import (
     routes_officers,
     routes_plans,
 )
+from safeschools.api.openapi import install_openapi
 from safeschools.render.i18n import COOKIE as LANG_COOKIE
 from safeschools.render.i18n import LANGUAGES, negotiate
 from safeschools.render.jinja import STATIC
 from safeschools.server.errors import error_body, install_error_handlers
+from safeschools.server.inputs import check_request_text
 from safeschools.server.limits import KindLimits, Limiter, RequestCaps
 from safeschools.server.password_checks import PasswordChecks
 from safeschools.server.response_cache import Activity, ResponseCache
+from safeschools.server.security_headers import SecurityHeaders
 from safeschools.server.sessions import SESSION_COOKIE, Sessions
 from safeschools.server.shared_pages import SharedPages
 from safeschools.server.warmer import warm, warm_forever
@@ -139,6 +142,8 @@ def create_app(
         docs_url=None,  # served from an installed package, below: no CDN
         redoc_url=None,
         openapi_url="/openapi.json",
+        # every route refuses text that no page or store can carry, naming the field
+        dependencies=[Depends(check_request_text)],
     )
     app.state.settings = settings
     app.state.store = opened
@@ -182,10 +187,18 @@ def create_app(
     )
     # outermost: a query string, a page or a body beyond its cap is refused before anything
     app.add_middleware(RequestCaps, settings=settings, respond=_refuse)
+    # around everything, the kept answers and the refusals too: what a browser may do with each
+    app.add_middleware(
+        SecurityHeaders,
+        trust_forwarded_proto=settings.trust_forwarded_proto,
+        hsts_max_age=settings.hsts_max_age,
+        tile_url=settings.map_tile_url,
+    )
     install_error_handlers(app, html_page=error_page)
     for router in _API_ROUTERS:
         app.include_router(router)
     docs.install_api_docs(app)
+    install_openapi(app, preset_names=[p["name"] for p in services.list_presets(settings)])
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     for router in _PAGE_ROUTERS:
         app.include_router(router)

@@ -198,6 +198,18 @@ class Settings(BaseSettings):
     map_tile_attribution: str = Field(
         "", description="Credit line shown under maps drawn on tiles (the tile server's licence)."
     )
+    trust_forwarded_proto: bool = Field(
+        False,
+        description="Behind a reverse proxy that ends HTTPS: trust its X-Forwarded-Proto header "
+        "to tell an https request (which then gets Strict-Transport-Security). Leave off when "
+        "clients reach the server directly, or they could claim https.",
+    )
+    hsts_max_age: int = Field(
+        31_536_000,
+        ge=0,
+        description="Seconds browsers keep to https after an https answer "
+        "(Strict-Transport-Security max-age; 0 tells them to forget it).",
+    )
 
     worker_threads: int = Field(
         40,

@@ -23,7 +23,6 @@ extra when they are missing.
 
 from __future__ import annotations
 
-import csv
 import importlib
 import io
 import json
@@ -34,6 +33,8 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from shapely.geometry import Point
+
+from safeschools.spreadsheet import csv_dict_writer
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -129,7 +130,7 @@ def csv_bytes(table: Table) -> bytes:
     'a,b\\r\\n1,2;3\\r\\n,\\r\\n'
     """
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=table.columns, extrasaction="ignore")
+    writer = csv_dict_writer(buffer, table.columns, extrasaction="ignore")
     writer.writeheader()
     writer.writerows({c: _cell(row.get(c)) for c in table.columns} for row in table.rows)
     return buffer.getvalue().encode("utf-8")

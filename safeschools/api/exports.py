@@ -43,6 +43,7 @@ from shapely.geometry import mapping
 from safeschools import services
 from safeschools.errors import ConfigError, NotFoundError
 from safeschools.proximity import Definition
+from safeschools.server.downloads import content_disposition
 from safeschools.services.exposure_tables import VICTIMIZATION_COLUMNS, counted_victims
 from safeschools.settings import Settings
 from safeschools.storage import Store
@@ -116,7 +117,7 @@ class ExportFile:
     @property
     def content_disposition(self) -> str:
         """The Content-Disposition header value."""
-        return f'attachment; filename="{self.filename}"'
+        return content_disposition(self.filename)
 
 
 @dataclass(frozen=True)

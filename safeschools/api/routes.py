@@ -10,7 +10,6 @@ computation and one encoding, and a new import starts afresh.
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
@@ -29,6 +28,7 @@ from safeschools.server.deps import (
     get_user,
     require_user,
 )
+from safeschools.server.inputs import Day
 
 __all__ = ["ERROR_RESPONSES", "WRITE_ERRORS", "ErrorBody", "Exposure", "Health", "router"]
 
@@ -187,7 +187,7 @@ def exposure(
     settings: SettingsDep,
     cache: IndexCacheDep,
     split_date: Annotated[
-        date | None, Query(description="Also count before and after this date (2024-07-01).")
+        Day | None, Query(description="Also count before and after this date (2024-07-01).")
     ] = None,
 ) -> JSONBytes:
     """The exposure result: the definition (resolved: dates, radius in words), victims, fatal
@@ -211,7 +211,11 @@ def compare(
     settings: SettingsDep,
     cache: IndexCacheDep,
     school_year: Annotated[
-        str | None, Query(description="School list for every definition (default: latest).")
+        str | None,
+        Query(
+            description="School list for every definition (default: latest).",
+            json_schema_extra={"pattern": r"^(\d{4}-\d{2}|latest|incident)?$"},
+        ),
     ] = None,
 ) -> JSONBytes:
     """Every named definition of "near a school" on the same data: its parts, victims, fatal,
@@ -284,7 +288,10 @@ def schools(
     store: StoreDep,
     school_year: Annotated[
         str | None,
-        Query(description="2024-25, latest (default) or all (every school year)."),
+        Query(
+            description="2024-25, latest (default) or all (every school year).",
+            json_schema_extra={"pattern": r"^(\d{4}-\d{2}|latest|all)?$"},
+        ),
     ] = "latest",
     q: Annotated[
         str | None,
@@ -398,7 +405,11 @@ def export(
     )
 
 
-@router.get("/me", summary="The account behind the API token")
+@router.get(
+    "/me",
+    summary="The account behind the API token",
+    responses={401: WRITE_ERRORS[401]},
+)
 def me(user: Annotated[User, Depends(require_user)]) -> dict[str, Any]:
     """Who the token belongs to and what it may edit (401 without a valid token)."""
     return {

@@ -7,16 +7,26 @@ since it was read). Every route only calls :mod:`safeschools.services.council`.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from safeschools.api.routes import ERROR_RESPONSES, WRITE_ERRORS
 from safeschools.model import User
 from safeschools.model.council import CouncilMember
 from safeschools.server.deps import SettingsDep, StoreDep, require_user
+from safeschools.server.inputs import (
+    MAX_INT,
+    Day,
+    FilledLongText,
+    FilledText,
+    IdPath,
+    LongText,
+    RecordId,
+    RequestModel,
+    SchoolYear,
+)
 from safeschools.services import council as service_council
 
 __all__ = ["router"]
@@ -25,57 +35,57 @@ router = APIRouter(prefix="/api", tags=["officers and councils"], responses=ERRO
 UserDep = Annotated[User, Depends(require_user)]
 
 
-class MemberIn(BaseModel):
+class MemberIn(RequestModel):
     """A council member (a public official) in a seat for a term."""
 
-    name: str = Field(min_length=1, max_length=200)
+    name: FilledText
     role: Literal["principal", "teacher", "parent", "staff", "community", "student"]
-    term_start: date
-    term_end: date | None = None
+    term_start: Day
+    term_end: Day | None = None
 
 
-class MemberPatch(BaseModel):
+class MemberPatch(RequestModel):
     """Changes to a council member; a field left out stays as it is."""
 
-    name: str | None = Field(None, min_length=1, max_length=200)
+    name: FilledText | None = None
     role: Literal["principal", "teacher", "parent", "staff", "community", "student"] | None = None
-    term_start: date | None = None
-    term_end: date | None = Field(
+    term_start: Day | None = None
+    term_end: Day | None = Field(
         None, description="The last day of the term; null removes the end date."
     )
-    version: int = Field(ge=1, description="The version of the member you read.")
+    version: int = Field(ge=1, le=MAX_INT, description="The version of the member you read.")
 
 
-class TermEndIn(BaseModel):
+class TermEndIn(RequestModel):
     """The end of a member's term: their last day in the seat, and why."""
 
-    end_date: date
-    reason: str = Field(min_length=1, max_length=2000)
-    version: int = Field(ge=1, description="The version of the member you read.")
+    end_date: Day
+    reason: FilledLongText
+    version: int = Field(ge=1, le=MAX_INT, description="The version of the member you read.")
 
 
-class MeetingIn(BaseModel):
+class MeetingIn(RequestModel):
     """A council meeting."""
 
-    meeting_date: date
-    note: str | None = Field(None, max_length=2000)
+    meeting_date: Day
+    note: LongText | None = None
 
 
-class MotionIn(BaseModel):
+class MotionIn(RequestModel):
     """A motion with every member's ballot."""
 
-    meeting_id: int
+    meeting_id: RecordId
     topic: Literal[
         "general", "principal", "contract", "staff_allocation", "officers", "safety_plan", "vacancy"
     ]
-    text: str = Field(min_length=1, max_length=4000)
+    text: FilledLongText
     ballots: dict[str, Literal["yes", "no", "abstain", "absent"]] = Field(
         description="Member id to yes, no, abstain or absent; a serving member left out is absent."
     )
     officer_decision: Literal[2, 1, 0] | None = Field(
         None, description="For topic 'officers': keep 2, 1 or 0 officers."
     )
-    school_year: str | None = Field(
+    school_year: SchoolYear | None = Field(
         None, description="School year an officer decision applies to (default: the next one)."
     )
     school_kind: Literal["elementary", "elementary_7_8", "high"] | None = Field(
@@ -141,7 +151,7 @@ def update_member(
     settings: SettingsDep,
     user: UserDep,
     school_id: str,
-    member_id: int,
+    member_id: IdPath,
     body: MemberPatch,
 ) -> dict[str, Any]:
     """Change the fields sent (``term_end: null`` removes the end date); ``version`` is the
@@ -172,7 +182,7 @@ def end_member_term(
     settings: SettingsDep,
     user: UserDep,
     school_id: str,
-    member_id: int,
+    member_id: IdPath,
     body: TermEndIn,
 ) -> dict[str, Any]:
     """The member stays in the council's history with the end date, and is not serving after

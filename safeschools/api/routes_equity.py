@@ -13,21 +13,44 @@ from fastapi.responses import Response
 from pydantic_core import to_json
 
 from safeschools.api.routes import ERROR_RESPONSES, JSONBytes
+from safeschools.model.discipline import GROUP_KINDS
 from safeschools.server.deps import IndexCacheDep, IndexDep, SettingsDep, StoreDep
+from safeschools.server.downloads import CSV_RESPONSES, csv_download
 from safeschools.services import equity as service_equity
 from safeschools.services import evaluation as service_evaluation
+from safeschools.services.publication import PARTITIONS
 
 __all__ = ["router"]
 
 router = APIRouter(prefix="/api", tags=["equity"], responses=ERROR_RESPONSES)
 
+#: The values the service takes, listed in OpenAPI (the service checks them all the same).
+_REFERENCES = ["others", *(g for g, kind in GROUP_KINDS.items() if kind in ("race", "sex"))]
+_DIMENSIONS = [*PARTITIONS, "program"]
+
 MeasureQ = Annotated[
-    str, Query(description="A discipline measure, e.g. students_oss, students_expelled.")
+    str,
+    Query(
+        description="A discipline measure, e.g. students_oss, students_expelled.",
+        json_schema_extra={"enum": list(service_equity.DISPARITY_MEASURES)},
+    ),
 ]
-YearQ = Annotated[str | None, Query(description="School year, e.g. 2023-24 (default: newest).")]
+YearQ = Annotated[
+    str | None,
+    Query(
+        description="School year, e.g. 2023-24 (default: newest).",
+        pattern=r"^(\d{4}-\d{2})?$",
+    ),
+]
 ReferenceQ = Annotated[
     str,
-    Query(description="Comparison group: 'others' (all other students) or a group, e.g. white."),
+    Query(
+        description="Comparison group: 'others' (all other students) or a group, e.g. white.",
+        json_schema_extra={"enum": _REFERENCES},
+    ),
+]
+DimensionQ = Annotated[
+    str, Query(description="race, sex or program.", json_schema_extra={"enum": _DIMENSIONS})
 ]
 
 
@@ -69,6 +92,7 @@ def school_outcomes(
     "/schools/{school_id}/outcomes.csv",
     summary="A school's outcomes over time as CSV",
     response_class=Response,
+    responses=CSV_RESPONSES,
 )
 def school_outcomes_csv(
     school_id: str, store: StoreDep, settings: SettingsDep, index: IndexDep
@@ -79,11 +103,7 @@ def school_outcomes_csv(
         store, school_id, settings=settings, index=index, require_figures=True
     )
     body = service_equity.outcomes_csv(data)
-    return Response(
-        body,
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="outcomes-{school_id}.csv"'},
-    )
+    return csv_download(body, f"outcomes-{school_id}.csv")
 
 
 @router.get("/outcomes", summary="The district's outcomes over time")
@@ -95,16 +115,15 @@ def district_outcomes(store: StoreDep, settings: SettingsDep, index: IndexDep) -
 
 
 @router.get(
-    "/outcomes.csv", summary="The district's outcomes over time as CSV", response_class=Response
+    "/outcomes.csv",
+    summary="The district's outcomes over time as CSV",
+    response_class=Response,
+    responses=CSV_RESPONSES,
 )
 def district_outcomes_csv(store: StoreDep, settings: SettingsDep, index: IndexDep) -> Response:
     """The outcomes of `/api/outcomes`, one row per school year and measure."""
     data = service_evaluation.district_outcomes(store, settings=settings, index=index)
-    return Response(
-        service_equity.outcomes_csv(data),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": 'attachment; filename="outcomes-district.csv"'},
-    )
+    return csv_download(service_equity.outcomes_csv(data), "outcomes-district.csv")
 
 
 @router.get("/equity", summary="The district's disparity table")
@@ -114,7 +133,7 @@ def district_equity(
     measure: MeasureQ = "students_oss",
     year: YearQ = None,
     reference: ReferenceQ = "others",
-    dimension: Annotated[str, Query(description="race, sex or program.")] = "race",
+    dimension: DimensionQ = "race",
 ) -> dict[str, Any]:
     """Per school (and the district): each group's count, risk ratio and interval (hidden with
     the count), flags and identification; the counts of flagged and identified schools."""
@@ -128,24 +147,25 @@ def district_equity(
     )
 
 
-@router.get("/equity.csv", summary="The district's disparity table as CSV", response_class=Response)
+@router.get(
+    "/equity.csv",
+    summary="The district's disparity table as CSV",
+    response_class=Response,
+    responses=CSV_RESPONSES,
+)
 def district_equity_csv(
     store: StoreDep,
     settings: SettingsDep,
     measure: MeasureQ = "students_oss",
     year: YearQ = None,
     reference: ReferenceQ = "others",
-    dimension: Annotated[str, Query(description="race, sex or program.")] = "race",
+    dimension: DimensionQ = "race",
 ) -> Response:
     """One row per school and group; hidden counts and what is computed from them are the word
     `suppressed`."""
     table = district_equity(store, settings, measure, year, reference, dimension)
     name = f"{table['measure']}-{table['school_year']}"
-    return Response(
-        service_equity.disparity_csv(table),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="equity-{name}.csv"'},
-    )
+    return csv_download(service_equity.disparity_csv(table), f"equity-{name}.csv")
 
 
 @router.get(
@@ -156,13 +176,18 @@ def evaluation(
     settings: SettingsDep,
     cache: IndexCacheDep,
     outcome: Annotated[
-        str, Query(description="police_notifications, suspensions, ..., shootings_near.")
+        str,
+        Query(
+            description="police_notifications, suspensions, ..., shootings_near.",
+            json_schema_extra={"enum": list(service_evaluation.EVALUATION_OUTCOMES)},
+        ),
     ] = "police_notifications",
     reversals: Annotated[
         str,
         Query(
             description="Schools whose officers came back after removal: leave_out (default) "
-            "or first_removal (counted as removed from their first removal on)."
+            "or first_removal (counted as removed from their first removal on).",
+            json_schema_extra={"enum": list(service_evaluation.REVERSAL_RULES)},
         ),
     ] = "leave_out",
 ) -> JSONBytes:

@@ -8,16 +8,32 @@ and gets a 409 when someone else changed the record first. Money is integer cent
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from safeschools.api.routes import ERROR_RESPONSES
 from safeschools.errors import NotFoundError
 from safeschools.model import User
 from safeschools.server.deps import IndexDep, SettingsDep, StoreDep, require_user
+from safeschools.server.downloads import CSV_RESPONSES, csv_download
+from safeschools.server.inputs import (
+    MAX_INT,
+    Cents,
+    Count,
+    FilledText,
+    IdPath,
+    LongText,
+    NeedScore,
+    Quantity,
+    RecordId,
+    RequestModel,
+    SchoolYear,
+    ShortText,
+    Version,
+)
 from safeschools.services import funds as service_funds
 from safeschools.services import spending as service_spending
 
@@ -27,80 +43,82 @@ router = APIRouter(prefix="/api", tags=["funds"], responses=ERROR_RESPONSES)
 UserDep = Annotated[User, Depends(require_user)]
 
 
-class PoolCreate(BaseModel):
+class PoolCreate(RequestModel):
     """A new pool."""
 
-    school_year: str = Field(description="The school year of the schools sharing it: 2024-25.")
-    label: str = Field(description="What the money is, e.g. 'SRO contract 2024-25'.")
-    amount_cents: int = Field(ge=0, description="The pool, in cents.")
-    source_note: str = Field("", description="Where the money comes from.")
-    school_ids: list[str] | None = Field(
+    school_year: SchoolYear = Field(
+        description="The school year of the schools sharing it: 2024-25."
+    )
+    label: FilledText = Field(description="What the money is, e.g. 'SRO contract 2024-25'.")
+    amount_cents: Cents = Field(description="The pool, in cents.")
+    source_note: LongText = Field("", description="Where the money comes from.")
+    school_ids: list[ShortText] | None = Field(
         None, description="The schools sharing it (default: every school of the year)."
     )
-    exposure_preset: str | None = Field(
+    exposure_preset: ShortText | None = Field(
         None, description="The preset whose victims near each school weigh the exposure formula."
     )
 
 
-class PoolChange(BaseModel):
+class PoolChange(RequestModel):
     """A change of a pool (the amount is frozen once an allocation is adopted)."""
 
-    version: int = Field(description="The version you read.")
-    label: str | None = None
-    amount_cents: int | None = Field(None, ge=0)
-    source_note: str | None = None
-    exposure_preset: str | None = None
+    version: Version
+    label: FilledText | None = None
+    amount_cents: Cents | None = None
+    source_note: LongText | None = None
+    exposure_preset: ShortText | None = None
 
 
-class FactsChange(BaseModel):
+class FactsChange(RequestModel):
     """A school's facts in a pool."""
 
-    version: int = Field(description="The version you read.")
-    officers_removed: int | None = Field(None, ge=0, description="Officers given up.")
-    need: str | None = Field(None, description="A need score the district sets, e.g. 2.5.")
+    version: Version
+    officers_removed: Count | None = Field(None, description="Officers given up.")
+    need: NeedScore | None = Field(None, description="A need score the district sets, e.g. 2.5.")
 
 
-class Adoption(BaseModel):
+class Adoption(RequestModel):
     """The formula to adopt."""
 
-    formula: str = Field(description="equal, per_officer, enrollment, exposure or need.")
+    formula: Literal["equal", "per_officer", "enrollment", "exposure", "need"] = Field(
+        description="equal, per_officer, enrollment, exposure or need."
+    )
 
 
-class LineCreate(BaseModel):
+class LineCreate(RequestModel):
     """A new spending plan line."""
 
-    item: str = Field(description="A catalog code, e.g. social_worker (see /api/funds/catalog).")
-    quantity: int = Field(1, ge=1)
-    cost_cents: int | None = Field(None, ge=0, description="Overrides the catalog's unit cost.")
-    note: str | None = None
-    pool_id: int | None = Field(None, description="Default: the newest pool with a share.")
+    item: FilledText = Field(
+        description="A catalog code, e.g. social_worker (see /api/funds/catalog)."
+    )
+    quantity: Quantity = 1
+    cost_cents: Cents | None = Field(None, description="Overrides the catalog's unit cost.")
+    note: LongText | None = None
+    pool_id: RecordId | None = Field(None, description="Default: the newest pool with a share.")
 
 
-class LineChange(BaseModel):
+class LineChange(RequestModel):
     """A change (or removal) of a spending plan line."""
 
-    version: int = Field(description="The version you read.")
-    quantity: int | None = Field(None, ge=1)
-    cost_cents: int | None = Field(None, ge=0)
-    note: str | None = None
+    version: Version
+    quantity: Quantity | None = None
+    cost_cents: Cents | None = None
+    note: LongText | None = None
     remove: bool = Field(False, description="Retire the line (kept, with its audit entry).")
 
 
-class CatalogChange(BaseModel):
+class CatalogChange(RequestModel):
     """The district's cost of a catalog item."""
 
-    version: int = Field(description="The version you read.")
-    cost_cents: int | None = Field(None, ge=0)
-    label: str | None = None
-    note: str | None = None
+    version: Version
+    cost_cents: Cents | None = None
+    label: ShortText | None = None
+    note: LongText | None = None
 
 
 def _csv(text: str, name: str) -> Response:
-    return Response(
-        text,
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+    return csv_download(text, name)
 
 
 @router.get("/funds/pools", summary="Trade-in fund pools")
@@ -118,14 +136,14 @@ def create_pool(
 
 
 @router.get("/funds/pools/{pool_id}", summary="A pool, its schools' facts and versions")
-def pool(store: StoreDep, pool_id: int) -> dict[str, Any]:
+def pool(store: StoreDep, pool_id: IdPath) -> dict[str, Any]:
     """The pool, each school's facts and every adopted version."""
     return service_funds.get_pool(store, pool_id)
 
 
 @router.patch("/funds/pools/{pool_id}", summary="Change a pool (administrators)")
 def change_pool(
-    store: StoreDep, settings: SettingsDep, user: UserDep, pool_id: int, body: PoolChange
+    store: StoreDep, settings: SettingsDep, user: UserDep, pool_id: IdPath, body: PoolChange
 ) -> dict[str, Any]:
     """Label, note, preset or (before adoption) amount; 409 when the version is stale."""
     return service_funds.update_pool(store, user, pool_id, settings=settings, **body.model_dump())
@@ -139,7 +157,7 @@ def change_facts(
     store: StoreDep,
     settings: SettingsDep,
     user: UserDep,
-    pool_id: int,
+    pool_id: IdPath,
     school_id: str,
     body: FactsChange,
 ) -> dict[str, Any]:
@@ -154,7 +172,7 @@ def whatif(
     store: StoreDep,
     settings: SettingsDep,
     index: IndexDep,
-    pool_id: int,
+    pool_id: IdPath,
     formula: Annotated[list[str] | None, Query(description="Only these formulas.")] = None,
 ) -> dict[str, Any]:
     """Each school's weight and share under every formula, and the difference between them."""
@@ -167,7 +185,7 @@ def adopt(
     settings: SettingsDep,
     user: UserDep,
     index: IndexDep,
-    pool_id: int,
+    pool_id: IdPath,
     body: Adoption,
 ) -> dict[str, Any]:
     """Freeze the shares as the pool's next version (the older versions stay readable)."""
@@ -179,8 +197,10 @@ def adopt(
 @router.get("/funds/pools/{pool_id}/allocations", summary="An adopted allocation")
 def allocation(
     store: StoreDep,
-    pool_id: int,
-    version: Annotated[int | None, Query(description="Default: the newest.")] = None,
+    pool_id: IdPath,
+    version: Annotated[
+        int | None, Query(ge=1, le=MAX_INT, description="Default: the newest.")
+    ] = None,
 ) -> dict[str, Any]:
     """The shares of one adopted version."""
     return service_funds.allocation(store, pool_id, version=version)
@@ -190,8 +210,9 @@ def allocation(
     "/funds/pools/{pool_id}/allocations.csv",
     summary="Every adopted version as CSV",
     response_class=Response,
+    responses=CSV_RESPONSES,
 )
-def allocations_csv(store: StoreDep, pool_id: int) -> Response:
+def allocations_csv(store: StoreDep, pool_id: IdPath) -> Response:
     """One row per version and school."""
     return _csv(service_funds.allocations_csv(store, pool_id), f"allocations-{pool_id}.csv")
 
@@ -213,12 +234,20 @@ def change_catalog(
 
 
 @router.get("/funds/rollup", summary="What the money bought")
-def rollup(store: StoreDep, pool_id: int | None = None) -> dict[str, Any]:
+def rollup(
+    store: StoreDep,
+    pool_id: Annotated[int | None, Query(ge=1, le=MAX_INT, description="One pool.")] = None,
+) -> dict[str, Any]:
     """By item (count and cents) and by school (share, planned, remaining)."""
     return service_spending.funds_rollup(store, pool_id=pool_id)
 
 
-@router.get("/funds/plans.csv", summary="Every spending plan line as CSV", response_class=Response)
+@router.get(
+    "/funds/plans.csv",
+    summary="Every spending plan line as CSV",
+    response_class=Response,
+    responses=CSV_RESPONSES,
+)
 def plans_csv(store: StoreDep) -> Response:
     """One row per live plan line."""
     return _csv(service_spending.plans_csv(store), "spending-plans.csv")
@@ -253,7 +282,7 @@ def change_line(
     settings: SettingsDep,
     user: UserDep,
     school_id: str,
-    line_id: int,
+    line_id: IdPath,
     body: LineChange,
 ) -> dict[str, Any]:
     """409 when the line changed since the version you read."""

@@ -11,11 +11,22 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends
 from fastapi.responses import Response
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from safeschools.api.routes import ERROR_RESPONSES, WRITE_ERRORS
 from safeschools.model import User
 from safeschools.server.deps import SettingsDep, StoreDep, require_user
+from safeschools.server.downloads import CSV_RESPONSES, csv_download
+from safeschools.server.inputs import (
+    MAX_INT,
+    FilledLongText,
+    FilledText,
+    LongText,
+    MetricName,
+    RequestModel,
+    SchoolYear,
+    SchoolYearPath,
+)
 from safeschools.services import officers as service_officers
 
 __all__ = ["router"]
@@ -24,32 +35,26 @@ router = APIRouter(prefix="/api", tags=["officers and councils"], responses=ERRO
 UserDep = Annotated[User, Depends(require_user)]
 
 
-class OfficersIn(BaseModel):
+class OfficersIn(RequestModel):
     """A school's officers of one kind for one school year."""
 
-    officers: int = Field(ge=0, description="How many officers (0 for none).")
+    officers: int = Field(ge=0, le=1000, description="How many officers (0 for none).")
     kind: Literal["sro", "mobile", "sergeant"] = Field("sro", description="Kind of officer.")
-    note: str | None = Field(None, max_length=2000, description="Where the number comes from.")
+    note: LongText | None = Field(None, description="Where the number comes from.")
     version: int = Field(
-        0, ge=0, description="The version you read (0 to create a new assignment)."
+        0, ge=0, le=MAX_INT, description="The version you read (0 to create a new assignment)."
     )
 
 
-class FigureIn(BaseModel):
+class FigureIn(RequestModel):
     """A district figure for one school year, exactly as published, with its source."""
 
-    school_year: str = Field(description="The school year it describes, e.g. 2012-13.")
-    metric: str = Field(
-        min_length=1, max_length=64, description="What it counts, e.g. officers, schools."
-    )
-    value: str = Field(
-        min_length=1, max_length=200, description="The value as published: 166, about 70."
-    )
-    detail: str | None = Field(None, max_length=2000, description="E.g. 'at 74 schools'.")
-    sources: str = Field(
-        min_length=1, max_length=2000, description="Where it was published (title, URL)."
-    )
-    note: str | None = Field(None, max_length=2000)
+    school_year: SchoolYear = Field(description="The school year it describes, e.g. 2012-13.")
+    metric: MetricName = Field(description="What it counts, e.g. officers, schools.")
+    value: FilledText = Field(description="The value as published: 166, about 70.")
+    detail: LongText | None = Field(None, description="E.g. 'at 74 schools'.")
+    sources: FilledLongText = Field(description="Where it was published (title, URL).")
+    note: LongText | None = None
     replace: bool = Field(
         False, description="Replace the figure already recorded for this year and metric."
     )
@@ -62,14 +67,15 @@ def district_officers(store: StoreDep) -> dict[str, Any]:
     return service_officers.district_officers(store)
 
 
-@router.get("/officers.csv", summary="Every officer assignment as CSV")
+@router.get(
+    "/officers.csv",
+    summary="Every officer assignment as CSV",
+    response_class=Response,
+    responses=CSV_RESPONSES,
+)
 def officers_csv(store: StoreDep) -> Response:
     """One row per school, school year and kind of officer."""
-    return Response(
-        service_officers.officers_csv(store),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": 'attachment; filename="officers.csv"'},
-    )
+    return csv_download(service_officers.officers_csv(store), "officers.csv")
 
 
 @router.get("/schools/{school_id}/officers", summary="A school's officers over the years")
@@ -78,13 +84,16 @@ def school_officers(store: StoreDep, school_id: str) -> dict[str, Any]:
     return service_officers.school_officers(store, school_id)
 
 
-@router.get("/schools/{school_id}/officers.csv", summary="A school's officers as CSV")
+@router.get(
+    "/schools/{school_id}/officers.csv",
+    summary="A school's officers as CSV",
+    response_class=Response,
+    responses=CSV_RESPONSES,
+)
 def school_officers_csv(store: StoreDep, school_id: str) -> Response:
     """One row per school year and kind of officer."""
-    return Response(
-        service_officers.officers_csv(store, school_id=school_id),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="officers-{school_id}.csv"'},
+    return csv_download(
+        service_officers.officers_csv(store, school_id=school_id), f"officers-{school_id}.csv"
     )
 
 
@@ -98,7 +107,7 @@ def put_officers(
     settings: SettingsDep,
     user: UserDep,
     school_id: str,
-    school_year: str,
+    school_year: SchoolYearPath,
     body: OfficersIn,
 ) -> dict[str, Any]:
     """Create (version 0) or change (the version you read) an assignment; audited."""

@@ -14,6 +14,8 @@ from fastapi.responses import Response
 from safeschools.api.routes import ERROR_RESPONSES
 from safeschools.model import User
 from safeschools.server.deps import SettingsDep, StoreDep, require_user
+from safeschools.server.downloads import CSV_RESPONSES, csv_download
+from safeschools.server.inputs import SchoolYearPath
 from safeschools.services import plans as service_plans
 
 __all__ = ["router"]
@@ -61,7 +63,7 @@ def safety_plans(store: StoreDep, school_id: str) -> list[dict[str, Any]]:
     "/schools/{school_id}/safety-plans/{school_year}",
     summary="A school's safety plan for a school year, with every saved version",
 )
-def safety_plan(store: StoreDep, school_id: str, school_year: str) -> dict[str, Any]:
+def safety_plan(store: StoreDep, school_id: str, school_year: SchoolYearPath) -> dict[str, Any]:
     """The plan as it is now (its ``version`` is what a PUT names) and ``history``: every
     saved version, oldest first (404 when none was written)."""
     return service_plans.safety_plan(store, school_id, school_year)
@@ -76,7 +78,7 @@ def put_safety_plan(
     settings: SettingsDep,
     user: Annotated[User, Depends(require_user)],
     school_id: str,
-    school_year: str,
+    school_year: SchoolYearPath,
     plan: Annotated[dict[str, Any], Body(examples=[_EXAMPLE])],
 ) -> dict[str, Any]:
     """Save the whole plan (401 without a token, 403 for another school's editor, 409 when
@@ -86,13 +88,14 @@ def put_safety_plan(
     )
 
 
-@router.get("/safety-plans.csv", summary="Every safety plan as CSV", response_class=Response)
+@router.get(
+    "/safety-plans.csv",
+    summary="Every safety plan as CSV",
+    response_class=Response,
+    responses=CSV_RESPONSES,
+)
 def safety_plans_csv(store: StoreDep, school_id: str | None = None) -> Response:
     """One row per plan (of one school with ``school_id``): status, approval, goals per pillar,
     actions, committee size, baseline metrics, version."""
     name = f"safety-plans-{school_id}.csv" if school_id else "safety-plans.csv"
-    return Response(
-        service_plans.safety_plans_csv(store, school_id=school_id),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+    return csv_download(service_plans.safety_plans_csv(store, school_id=school_id), name)

@@ -3,7 +3,6 @@ and errors are translated once (exit code 2 for a user's mistake, 1 for anything
 
 from __future__ import annotations
 
-import csv
 import functools
 import io
 import json
@@ -35,6 +34,7 @@ from safeschools.model import BOUNDARY_KINDS
 from safeschools.services import fetch as fetching
 from safeschools.services.demo_governance import governance_summary
 from safeschools.settings import Settings
+from safeschools.spreadsheet import csv_dict_writer
 from safeschools.storage import Store
 from safeschools.tables import Table as DataTable
 
@@ -389,7 +389,7 @@ def _emit_rows(
         return
     if fmt == "csv":
         buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=list(rows[0]) if rows else columns)
+        writer = csv_dict_writer(buffer, list(rows[0]) if rows else columns)
         writer.writeheader()
         writer.writerows(rows)
         click.echo(buffer.getvalue(), nl=False)

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from typing import Any
 
 from safeschools.errors import DataValidationError
+from safeschools.model.text import LONG_TEXT_MAX, SHORT_TEXT_MAX, check_text
 
 __all__ = [
     "ACTION_STATUSES",
@@ -35,6 +36,8 @@ COMMITTEE_ROLES = ("student", "parent", "staff", "community", "administrator")
 PLAN_STATUSES = ("draft", "approved", "in_progress", "reviewed")
 #: Statuses that need a recorded approval.
 APPROVED_STATUSES = ("approved", "in_progress", "reviewed")
+#: The most goals of a pillar, actions of a goal or members of the committee.
+MAX_ENTRIES = 100
 #: An action's progress.
 ACTION_STATUSES = ("planned", "in_progress", "done", "dropped")
 #: The district-supplied metrics of the baseline assessment (counts; None when unknown).
@@ -99,7 +102,9 @@ class SafetyPlan:
     updated_by: str | None = None
 
 
-def _text(value: Any, what: str, *, required: bool = True) -> str:
+def _text(value: Any, what: str, *, required: bool = True, long: bool = False) -> str:
+    """A field's text: one line of at most SHORT_TEXT_MAX characters, or (``long``) several
+    lines of at most LONG_TEXT_MAX (see :mod:`safeschools.model.text`)."""
     if value is None:
         value = ""
     if not isinstance(value, str):
@@ -109,7 +114,8 @@ def _text(value: Any, what: str, *, required: bool = True) -> str:
     if required and not value:
         msg = f"{what} is empty; write it or leave the entry out."
         raise DataValidationError(msg)
-    return str(value)
+    limit = LONG_TEXT_MAX if long else SHORT_TEXT_MAX
+    return check_text(str(value), what, max_chars=limit, multiline=long)
 
 
 def _date(value: Any, what: str) -> date | None:
@@ -137,6 +143,9 @@ def _list(value: Any, what: str) -> list[Any]:
     if not isinstance(value, list):
         msg = f"{what} must be a list."
         raise DataValidationError(msg)
+    if len(value) > MAX_ENTRIES:
+        msg = f"{what} has {len(value):,} entries; the limit is {MAX_ENTRIES}."
+        raise DataValidationError(msg)
     return value
 
 
@@ -151,7 +160,7 @@ def _goal(raw: Any, where: str) -> PlanGoal:
             raise DataValidationError(msg)
         actions.append(
             PlanAction(
-                text=_text(a.get("text"), f"{where}.actions[{j}].text"),
+                text=_text(a.get("text"), f"{where}.actions[{j}].text", long=True),
                 owner=_text(a.get("owner"), f"{where}.actions[{j}].owner", required=False),
                 due=_date(a.get("due"), f"{where}.actions[{j}].due"),
                 status=_choice(
@@ -159,7 +168,7 @@ def _goal(raw: Any, where: str) -> PlanGoal:
                 ),
             )
         )
-    return PlanGoal(text=_text(raw.get("text"), f"{where}.text"), actions=tuple(actions))
+    return PlanGoal(text=_text(raw.get("text"), f"{where}.text", long=True), actions=tuple(actions))
 
 
 def _metric(value: Any, name: str) -> int | None:
@@ -238,7 +247,7 @@ def plan_content_from_dict(data: dict[str, Any]) -> dict[str, Any]:
         "status": status,
         "pillars": pillars,
         "committee": tuple(committee),
-        "baseline_notes": _text(baseline.get("notes"), "baseline.notes", required=False),
+        "baseline_notes": _text(baseline.get("notes"), "baseline.notes", required=False, long=True),
         "baseline_metrics": metrics,
         "approval": approval,
     }

@@ -64,6 +64,8 @@ _RADIUS_RE = re.compile(r"^\s*(\d+(?:\.\d+)?|\.\d+)\s*([a-z]*)\s*$", re.IGNORECA
 _HOURS_RE = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
 _SEASON_RE = re.compile(r"^\s*(\d{2})-(\d{2})\s*\.\.\s*(\d{2})-(\d{2})\s*$")
 
+#: The most years back a definition can count (the data start in 1991).
+MAX_YEARS = 100
 #: Which days count: every day, Monday to Friday, or the school calendar's school days.
 DAYS = ("all", "weekdays", "school-days")
 #: Which victimizations count.
@@ -270,8 +272,8 @@ class Definition:
         if self.since and self.until and self.since > self.until:
             msg = f"--since {self.since} is after --until {self.until}."
             raise ConfigError(msg)
-        if self.years is not None and self.years <= 0:
-            msg = f"--years must be 1 or more, not {self.years}."
+        if self.years is not None and not 1 <= self.years <= MAX_YEARS:
+            msg = f"--years must be 1 to {MAX_YEARS}, not {self.years}."
             raise ConfigError(msg)
         if self.years is not None and self.since is not None:
             msg = "Give --since or --years, not both."

@@ -92,10 +92,25 @@ async def get_definition(request: Request) -> Definition:
     return definition_from_params(query_params(request), settings=_settings(request))
 
 
+#: What OpenAPI (and the edge) take for a whole number, a date and a school list.
+_PATTERNS = {
+    "number": r"^ *\d{0,3} *$",
+    "date": r"^ *(\d{4}-\d{2}-\d{2})? *$",
+    "school_year": r"^ *(\d{4}-\d{2}|latest|incident|all)? *$",
+}
+
+
 def _declared(p: Param) -> inspect.Parameter:
     """A query parameter of the table as FastAPI reads it (a list where it may repeat)."""
     kind: Any = list[str] | None if p.kind == "many" else str | None
-    query = Query(description=p.query_help, examples=[p.example] if p.example else None)
+    pattern = _PATTERNS.get(p.name, _PATTERNS.get(p.kind))
+    # the pattern is documented, not enforced here: the definition's reader answers a bad
+    # value with a 400 that says what to write instead
+    query = Query(
+        description=p.query_help,
+        examples=[p.example] if p.example else None,
+        json_schema_extra={"pattern": pattern} if pattern else None,
+    )
     assert p.query is not None, p.name
     return inspect.Parameter(
         p.query, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=Annotated[kind, query]

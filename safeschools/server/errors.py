@@ -3,7 +3,8 @@
 JSON body: ``{"ok": false, "error": "...", "errors": [...], "status": 404}``, for every status:
 400 for a value the service refuses (:class:`~safeschools.errors.SafeSchoolsError`), 404 for
 something unknown (:class:`~safeschools.errors.NotFoundError`, or no such route), 405 for a
-wrong method, 422 for a parameter of the wrong type, 500 for a bug (logged, never shown).
+wrong method (with ``Allow``: every method the path answers), 422 for a parameter of the
+wrong type, 500 for a bug (logged, never shown).
 Outside ``/api``, ``/openapi`` and ``/docs`` the same error is the HTML page that the
 application passes in (:func:`safeschools.web.base.error_page`).
 """
@@ -18,6 +19,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from safeschools.errors import (
     AuthenticationError,
@@ -27,12 +29,14 @@ from safeschools.errors import (
     SafeSchoolsError,
 )
 
-__all__ = ["ErrorPage", "error_body", "install_error_handlers", "status_for"]
+__all__ = ["ErrorPage", "allowed_methods", "error_body", "install_error_handlers", "status_for"]
 
 #: Renders the HTML page of an error: ``page(request, status, message)``.
 ErrorPage = Callable[[Request, int, str], Response]
 
 log = logging.getLogger(__name__)
+
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 
 
 def error_body(status: int, message: str, errors: list[Any] | None = None) -> dict[str, Any]:
@@ -53,6 +57,18 @@ def status_for(exc: SafeSchoolsError) -> int:
     return 400
 
 
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route answers at the request's path (for ``Allow`` on a 405)."""
+    routes = request.app.router.routes
+    return [
+        method
+        for method in _METHODS
+        if any(
+            route.matches({**request.scope, "method": method})[0] == Match.FULL for route in routes
+        )
+    ]
+
+
 def _wants_html(request: Request) -> bool:
     return not request.url.path.startswith(("/api", "/openapi", "/docs"))
 
@@ -60,10 +76,19 @@ def _wants_html(request: Request) -> bool:
 def install_error_handlers(app: FastAPI, *, html_page: ErrorPage) -> None:
     """Translate every error once, at the edge: JSON for the API, ``html_page`` for a page."""
 
-    def _respond(request: Request, status: int, message: str, errors: list[Any]) -> Response:
+    def _respond(
+        request: Request,
+        status: int,
+        message: str,
+        errors: list[Any],
+        headers: dict[str, str] | None = None,
+    ) -> Response:
         if _wants_html(request):
-            return html_page(request, status, message)
-        return JSONResponse(error_body(status, message, errors), status_code=status)
+            response = html_page(request, status, message)
+        else:
+            response = JSONResponse(error_body(status, message, errors), status_code=status)
+        response.headers.update(headers or {})
+        return response
 
     @app.exception_handler(SafeSchoolsError)
     async def _domain(request: Request, exc: SafeSchoolsError) -> Response:
@@ -83,7 +108,12 @@ def install_error_handlers(app: FastAPI, *, html_page: ErrorPage) -> None:
         message = str(exc.detail) if exc.detail else "error"
         if exc.status_code == 404 and message == "Not Found":
             message = f"No page at {request.url.path}; see /docs for the API."
-        return _respond(request, exc.status_code, message, [])
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            allowed = allowed_methods(request)
+            headers["Allow"] = ", ".join(allowed)
+            message = f"Method Not Allowed: {request.method} here; use {' or '.join(allowed)}."
+        return _respond(request, exc.status_code, message, [], headers)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:

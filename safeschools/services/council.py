@@ -17,6 +17,7 @@ from typing import Any, Literal
 from safeschools.errors import ConfigError, DataValidationError, NotFoundError
 from safeschools.model import User
 from safeschools.model.council import MOTION_TOPICS, SEAT_ROLES, CouncilMeeting, CouncilMember
+from safeschools.model.text import LONG_TEXT_MAX, check_text
 from safeschools.policy.accounts import check_can_edit
 from safeschools.policy.council import Member, VoteOutcome, VoteRules, council_seats, tally
 from safeschools.services.base import Clock, Write, audited, clock_of, recorded
@@ -83,6 +84,8 @@ def _check_seat(role: str | None, name: str | None) -> None:
     if name is not None and not name.strip():
         msg = "A council member needs a name."
         raise DataValidationError(msg)
+    if name is not None:
+        check_text(name.strip(), "The member's name")
 
 
 def _check_term(term_start: date, term_end: date | None) -> None:
@@ -197,7 +200,7 @@ def end_council_member_term(
     only be shortened here (edit the term to lengthen it). Versions and audit as in
     :func:`update_council_member`; the reason is kept in the audit entry.
     """
-    reason = reason.strip()
+    reason = check_text(reason.strip(), "The reason", max_chars=LONG_TEXT_MAX, multiline=True)
     with recorded(store, None, clock=clock_of(settings, now)) as write:
         before = _member_to_change(write, user, member_id, school_id)
         if not reason:
@@ -245,6 +248,8 @@ def add_council_meeting(
     now: Clock | None = None,
 ) -> CouncilMeeting:
     """Record a council meeting."""
+    if note is not None:
+        check_text(note, "The meeting's note", max_chars=LONG_TEXT_MAX, multiline=True)
     clock = clock_of(settings, now)
     with audited(store, user, school_id, what="council meetings", clock=clock) as write:
         meeting = store.add_council_meeting(
@@ -276,6 +281,7 @@ def _check_motion(topic: str, text: str, officer_decision: int | None) -> None:
     if not text.strip():
         msg = "A motion needs its text."
         raise DataValidationError(msg)
+    check_text(text.strip(), "The motion's text", max_chars=LONG_TEXT_MAX, multiline=True)
 
 
 def _tally_motion(

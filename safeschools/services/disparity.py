@@ -9,7 +9,6 @@ computed from a hidden count is hidden with it.
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Mapping
 from typing import Any
@@ -32,6 +31,7 @@ from safeschools.services.publication import (
     publication,
 )
 from safeschools.settings import Settings
+from safeschools.spreadsheet import csv_writer
 from safeschools.storage import Store
 
 __all__ = [
@@ -553,7 +553,7 @@ def disparity_csv(table: Mapping[str, Any]) -> str:
     out = io.StringIO()
     for reason in table.get("reasons") or ():  # why there is no row, before the header
         out.write(f"# {reason}\n")
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv_writer(out, lineterminator="\n")
     writer.writerow(
         [
             "school_id",

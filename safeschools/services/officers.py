@@ -7,7 +7,6 @@ version it read, and records an audit entry in the same transaction.
 
 from __future__ import annotations
 
-import csv
 import io
 from collections import defaultdict
 from dataclasses import asdict
@@ -35,6 +34,7 @@ from safeschools.services.imports import (
 )
 from safeschools.services.outcomes import year_span
 from safeschools.settings import Settings
+from safeschools.spreadsheet import csv_writer
 from safeschools.storage import Store, UpsertCounts
 
 __all__ = [
@@ -233,7 +233,7 @@ def district_officers(store: Store) -> dict[str, Any]:
 def officers_csv(store: Store, *, school_id: str | None = None) -> str:
     """The assignments (of one school, or all) as CSV text."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv_writer(out, lineterminator="\n")
     writer.writerow(ASSIGNMENT_CSV_COLUMNS)
     for a in store.sro_assignments(school_id=school_id):
         writer.writerow(

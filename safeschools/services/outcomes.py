@@ -4,7 +4,6 @@ published, a rate per 100 students, the officers it had, and the year it removed
 
 from __future__ import annotations
 
-import csv
 import io
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
@@ -20,6 +19,7 @@ from safeschools.services.publication import (
     publication,
 )
 from safeschools.settings import Settings
+from safeschools.spreadsheet import csv_writer
 from safeschools.storage import Store
 
 __all__ = [
@@ -136,7 +136,7 @@ def outcomes_csv(data: Mapping[str, Any]) -> str:
     cover has an empty count and the status ``not_covered`` (unknown, not 0). School years no
     loaded discipline file publishes have no rows (``data_years`` of the JSON lists them)."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv_writer(out, lineterminator="\n")
     writer.writerow(OUTCOMES_CSV_COLUMNS)
     school = data["school_id"] or "district"
     for s in data["series"]:

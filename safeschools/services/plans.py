@@ -7,7 +7,6 @@ the version it read, and lands with its audit entry in one transaction.
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 from collections.abc import Mapping
@@ -27,6 +26,7 @@ from safeschools.model.plans import (
 from safeschools.policy.accounts import check_can_edit
 from safeschools.services.base import Clock, clock_of, recorded
 from safeschools.settings import Settings
+from safeschools.spreadsheet import csv_writer
 from safeschools.storage import Store
 from safeschools.storage.plans import plan_to_dict
 
@@ -202,7 +202,7 @@ PLAN_CSV_COLUMNS = (
 def safety_plans_csv(store: Store, *, school_id: str | None = None) -> bytes:
     """Every plan (of one school) as CSV, one row per plan (see :data:`PLAN_CSV_COLUMNS`)."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv_writer(out, lineterminator="\n")
     writer.writerow(PLAN_CSV_COLUMNS)
     for plan in store.safety_plans(school_id=school_id):
         actions = [a for goals in plan.pillars.values() for g in goals for a in g.actions]

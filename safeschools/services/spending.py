@@ -11,7 +11,6 @@ audited in its own transaction. Money is integer cents.
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Sequence
 from dataclasses import asdict, replace
@@ -24,6 +23,7 @@ from safeschools.model import User
 from safeschools.model.funds import FundShare, SpendingLine
 from safeschools.services.base import Clock, audited, clock_of, recorded
 from safeschools.settings import Settings
+from safeschools.spreadsheet import csv_writer
 from safeschools.storage import Store
 
 __all__ = [
@@ -71,7 +71,7 @@ def school_names(store: Store, school_year: str | None = None) -> dict[str, str]
 def csv_text(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     """A header and rows as CSV text."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csv_writer(buffer, lineterminator="\n")
     writer.writerow(header)
     writer.writerows(rows)
     return buffer.getvalue()

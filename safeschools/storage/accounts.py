@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from typing import Any
 
@@ -11,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from safeschools.errors import DataValidationError, NotFoundError
 from safeschools.model import ApiToken, AuditEntry, User
+from safeschools.storage import _json
 from safeschools.storage import tables as t
 
 __all__ = ["AccountStore"]
@@ -164,8 +164,8 @@ class AccountStore:
                 entity=entity,
                 entity_key=entity_key,
                 school_id=school_id,
-                before=None if before is None else json.dumps(before, default=str, sort_keys=True),
-                after=None if after is None else json.dumps(after, default=str, sort_keys=True),
+                before=None if before is None else _json.dumps(before, default=str, sort_keys=True),
+                after=None if after is None else _json.dumps(after, default=str, sort_keys=True),
             )
         )
 
@@ -196,8 +196,8 @@ class AccountStore:
                 entity=r.entity,
                 entity_key=r.entity_key,
                 school_id=r.school_id,
-                before=None if r.before is None else json.loads(r.before),
-                after=None if r.after is None else json.loads(r.after),
+                before=None if r.before is None else _json.loads(r.before),
+                after=None if r.after is None else _json.loads(r.after),
             )
             for r in rows
         ]

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
@@ -12,6 +11,7 @@ from sqlalchemy import Connection, Engine, insert, select
 
 from safeschools.errors import NotFoundError
 from safeschools.model.council import CouncilMeeting, CouncilMember, CouncilMotion
+from safeschools.storage import _json
 from safeschools.storage import tables_council as tc
 from safeschools.storage.versions import versioned_update
 
@@ -178,7 +178,7 @@ class CouncilStore:
                 passed=bool(outcome["passed"]),
                 result=str(outcome["result"]),
                 rules=str(outcome["rules"]),
-                outcome=json.dumps(dict(outcome), sort_keys=True),
+                outcome=_json.dumps(dict(outcome), sort_keys=True),
                 recorded_at=recorded_at,
                 version=1,
             )
@@ -232,7 +232,7 @@ class CouncilStore:
                 passed=bool(r.passed),
                 result=r.result,
                 rules=r.rules,
-                outcome=json.loads(r.outcome),
+                outcome=_json.loads(r.outcome),
                 ballots=ballots[r.id],
                 recorded_at=r.recorded_at,
                 version=r.version,

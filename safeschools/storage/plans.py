@@ -7,7 +7,6 @@ Every saved version is kept in ``safety_plan_versions``.
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime
 from typing import Any
 
@@ -22,6 +21,7 @@ from safeschools.model.plans import (
     PlanGoal,
     SafetyPlan,
 )
+from safeschools.storage import _json
 from safeschools.storage import tables_plans as tp
 from safeschools.storage.versions import versioned_update
 
@@ -69,11 +69,11 @@ def plan_to_dict(plan: SafetyPlan) -> dict[str, Any]:
 
 def _content(plan: SafetyPlan) -> str:
     data = plan_to_dict(plan)
-    return json.dumps({k: data[k] for k in ("pillars", "committee", "baseline")}, sort_keys=True)
+    return _json.dumps({k: data[k] for k in ("pillars", "committee", "baseline")}, sort_keys=True)
 
 
 def _plan_from_row(row: Any) -> SafetyPlan:
-    content = json.loads(row.content)
+    content = _json.loads(row.content)
     approval = None
     if row.approved_on is not None:
         approved_on = row.approved_on
@@ -158,7 +158,7 @@ class PlanStore:
             .order_by(c.version)
         )
         with self.engine.connect() as conn:
-            return [json.loads(r.snapshot) for r in conn.execute(query)]
+            return [_json.loads(r.snapshot) for r in conn.execute(query)]
 
     def save_safety_plan(
         self, plan: SafetyPlan, *, read_version: int, at: datetime, by: str | None, conn: Connection
@@ -208,7 +208,7 @@ class PlanStore:
                 school_id=plan.school_id,
                 school_year=plan.school_year,
                 version=saved.version,
-                snapshot=json.dumps(plan_to_dict(saved), sort_keys=True),
+                snapshot=_json.dumps(plan_to_dict(saved), sort_keys=True),
                 saved_at=at,
                 saved_by=by,
             )

@@ -24,6 +24,8 @@ from safeschools.render.i18n import Lang
 from safeschools.render.methodology import methodology_html
 from safeschools.render.search_views import search_context
 from safeschools.server.deps import DefinitionDep, IndexDep, SettingsDep, StoreDep, query_params
+from safeschools.server.downloads import content_disposition
+from safeschools.server.security_headers import content_security_policy, origin_of
 from safeschools.services import evaluation as service_evaluation
 from safeschools.services import funds as service_funds
 from safeschools.services import officers as service_officers
@@ -249,7 +251,11 @@ def school_report(
         equity=_report_equity(request, store, school_id, settings),
         paper=_paper(request, settings),
     )
-    response = HTMLResponse(html)
+    # the report's stylesheet carries words (the running header and footer): an inline style
+    policy = content_security_policy(
+        inline_styles=True, image_origins=origin_of(settings.map_tile_url)
+    )
+    response = HTMLResponse(html, headers={"Content-Security-Policy": policy})
     base.remember_language(request, response, L)
     return response
 
@@ -290,7 +296,11 @@ def school_report_pdf(
     response = Response(
         pdf,
         media_type="application/pdf",
-        headers={"Content-Disposition": f'inline; filename="school-{name}-{L.code}.pdf"'},
+        headers={
+            "Content-Disposition": content_disposition(
+                f"school-{name}-{L.code}.pdf", disposition="inline"
+            )
+        },
     )
     base.remember_language(request, response, L)
     return response

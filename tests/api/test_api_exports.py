@@ -56,7 +56,10 @@ def test_every_export_is_an_attachment_with_a_file_name(
 ) -> None:
     response = client.get(url)
     assert response.status_code == 200, response.text
-    assert response.headers["content-disposition"] == f'attachment; filename="{filename}"'
+    # RFC 6266: an ASCII name, and the exact name in UTF-8 (RFC 5987)
+    assert response.headers["content-disposition"] == (
+        f"attachment; filename=\"{filename}\"; filename*=UTF-8''{filename}"
+    )
 
 
 def test_schools_csv_and_geojson(client: TestClient) -> None:

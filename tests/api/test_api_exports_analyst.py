@@ -59,7 +59,7 @@ def test_parquet_holds_the_csv_rows_and_columns(client: TestClient, table: str, 
     assert parquet.column_names == columns
     assert [{c: _as_csv_cell(v) for c, v in r.items()} for r in parquet.to_pylist()] == rows
     response = client.get(f"/api/export/{table}.parquet{query}")
-    name = response.headers["content-disposition"].split('filename="')[1].rstrip('"')
+    name = response.headers["content-disposition"].split('filename="')[1].split('"')[0]
     csv_name = client.get(f"/api/export/{table}.csv{query}").headers["content-disposition"]
     assert name.endswith(".parquet") and name[: -len(".parquet")] + ".csv" in csv_name
 
