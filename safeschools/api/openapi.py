@@ -21,7 +21,7 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
-from safeschools.model.text import LONG_TEXT_MAX, SHORT_TEXT_MAX
+from safeschools.model.text import LONG_TEXT_MAX, QUERY_TEXT_MAX, SHORT_TEXT_MAX
 from safeschools.server.inputs import LINES_PATTERN, ONE_LINE_PATTERN
 
 __all__ = ["complete_openapi", "install_openapi"]
@@ -110,7 +110,9 @@ def complete_openapi(document: dict[str, Any], *, preset_names: Iterable[str] = 
                 responses.setdefault(status, {"description": description, "content": _ERROR})
             for parameter in operation.get("parameters", ()):
                 schema = parameter.setdefault("schema", {})
-                _constrain(schema, one_line=True, limit=SHORT_TEXT_MAX)
+                in_query = parameter.get("in") == "query"
+                limit = QUERY_TEXT_MAX if in_query else SHORT_TEXT_MAX
+                _constrain(schema, one_line=True, limit=limit)
                 if parameter.get("name") in _PRESET_NAMES and names:
                     _presets(schema, names)
             body = operation.get("requestBody", {}).get("content", {})

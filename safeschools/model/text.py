@@ -19,6 +19,7 @@ from safeschools.errors import DataValidationError
 
 __all__ = [
     "LONG_TEXT_MAX",
+    "QUERY_TEXT_MAX",
     "SHORT_TEXT_MAX",
     "bad_character",
     "check_text",
@@ -29,6 +30,9 @@ __all__ = [
 SHORT_TEXT_MAX = 200
 #: The longest goal, note, motion or other text of several lines, in characters.
 LONG_TEXT_MAX = 10_000
+#: The longest value of one query parameter, in characters (lists such as a sensitivity grid's
+#: radii and hour windows are long; the whole query string has its own cap, 4 KB by default).
+QUERY_TEXT_MAX = 2_000
 
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 #: Control characters never kept (C0 but tab, newline, carriage return; DEL; C1).

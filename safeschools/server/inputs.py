@@ -4,7 +4,7 @@
   field, a path segment, query parameter, JSON value or key, or form field that holds a lone
   surrogate, NUL or another control character (tab and line breaks pass in bodies and forms);
   and with a 422 (like any value past its declared length) one longer than 200 characters in
-  a path or query string, or 10,000 in a body or form.
+  a path, 2,000 in a query parameter, or 10,000 in a body or form.
 - :data:`ShortText` and :data:`LongText` are the types of the request models' text fields: one
   line of at most 200 characters, or several lines of at most 10,000 (422 when longer).
 - :data:`RecordId`, :data:`Version`, :data:`Count` and :data:`Cents` are whole numbers within a
@@ -30,7 +30,7 @@ from pydantic import (
 )
 
 from safeschools.errors import DataValidationError
-from safeschools.model.text import LONG_TEXT_MAX, SHORT_TEXT_MAX, bad_character
+from safeschools.model.text import LONG_TEXT_MAX, QUERY_TEXT_MAX, SHORT_TEXT_MAX, bad_character
 
 __all__ = [
     "LINES_PATTERN",
@@ -218,7 +218,7 @@ async def check_request_text(request: Request) -> None:
         loc = ("query", name)
         _check(name, "A query parameter's name", multiline=False, loc=loc, limit=SHORT_TEXT_MAX)
         where = f"The query parameter {name!r}"
-        _check(value, where, multiline=False, loc=loc, limit=SHORT_TEXT_MAX)
+        _check(value, where, multiline=False, loc=loc, limit=QUERY_TEXT_MAX)
     if request.method in ("GET", "HEAD", "OPTIONS", "DELETE"):
         return
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()

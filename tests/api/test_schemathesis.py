@@ -56,7 +56,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str,
     store = sqlite_store(path)
     services.load_demo_city(store, settings=settings)
     admin = services.create_user(
-        store, email="fuzz-admin@example.org", password="correct horse battery staple",
+        store, email="fuzz-admin@example.org", password="seventy quiet fuzzers on the wire",
         role="admin", settings=settings,
     )  # fmt: skip
     token = services.create_api_token(store, admin, label="schemathesis", settings=settings)
