@@ -12,6 +12,7 @@ BENCHMARKS = [
     "bench_pairs",
     "bench_query",
     "bench_web",
+    "bench_pages",
     "bench_discipline",
     "bench_report",
     "bench_attack",
