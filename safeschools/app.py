@@ -21,7 +21,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.types import Scope
 
-from safeschools import __version__, reports, services
+from safeschools import __version__, services
 from safeschools.api import (
     docs,
     routes,
@@ -39,6 +39,7 @@ from safeschools.server.errors import error_body, install_error_handlers
 from safeschools.server.inputs import check_request_text
 from safeschools.server.limits import KindLimits, Limiter, RequestCaps
 from safeschools.server.password_checks import PasswordChecks
+from safeschools.server.pdf_process import PDF_PROCESS
 from safeschools.server.response_cache import Activity, ResponseCache
 from safeschools.server.security_headers import SecurityHeaders
 from safeschools.server.sessions import SESSION_COOKIE, Sessions
@@ -263,8 +264,8 @@ def _warm(app: FastAPI) -> None:
         services.search(app.state.store, "")
     except Exception:
         log.exception("could not prepare the maps and the search")
-    if app.state.settings.warm_pages:  # a server (not a test): the PDF engine and its fonts
+    if app.state.settings.warm_pages:  # a server (not a test): the PDF process and its fonts
         try:
-            reports.warm_pdf()
+            PDF_PROCESS.warm()
         except Exception:
             log.exception("could not prepare the PDF reports")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
@@ -195,11 +195,14 @@ def school_report_pdf(
     site_url: str | None = None,
     equity: Mapping[str, Any] | None = None,
     paper: str = "letter",
+    layout: Callable[[str, str | None], bytes] | None = None,
 ) -> bytes:
     """The report as PDF bytes (see :func:`school_report_html` for the parameters).
 
     ``site_url`` (e.g. ``https://safeschools.example.org/``) makes the report's links point at
-    the site; without it they are left as plain text.
+    the site; without it they are left as plain text. ``layout(html, base_url)`` lays the
+    HTML out (:func:`pdf_from_html` in this process by default; the web server uses a process
+    of its own, :mod:`safeschools.server.pdf_process`).
     """
     html = school_report_html(
         profile,
@@ -213,7 +216,9 @@ def school_report_pdf(
         equity=equity,
         paper=paper,
     )
-    return pdf_from_html(html, base_url=site_url)
+    if layout is None:
+        return pdf_from_html(html, base_url=site_url)
+    return layout(html, site_url)
 
 
 def warm_pdf() -> None:

@@ -138,6 +138,8 @@ def error_page(request: Request, status: int, message: str) -> HTMLResponse:
     except Exception:
         shown = None
     heading = headings.get(status, L.gettext("Something went wrong"))
+    if status == 413:  # a body cut off as it streamed in: in words (the API names the setting)
+        message = L.gettext("What you sent is larger than this site accepts.")
     context = {"heading": heading, "message": message, "status": status}
     return page(request, "error.html", context, L, page="error", vintage=shown, status=status)
 
@@ -148,10 +150,15 @@ def refusal_page(
     """The page of a request refused before it was read (too many at once: 429; too large:
     400, 413), rendered without reading the store, so that refusing stays cheap."""
     L = lang(request)
+    # in words, for people (the API's answer names the limit and its setting)
     if status == 429:
         message = L.gettext(
             "Many people are asking for this right now. Please try again in a minute."
         )
+    elif status == 413:
+        message = L.gettext("What you sent is larger than this site accepts.")
+    else:
+        message = L.gettext("This address is too long, or asks for too much, to be answered.")
     context = {"heading": L.gettext("Something went wrong"), "message": message}
     return HTMLResponse(render("refused.html", context, L), status_code=status, headers=headers)
 

@@ -25,6 +25,7 @@ from safeschools.render.methodology import methodology_html
 from safeschools.render.search_views import search_context
 from safeschools.server.deps import DefinitionDep, IndexDep, SettingsDep, StoreDep, query_params
 from safeschools.server.downloads import content_disposition
+from safeschools.server.pdf_process import PDF_PROCESS
 from safeschools.server.security_headers import content_security_policy, origin_of
 from safeschools.services import evaluation as service_evaluation
 from safeschools.services import funds as service_funds
@@ -290,6 +291,7 @@ def school_report_pdf(
             site_url=str(request.base_url),
             equity=_report_equity(request, store, school_id, settings),
             paper=paper,
+            layout=PDF_PROCESS.render,
         ),
     )
     name = re.sub(r"[^A-Za-z0-9_-]+", "-", school_id)

@@ -67,7 +67,11 @@ def test_a_long_query_string_is_refused_on_the_api_and_on_a_page(client: TestCli
     page = client.get("/methodology", params={"x": "a" * 5000})
     assert page.status_code == 400
     assert page.headers["content-type"].startswith("text/html")
-    assert "max_query_bytes" in page.text
+    # a page speaks to people: no setting's name (the API's answer names it)
+    assert "max_query_bytes" not in page.text
+    assert "This address is too long, or asks for too much, to be answered." in page.text
+    spanish = client.get("/methodology", params={"x": "a" * 5000, "lang": "es"})
+    assert "Esta dirección es demasiado larga" in spanish.text
 
 
 def test_a_page_larger_than_the_cap_is_refused(client: TestClient) -> None:
@@ -99,6 +103,8 @@ def test_a_5_mb_body_is_refused_with_413(client: TestClient) -> None:
     )
     assert form.status_code == 413
     assert form.headers["content-type"].startswith("text/html")
+    assert "max_body_bytes" not in form.text
+    assert "What you sent is larger than this site accepts." in form.text
 
 
 # ---------------------------------------------------------------------- limits (429)
