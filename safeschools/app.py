@@ -28,6 +28,7 @@ from safeschools.api import (
     routes_council,
     routes_equity,
     routes_funds,
+    routes_incidents,
     routes_officers,
     routes_plans,
 )
@@ -72,6 +73,7 @@ _API_ROUTERS = (
     routes_council.router,
     routes_plans.router,
     routes_equity.router,
+    routes_incidents.router,
 )
 _PAGE_ROUTERS = (
     pages.router,

@@ -145,6 +145,19 @@ class Settings(BaseSettings):
         "public page, export and API response, and no ratio is calculated from it (34 CFR "
         "300.647 presumes at most 10 reasonable; CPS hides cells under 10).",
     )
+    at_school_max_m: float = Field(
+        150.0,
+        gt=0,
+        le=2000,
+        description="A police-reported crime at a school is matched to the nearest school "
+        "within this distance (metres); the police place each point at its block.",
+    )
+    at_school_ambiguous_m: float = Field(
+        25.0,
+        ge=0,
+        description="A match is ambiguous when a second school within reach is no more than "
+        "this many metres farther than the nearest; both are reported and neither counted.",
+    )
     min_n_size: int = Field(
         30,
         ge=1,
