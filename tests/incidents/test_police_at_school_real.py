@@ -55,4 +55,5 @@ def test_real_victims_at_schools_are_matched(tmp_path: Path) -> None:
     # 150 m (Stone 141 m, Grissom 127 m), 4 farther (Phillips HS at 154 m, Volta, Mather, Neil).
     assert all(m.distance_m is not None and m.distance_m < 500 for m in placed)
     assert (statuses["matched"], statuses["no school near"]) == (2, 4)
-    assert sorted(str(m.school_name) for m in placed if m.status == "matched") == ["GRISSOM", "STONE"]
+    matched = sorted(str(m.school_name) for m in placed if m.status == "matched")
+    assert matched == ["GRISSOM", "STONE"]
