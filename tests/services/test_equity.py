@@ -9,8 +9,8 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
 from helpers.demo_city import DemoCity
+from sqlalchemy import text
 
 from safeschools import services
 from safeschools.errors import DataValidationError, NotFoundError
