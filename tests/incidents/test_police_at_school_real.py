@@ -8,13 +8,13 @@ from collections import Counter
 from pathlib import Path
 
 import numpy as np
+from helpers.real_city import PROFILES_2425
 
 from safeschools import services
 from safeschools.ingest.chicago_victims import victims_from_file
 from safeschools.proximity.at_school import SchoolPoints, is_at_school, match_at_school
 from safeschools.settings import CHICAGO_BBOX, Settings
 from safeschools.testing import real_data, sqlite_store
-from tests.helpers.real_city import PROFILES_2425
 
 VICTIMS = real_data("chicago-victims-homicides-nonfatal-shootings-2024-2026")
 
