@@ -7,47 +7,18 @@ pushed a cheap page to 33.8 s p95; nothing was ever refused.
 
 from __future__ import annotations
 
-import socket
 import statistics
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 from helpers.demo_city import DemoCity
+from helpers.serving import serving
 
 from safeschools.app import create_app
-from safeschools.settings import Settings
 
 CLIENTS = 45
-
-
-@contextmanager
-def _serving(settings: Settings, demo_city: DemoCity) -> Iterator[tuple[str, Any]]:
-    """``create_app`` on the demo city under uvicorn on a free port of 127.0.0.1."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    app = create_app(settings, store=demo_city.store)
-    config = uvicorn.Config(app, log_level="warning", access_log=False, ws="none", lifespan="on")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            pytest.fail("The application did not start under uvicorn.")
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}", app
-    finally:
-        server.should_exit = True
-        thread.join(timeout=30)
-        sock.close()
 
 
 def _grid(i: int) -> dict[str, str]:
@@ -83,7 +54,8 @@ def test_45_sensitivity_clients_get_429_while_health_stays_fast(
             start.wait()
             answers.append(http.get("/api/sensitivity", params=_grid(i)))
 
-    with _serving(settings, demo_city) as (base, app):
+    app = create_app(settings, store=demo_city.store)
+    with serving(app) as base:
         attackers = [threading.Thread(target=attacker, args=(base, i)) for i in range(CLIENTS)]
         for t in attackers:
             t.start()

@@ -9,53 +9,23 @@ busy machine does not make it fail and a stalled loop (several hash times per re
 from __future__ import annotations
 
 import re
-import socket
 import statistics
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 import pytest
+from helpers.serving import serving
 
 from safeschools import services
+from safeschools.app import create_app
 from safeschools.policy.accounts import dummy_hash, verify_password
 from safeschools.settings import Settings
 
 PASSWORD = "a long enough password 42"
 SIGNING_IN = 8
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
-
-
-@contextmanager
-def _serving(settings: Settings) -> Iterator[str]:
-    """``create_app(settings)`` under uvicorn on a free port of 127.0.0.1, in a thread."""
-    import uvicorn
-
-    from safeschools.app import create_app
-
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    config = uvicorn.Config(
-        create_app(settings), log_level="warning", access_log=False, ws="none", lifespan="on"
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            pytest.fail("The application did not start under uvicorn; see the log above.")
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
 
 
 def _hash_time_s() -> float:
@@ -99,7 +69,7 @@ def test_health_stays_quick_while_clients_sign_in(tmp_path: Path) -> None:
     hash_s = _hash_time_s()
     stop = threading.Event()
     answers: list[int] = []
-    with _serving(settings) as url, httpx.Client(base_url=url, timeout=60) as probe:
+    with serving(create_app(settings)) as url, httpx.Client(base_url=url, timeout=60) as probe:
         assert probe.get("/api/health").status_code == 200
         clients = [
             threading.Thread(target=_keep_signing_in, args=(url, stop, answers), daemon=True)

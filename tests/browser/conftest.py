@@ -21,15 +21,12 @@ it is an error, never a skip.
 from __future__ import annotations
 
 import re
-import socket
-import threading
-import time
 from collections.abc import Generator, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from helpers.serving import serving
 
 from browser.support import (
     AXE_JS,
@@ -49,6 +46,7 @@ from browser.support import (
     missing,
 )
 from safeschools import services
+from safeschools.app import create_app
 from safeschools.services import officers as service_officers
 from safeschools.settings import Settings
 from safeschools.testing import real_data
@@ -58,13 +56,6 @@ if TYPE_CHECKING:
 
 
 # ---------------------------------------------------------------------- the application
-def _free_socket() -> socket.socket:
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((LOCAL_HOST, 0))
-    return sock
-
-
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """The real application over the demo city and the calendars, on 127.0.0.1."""
@@ -82,40 +73,11 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     finally:
         store.dispose()
 
-    with _serving(settings) as url:
+    with serving(create_app(settings), host=LOCAL_HOST) as url:
         _first_visit(url, ["/", f"/schools/{school.school_id}"])
         yield LiveServer(
             url=url, settings=settings, school_id=school.school_id, school_name=school.name
         )
-
-
-@contextmanager
-def _serving(settings: Settings) -> Iterator[str]:
-    """``create_app(settings)`` under uvicorn on a free port of 127.0.0.1, in a thread."""
-    import uvicorn
-
-    from safeschools.app import create_app
-
-    sock = _free_socket()
-    port = sock.getsockname()[1]
-    config = uvicorn.Config(
-        create_app(settings), log_level="warning", access_log=False, ws="none", lifespan="on"
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            pytest.fail("The application did not start under uvicorn; see the log above.")
-        time.sleep(0.05)
-    url = f"http://{LOCAL_HOST}:{port}"
-    try:
-        yield url
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
 
 
 #: The real files the real-data server is built from (read in place, never copied).
@@ -145,7 +107,7 @@ def real_live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveS
         school_id = decided[0]
     finally:
         store.dispose()
-    with _serving(settings) as url:
+    with serving(create_app(settings), host=LOCAL_HOST) as url:
         _first_visit(url, ["/", f"/schools/{school_id}"])
         yield LiveServer(
             url=url, settings=settings, school_id=school_id, school_name=names[school_id]

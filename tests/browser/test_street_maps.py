@@ -7,15 +7,13 @@ axe-core clean. Screenshots of each step go to artifacts/screenshots/."""
 from __future__ import annotations
 
 import math
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 import pytest
 from helpers.real_city import build_real_city
+from helpers.serving import serving
 from shapely.geometry import Polygon
 
 from browser.support import (
@@ -47,8 +45,6 @@ LABELS = "text:not(.halo)"
 @pytest.fixture(scope="module")
 def real_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The application on the 2024-25 schools, community areas, streets and the 2024 victims."""
-    import uvicorn
-
     from safeschools.app import create_app
 
     store, settings = build_real_city(tmp_path_factory.mktemp("browser-real"))
@@ -58,26 +54,8 @@ def real_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     )
     services.ingest_file(store, "victims", victims, settings=settings)
     store.dispose()
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((LOCAL_HOST, 0))
-    config = uvicorn.Config(
-        create_app(settings), log_level="warning", access_log=False, ws="none", lifespan="on"
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            pytest.fail("The application on the real files did not start under uvicorn.")
-        time.sleep(0.05)
-    try:
-        yield f"http://{LOCAL_HOST}:{sock.getsockname()[1]}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
+    with serving(create_app(settings), host=LOCAL_HOST) as url:
+        yield url
 
 
 def _open(open_page: OpenPage, path: str, width: str, base_url: str | None = None) -> Page:
