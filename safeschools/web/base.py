@@ -18,7 +18,7 @@ from safeschools.render import views
 from safeschools.render.i18n import COOKIE, LANGUAGES, Lang, language, negotiate
 from safeschools.render.jinja import render
 from safeschools.render.maps import BaseMap, base_map_from_layers
-from safeschools.server.sessions import session_user_id
+from safeschools.server.sessions import SESSION_COOKIE, session_user_id
 from safeschools.storage import Store
 
 __all__ = [
@@ -91,10 +91,18 @@ def cached_page(
 ) -> HTMLResponse:
     """A page rendered once per data version, address and language, then served from memory.
 
-    Parents, council members and reporters mostly ask for the same pages (a school under the
-    default or a published definition); a new import empties the cache with the index. A
-    signed-in person gets the copy whose header offers to sign out.
+    Kept here only for the readers the response cache does not keep answers for (a signed-in
+    person, who gets the copy whose header offers to sign out, one holding a form's token, or
+    one choosing a language with ``?lang=``, whose answer sets a cookie); everyone else's page is
+    kept whole by :class:`~safeschools.server.response_cache.ResponseCache`. A new import
+    empties this cache with the index.
     """
+    asked_language = (request.query_params.get("lang") or "").strip().lower() in LANGUAGES
+    if SESSION_COOKIE not in request.cookies and not asked_language:
+        # the response cache keeps this answer whole (server/response_cache.py): once is enough
+        response = HTMLResponse(build())
+        remember_language(request, response, L)
+        return response
     cache: services.IndexCache = request.app.state.index_cache
     key = (
         "page",

@@ -221,3 +221,18 @@ def test_pages_whose_address_begins_like_an_uncached_one_are_kept(
         assert http.get("/methodology").headers["x-cache"] == "miss"
         assert http.get("/methodology").headers["x-cache"] == "hit"
         assert "x-cache" not in http.get("/api/health").headers
+
+
+def test_a_page_the_response_cache_keeps_is_not_kept_a_second_time(
+    city: tuple[Store, Settings],
+) -> None:
+    """An anonymous reader's page is kept whole by the response cache only; the pages' own
+    cache holds the copies it cannot keep (a language chosen with ?lang=, which sets a cookie)."""
+    store, settings = city
+    app = create_app(settings, store=store)
+    with TestClient(app) as http:
+        assert http.get("/schools/1").status_code == 200
+        kept = [k for k in app.state.index_cache._memo if k[0] == "page"]
+        assert kept == []
+        assert http.get("/schools/1", params={"lang": "es"}).status_code == 200
+        assert [k[1] for k in app.state.index_cache._memo if k[0] == "page"] == ["/schools/1"]
