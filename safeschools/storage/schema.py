@@ -10,6 +10,7 @@ from safeschools.storage import (  # noqa: F401  (each module adds its tables to
     tables_council,
     tables_discipline,
     tables_funds,
+    tables_incidents,
     tables_officers,
     tables_plans,
     tables_sessions,
