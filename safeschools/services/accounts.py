@@ -57,6 +57,9 @@ def create_user(
 
 #: Audit entries about accounts: their key and their record name a person.
 _ACCOUNT_ENTITIES = ("user", "api_token")
+#: Audit entries the public never reads, not even that they exist: one incident recorded by a
+#: school is below any small-count rule (the public reads counts, on the incident pages).
+STAFF_ONLY_ENTITIES: tuple[str, ...] = ("school_incident", "incident_import")
 
 
 def _public_entry(entry: AuditEntry) -> dict[str, Any]:
@@ -77,9 +80,9 @@ def audit_log(
 ) -> list[dict[str, Any]]:
     """Every recorded write (of one school), newest first: with emails for an administrator
     (``reader``), with the writer's role only for everyone else."""
-    entries = store.audit_entries(school_id=school_id, limit=limit)
     if reader is not None and reader.active and reader.role == "admin":
-        return [asdict(e) for e in entries]
+        return [asdict(e) for e in store.audit_entries(school_id=school_id, limit=limit)]
+    entries = store.audit_entries(school_id=school_id, limit=limit, without=STAFF_ONLY_ENTITIES)
     return [_public_entry(e) for e in entries]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
@@ -170,9 +171,15 @@ class AccountStore:
         )
 
     def audit_entries(
-        self, *, school_id: str | None = None, entity: str | None = None, limit: int = 200
+        self,
+        *,
+        school_id: str | None = None,
+        entity: str | None = None,
+        limit: int = 200,
+        without: Collection[str] = (),
     ) -> list[AuditEntry]:
-        """The newest audit entries first (of one school, or one kind of record)."""
+        """The newest audit entries first (of one school, or one kind of record; none of the
+        kinds of record ``without`` names)."""
         query = (
             select(t.audit_log, t.users.c.role.label("user_role"))
             .outerjoin(t.users, t.users.c.id == t.audit_log.c.user_id)
@@ -183,6 +190,8 @@ class AccountStore:
             query = query.where(t.audit_log.c.school_id == school_id)
         if entity is not None:
             query = query.where(t.audit_log.c.entity == entity)
+        if without:
+            query = query.where(t.audit_log.c.entity.not_in(list(without)))
         with self.engine.connect() as conn:
             rows = conn.execute(query).all()
         return [
