@@ -31,6 +31,7 @@ from safeschools.api import (
     routes_incidents,
     routes_officers,
     routes_plans,
+    routes_school_incidents,
 )
 from safeschools.api.openapi import install_openapi
 from safeschools.render.i18n import COOKIE as LANG_COOKIE
@@ -56,6 +57,7 @@ from safeschools.web import (
     equity,
     funds,
     funds_forms,
+    incident_forms,
     officers,
     officers_forms,
     pages,
@@ -74,6 +76,7 @@ _API_ROUTERS = (
     routes_plans.router,
     routes_equity.router,
     routes_incidents.router,
+    routes_school_incidents.router,
 )
 _PAGE_ROUTERS = (
     pages.router,
@@ -84,6 +87,7 @@ _PAGE_ROUTERS = (
     officers_forms.router,
     funds_forms.router,
     equity.router,
+    incident_forms.router,
 )
 
 __all__ = ["create_app"]

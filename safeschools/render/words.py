@@ -125,6 +125,43 @@ CODE_WORDS: dict[str, dict[str, str]] = {
         "mentoring": N_("Mentoring"),
         "other": N_("Other"),
     },
+    # model.incidents: incidents recorded by schools (the district's own categories carry
+    # their words in both languages, as the district wrote them)
+    "incident_category": {
+        "fight": N_("Fight"),
+        "fight_injury": N_("Fight with injury"),
+        "weapon": N_("Weapon"),
+        "threat": N_("Threat"),
+        "bullying": N_("Bullying or harassment"),
+        "trespass": N_("Trespass"),
+        "other": N_("Other incident"),
+    },
+    "incident_place": {
+        "inside": N_("Inside the building"),
+        "grounds": N_("On the school grounds"),
+        "bus": N_("On a school bus"),
+        "near_school": N_("Near the school"),
+    },
+    "incident_response": {
+        "restorative_conference": N_("Restorative conference"),
+        "mediation": N_("Mediation"),
+        "counselling": N_("Counselling"),
+        "parent_meeting": N_("Meeting with parents"),
+        "suspension": N_("Suspension"),
+        "other": N_("Other response"),
+    },
+    "police_reason": {
+        "weapon": N_("a weapon"),
+        "serious_injury": N_("a serious injury"),
+        "immediate_danger": N_("immediate danger"),
+        "required_by_law": N_("required by law"),
+        "other": N_("another reason"),
+    },
+    "incident_source": {
+        "form": N_("the school's form"),
+        "api": N_("the API"),
+        "import": N_("the district's export"),
+    },
     # who wrote, as the public audit log shows it (model.ROLES; never an email)
     "account_role": {
         "admin": N_("district staff"),
@@ -138,6 +175,7 @@ CODE_WORDS: dict[str, dict[str, str]] = {
         "import": N_("imported"),
         "adopt": N_("adopted"),
         "end_term": N_("term ended"),
+        "withdraw": N_("withdrawn"),
     },
     "audit_entity": {
         "sro_assignment": N_("officers of a school year"),
@@ -153,6 +191,9 @@ CODE_WORDS: dict[str, dict[str, str]] = {
         "spending_item": N_("a position or program of the catalog"),
         "user": N_("an account"),
         "api_token": N_("an access key"),
+        "school_incident": N_("an incident"),
+        "incident_import": N_("an import of incidents"),
+        "incident_category": N_("an incident category"),
     },
 }
 

@@ -40,7 +40,9 @@ __all__ = [
     "INCIDENT_LOG_COLUMNS",
     "add_incident_category",
     "audit_snapshot",
+    "check_staff",
     "incident_categories",
+    "read_version_of",
     "record_incident",
     "school_incident",
     "school_incident_log",
@@ -82,7 +84,8 @@ def _district_codes(store: Store) -> list[str]:
     return [c.code for c in store.incident_categories()]
 
 
-def _read_version(data: Mapping[str, Any]) -> int:
+def read_version_of(data: Mapping[str, Any]) -> int:
+    """The version a writer read (``data["version"]``), or a DataValidationError."""
     raw = data.get("version")
     if isinstance(raw, int) and not isinstance(raw, bool) and raw >= 0:
         return raw
@@ -196,7 +199,7 @@ def update_incident(
 ) -> dict[str, Any]:
     """Change an incident: ``data`` holds every writable field and ``version``, the version
     read (ConflictError when it changed since). A withdrawn incident is kept as it was."""
-    read_version = _read_version(data)
+    read_version = read_version_of(data)
     clock = clock_of(settings, now)
     with recorded(store, None, clock=clock) as write:
         before = _stored(store, incident_id, write)
@@ -253,6 +256,11 @@ def withdraw_incident(
 
 
 # ---------------------------------------------------------------------- the staff's log
+def check_staff(user: User | None, school_id: str) -> User:
+    """``user`` if they are staff of the school (its editors, administrators)."""
+    return check_can_edit(user, school_id, what=_WHAT)
+
+
 def school_incident_log(store: Store, user: User | None, school_id: str) -> list[dict[str, Any]]:
     """The school's incidents for its staff, newest first, withdrawn ones included (marked
     ``withdrawn``), staff notes included. Editors of the school and administrators only."""

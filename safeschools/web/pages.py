@@ -35,6 +35,7 @@ from safeschools.storage import Store
 from safeschools.web import base
 from safeschools.web.council_forms import editor_council_form
 from safeschools.web.funds_forms import editor_funds_form
+from safeschools.web.incident_forms import editor_incident_links
 from safeschools.web.officers_forms import editor_officers_form
 from safeschools.web.signin import editor_plan_form, signed_in_editor
 
@@ -145,6 +146,7 @@ def school(
             "council_form": editor_council_form(request, store, school_id, editor),
             "officers_form": editor_officers_form(request, school_id, editor),
             "funds_form": editor_funds_form(request, store, school_id, editor),
+            "incident_links": editor_incident_links(school_id, editor),
         }
         html = _school_html(
             request, school_id, store, settings, index, definition, extra, reader=editor
