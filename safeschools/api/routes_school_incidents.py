@@ -21,6 +21,7 @@ from safeschools.render.i18n import language
 from safeschools.render.words import word
 from safeschools.server.deps import SettingsDep, StoreDep, require_user
 from safeschools.server.downloads import CSV_RESPONSES, csv_download
+from safeschools.server.inputs import MAX_INT
 from safeschools.services import school_incidents as service
 
 __all__ = ["router"]
@@ -29,7 +30,9 @@ router = APIRouter(prefix="/api", tags=["incidents recorded by schools"], respon
 
 UserDep = Annotated[User, Depends(require_user)]
 SchoolPath = Annotated[str, Path(description="The district's school id, e.g. 609966.")]
-IncidentPath = Annotated[int, Path(description="The incident's id (from the school's log).")]
+IncidentPath = Annotated[
+    int, Path(ge=1, le=MAX_INT, description="The incident's id (from the school's log).")
+]
 _STAFF_ERRORS: dict[int | str, dict[str, Any]] = {k: WRITE_ERRORS[k] for k in (401, 403)}
 
 _EXAMPLE = {

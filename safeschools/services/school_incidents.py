@@ -52,6 +52,8 @@ __all__ = [
 ]
 
 _WHAT = "the incident log"
+#: The largest id or version a store's integer column holds everywhere (JSON's safe integers).
+_MAX_ID = 2**53 - 1
 #: What a form, the API and an import may write (the rest is the store's).
 _WRITABLE = (
     "occurred_at",
@@ -87,9 +89,9 @@ def _district_codes(store: Store) -> list[str]:
 def read_version_of(data: Mapping[str, Any]) -> int:
     """The version a writer read (``data["version"]``), or a DataValidationError."""
     raw = data.get("version")
-    if isinstance(raw, int) and not isinstance(raw, bool) and raw >= 0:
+    if isinstance(raw, int) and not isinstance(raw, bool) and 0 <= raw <= _MAX_ID:
         return raw
-    if isinstance(raw, str) and raw.strip().isdigit():
+    if isinstance(raw, str) and raw.strip().isdigit() and len(raw.strip()) <= 15:
         return int(raw.strip())
     msg = f"version {raw!r} is not the version you read; read the incident again and resend."
     raise DataValidationError(msg)
@@ -181,7 +183,9 @@ def record_incident(
 
 
 def _stored(store: Store, incident_id: int, write: Write | None = None) -> Incident:
-    incident = store.school_incident(incident_id, conn=None if write is None else write.conn)
+    incident = None
+    if 1 <= incident_id <= _MAX_ID:
+        incident = store.school_incident(incident_id, conn=None if write is None else write.conn)
     if incident is None:
         msg = f"No incident #{incident_id}; see the school's incident log for the ones recorded."
         raise NotFoundError(msg)
