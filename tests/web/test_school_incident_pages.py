@@ -74,6 +74,8 @@ def test_an_editor_records_changes_and_withdraws_in_both_languages(http: TestCli
     assert "Lunch line." in log.text and "yes: a serious injury" in log.text
     assert 'href="/schools/1/incidents/1/case"' in log.text
     assert 'href="/schools/1/incidents/1/notice"' in log.text
+    as_csv = http.get("/api/schools/1/incident-log.csv")  # the log's link, with the session
+    assert as_csv.status_code == 200 and "Lunch line." in as_csv.text
     spanish = http.get("/schools/1/incidents/log?lang=es").text
     assert "Registro de incidentes: Alpha" in spanish and "Pelea" in spanish
     assert "Conferencia restaurativa" in spanish and "sí: una lesión grave" in spanish
