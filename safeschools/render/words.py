@@ -129,6 +129,7 @@ CODE_WORDS: dict[str, dict[str, str]] = {
     "account_role": {
         "admin": N_("district staff"),
         "editor": N_("a school's editor"),
+        "principal": N_("a school's principal"),
     },
     # the audit log: what was done (AuditEntry.action) to what (AuditEntry.entity)
     "audit_action": {
@@ -138,6 +139,10 @@ CODE_WORDS: dict[str, dict[str, str]] = {
         "import": N_("imported"),
         "adopt": N_("adopted"),
         "end_term": N_("term ended"),
+        # notices to parents
+        "send": N_("sent"),
+        "confirm": N_("confirmed"),
+        "unsubscribe": N_("unsubscribed"),
     },
     "audit_entity": {
         "sro_assignment": N_("officers of a school year"),
@@ -153,6 +158,9 @@ CODE_WORDS: dict[str, dict[str, str]] = {
         "spending_item": N_("a position or program of the catalog"),
         "user": N_("an account"),
         "api_token": N_("an access key"),
+        # notices to parents
+        "notice": N_("a notice to parents"),
+        "notice_subscriber": N_("a parent's subscription"),
     },
 }
 

@@ -37,8 +37,8 @@ def create_user(
         msg = f"{email!r} is not an email address."
         raise DataValidationError(msg)
     check_role(role)
-    if role == "editor" and not school_ids:
-        msg = "An editor needs at least one school (--school ID)."
+    if role in ("editor", "principal") and not school_ids:
+        msg = f"{'An' if role == 'editor' else 'A'} {role} needs at least one school (--school ID)."
         raise DataValidationError(msg)
     with recorded(store, None, clock=clock_of(settings, now)) as write:
         user = store.add_user(
