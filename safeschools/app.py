@@ -29,6 +29,7 @@ from safeschools.api import (
     routes_equity,
     routes_funds,
     routes_incidents,
+    routes_notices,
     routes_officers,
     routes_plans,
 )
@@ -56,6 +57,7 @@ from safeschools.web import (
     equity,
     funds,
     funds_forms,
+    notices,
     officers,
     officers_forms,
     pages,
@@ -74,6 +76,7 @@ _API_ROUTERS = (
     routes_plans.router,
     routes_equity.router,
     routes_incidents.router,
+    routes_notices.router,
 )
 _PAGE_ROUTERS = (
     pages.router,
@@ -84,6 +87,7 @@ _PAGE_ROUTERS = (
     officers_forms.router,
     funds_forms.router,
     equity.router,
+    notices.router,
 )
 
 __all__ = ["create_app"]

@@ -26,6 +26,7 @@ from safeschools.model.incidents import Incident
 __all__ = [
     "ID_LIKE",
     "NOTICE_TEXT_FIELDS",
+    "category_title",
     "check_notice_text",
     "draft_texts",
     "id_candidates",
@@ -37,6 +38,7 @@ NOTICE_TEXT_FIELDS = ("subject_en", "body_en", "subject_es", "body_es")
 #: A run of 5 or more digits (ignoring spaces and dashes inside it is not attempted: a phone
 #: number written 773-555-0100 is fine, 7735550100 is refused).
 ID_LIKE = re.compile(r"\d{5,}")
+_CAPITALISED = re.compile(r"[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)+")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 #: A token that could be an id: letters and digits with at least one digit.
 _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*\d[A-Za-z0-9_-]*|\d[A-Za-z0-9_-]*")
@@ -156,7 +158,7 @@ def draft_texts(
     Examples
     --------
     >>> from datetime import datetime
-    >>> i = Incident("S1", datetime(2025, 3, 4, 10), "fight", "grounds", 2, responses=("mediation",))
+    >>> i = Incident("S1", datetime(2025, 3, 4, 10), "fight", "grounds", 2)
     >>> draft_texts(i, school_name="Synthetic High")["body_en"].splitlines()[0]
     'On March 4, 2025, 2 students took part in a fight on the school grounds.'
     """
@@ -197,6 +199,12 @@ def draft_texts(
     return texts
 
 
+def category_title(category: str, language: str) -> str:
+    """A category in the words of a notice's subject ("A fight at school")."""
+    template = _CATEGORY.get(category, _CATEGORY["other"])
+    return template[2] if language == "es" else template[0]
+
+
 def id_candidates(text: str) -> set[str]:
     """The tokens of ``text`` that could be an id kept in the store (letters and digits)."""
     return {m.group(0) for m in _TOKEN.finditer(text)}
@@ -218,6 +226,9 @@ def notice_problems(
     in the store; ``ids``: the ids found among :func:`id_candidates` of the texts;
     ``staff_notes``: the incident's staff note(s)."""
     problems: list[str] = []
+    notes = [n for n in staff_notes if n]
+    # a name written in the staff note (two or more capitalised words) is a name too
+    names = [*names, *(m for n in notes for m in _CAPITALISED.findall(n))]
     whole = "\n".join(texts.get(f, "") for f in NOTICE_TEXT_FIELDS)
     folded = whole.casefold()
     for name in sorted({n.strip() for n in names if n and len(n.strip()) >= 3}):
@@ -225,7 +236,7 @@ def notice_problems(
             problems.append(f"The notice holds a name kept in the store ({name}); remove it.")
     for found in sorted(set(ids)):
         problems.append(f"The notice holds an id kept in the store ({found}); remove it.")
-    for note in staff_notes:
+    for note in notes:
         for sentence in _sentences(note):
             if sentence.casefold() in folded:
                 problems.append(

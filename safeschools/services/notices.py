@@ -1,9 +1,11 @@
 """Notices to parents: draft from an incident, edit, send (once), and read what was sent.
 
 - Drafting and editing: a school's editor or principal (or an administrator); sending: the
-  school's principal or an administrator (:func:`~safeschools.policy.accounts.check_can_send_notice`).
-- Every save and every send checks the texts (:func:`~safeschools.policy.notice_text.check_notice_text`)
-  against the names and ids held in the store and the incident's staff note.
+  school's principal or an administrator
+  (:func:`~safeschools.policy.accounts.check_can_send_notice`).
+- Every save and every send checks the texts
+  (:func:`~safeschools.policy.notice_text.check_notice_text`) against the names and ids
+  held in the store and the incident's staff note.
 - Sending marks the notice sent first (a versioned write: a second send is refused), then sends
   one message per confirmed subscriber whose categories include the notice's, in their
   language, over one SMTP connection, and records each delivery (status, time, error). The
