@@ -47,7 +47,8 @@ def notices_feed(
         ET.SubElement(entry, f"{{{_NS}}}link", {"rel": "alternate", "href": page})
         content = ET.SubElement(entry, f"{{{_NS}}}content", {"type": "text"})
         content.text = notice[f"body_{language}"]
-    return ET.tostring(feed, encoding="utf-8", xml_declaration=True)
+    data: bytes = ET.tostring(feed, encoding="utf-8", xml_declaration=True)
+    return data
 
 
 def _named(name: str) -> ET.Element:

@@ -127,7 +127,10 @@ def draft_notice(
         school_id=incident.school_id,
         incident_id=incident.id,
         category=incident.category,
-        **texts,
+        subject_en=texts["subject_en"],
+        body_en=texts["body_en"],
+        subject_es=texts["subject_es"],
+        body_es=texts["body_es"],
     )
     with recorded(store, actor, clock=clock_of(settings, now), school_id=notice.school_id) as write:
         saved = store.add_notice(notice, at=write.now, by=actor.email, conn=write.conn)
@@ -158,7 +161,13 @@ def save_notice(
     actor = check_can_edit(user, current.school_id, what=_WHAT)
     texts = {f: str(data.get(f, getattr(current, f))).strip() for f in NOTICE_TEXT_FIELDS}
     _check_texts(store, texts, current.incident_id)
-    changed = replace(current, **texts)
+    changed = replace(
+        current,
+        subject_en=texts["subject_en"],
+        body_en=texts["body_en"],
+        subject_es=texts["subject_es"],
+        body_es=texts["body_es"],
+    )
     with recorded(
         store, actor, clock=clock_of(settings, now), school_id=current.school_id
     ) as write:
