@@ -120,6 +120,9 @@ def test_api_pages_feed_and_the_leak_scan(tmp_path: Path, box: Mailbox) -> None:
             assert entries[0].find(f"{ATOM}{tag}") is not None
         assert word in entries[0].findtext(f"{ATOM}content", "").lower()
         assert draft2["subject_en"] not in answer.text
+    school_page = http.get("/schools/1?lang=es").text
+    assert '<link rel="alternate" type="application/atom+xml"' in school_page
+    assert 'href="/schools/1/notices"' in school_page
     page = http.get("/schools/1/notices?lang=es")
     assert (
         page.status_code == 200
