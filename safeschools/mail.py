@@ -11,15 +11,16 @@ reconnecting once if the server drops it; a refused recipient or a failed messag
 
 from __future__ import annotations
 
+import binascii
 import html
+import secrets
 import smtplib
 import ssl
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from email import policy
-from email.message import EmailMessage
+from email.header import Header
 from email.utils import format_datetime, make_msgid
 from urllib.parse import urlsplit
 
@@ -28,17 +29,12 @@ from safeschools.settings import Settings
 __all__ = ["Outgoing", "build_message", "list_id", "send_batch", "smtp_connection"]
 
 
-#: Headers folded at 998 characters (RFC 5322's limit), so that a List-Unsubscribe link is never
-#: cut into encoded words that mail programs cannot follow.
-_POLICY = policy.default.clone(max_line_length=998)
-
-
 @dataclass(frozen=True)
 class Outgoing:
     """One message to send and its one recipient."""
 
     to: str
-    message: EmailMessage
+    message: bytes
 
 
 def list_id(settings: Settings, school_id: str) -> str:
@@ -62,6 +58,17 @@ def _html(text: str, link: tuple[str, str] | None) -> str:
     )
 
 
+def _qp(text: str) -> bytes:
+    plain = text.replace("\r\n", "\n").replace("\r", "\n")
+    return binascii.b2a_qp(plain.encode("utf-8"), istext=True)
+
+
+def _header(name: str, value: str) -> bytes:
+    if not value.isascii():
+        value = Header(value, "utf-8", maxlinelen=998).encode()
+    return f"{name}: {value}\n".encode("ascii")
+
+
 def build_message(
     *,
     to: str,
@@ -73,29 +80,53 @@ def build_message(
     list_id: str | None = None,
     unsubscribe_url: str | None = None,
     link: tuple[str, str] | None = None,
-) -> EmailMessage:
-    """A multipart (text + HTML) message. ``link``: (words, url) shown at the end of both
-    parts; ``unsubscribe_url`` adds the one-click leave headers."""
-    message = EmailMessage(policy=_POLICY)
-    message["From"] = sender
-    message["To"] = to
-    message["Subject"] = subject
-    message["Date"] = format_datetime(when.astimezone())
+) -> bytes:
+    """A multipart (text + HTML) message, as the bytes sent. ``link``: (words, url) shown at
+    the end of both parts; ``unsubscribe_url`` adds the one-click leave headers.
+
+    Written directly (UTF-8 parts in quoted-printable, a random boundary): the standard
+    library's :mod:`email` classes spend several milliseconds per message parsing the headers
+    they are given, more than sending it to a server on the same network. A header is never
+    folded inside a link."""
     domain = sender.rsplit("@", 1)[-1] if "@" in sender else "localhost"
-    message["Message-ID"] = make_msgid(domain=domain)
+    boundary = f"=_{secrets.token_hex(16)}"
+    headers = [
+        ("From", sender),
+        ("To", to),
+        ("Subject", subject),
+        ("Date", format_datetime(when.astimezone())),
+        ("Message-ID", make_msgid(domain=domain)),
+        ("MIME-Version", "1.0"),
+        ("Content-Language", language),
+    ]
     if list_id is not None:
-        message["List-Id"] = list_id
+        headers.append(("List-Id", list_id))
     if unsubscribe_url is not None:
         token = unsubscribe_url.rstrip("/").rsplit("/", 1)[-1]
-        message["List-Unsubscribe"] = (
-            f"<{unsubscribe_url}>, <mailto:{sender}?subject=unsubscribe%20{token}>"
+        headers.append(
+            (
+                "List-Unsubscribe",
+                f"<{unsubscribe_url}>, <mailto:{sender}?subject=unsubscribe%20{token}>",
+            )
         )
-        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+        headers.append(("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"))
+    headers.append(("Content-Type", f'multipart/alternative; boundary="{boundary}"'))
     plain = text if link is None else f"{text}\n\n{link[0]}: {link[1]}\n"
-    message.set_content(plain)
-    message.add_alternative(_html(text, link), subtype="html")
-    message["Content-Language"] = language  # after the parts: they take Content-* headers
-    return message
+    parts = []
+    for subtype, body in (("plain", plain), ("html", _html(text, link))):
+        parts.append(
+            f'--{boundary}\nContent-Type: text/{subtype}; charset="utf-8"\n'
+            "Content-Transfer-Encoding: quoted-printable\n\n".encode("ascii")
+            + _qp(body)
+            + b"\n"
+        )
+    raw = (
+        b"".join(_header(k, v) for k, v in headers)
+        + b"\n"
+        + b"".join(parts)
+        + f"--{boundary}--\n".encode("ascii")
+    )
+    return raw.replace(b"\n", b"\r\n")  # SMTP's line ends (smtplib leaves bytes as they are)
 
 
 def _connect(settings: Settings) -> smtplib.SMTP:
@@ -171,6 +202,7 @@ class _Batch:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.server: smtplib.SMTP | None = None
+        self.sender = settings.mail_from
         self.unreachable: str | None = None
 
     def _open(self) -> None:
@@ -195,7 +227,7 @@ class _Batch:
                 if self.server is None:
                     return self.unreachable
             try:
-                self.server.send_message(item.message, to_addrs=[item.to])
+                self.server.sendmail(self.sender, [item.to], item.message)
                 return None
             except smtplib.SMTPServerDisconnected as exc:
                 self.server = None

@@ -248,8 +248,8 @@ def send_notice(
     results = send_batch([m for _, _, m in messages], settings=settings)
     delivered = sum(error is None for error in results)
     with recorded(store, actor, clock=clock, school_id=current.school_id) as write:
-        for (subscriber_id, language, _), error in zip(messages, results, strict=True):
-            store.add_delivery(
+        store.add_deliveries(
+            [
                 Delivery(
                     notice_id=notice_id,
                     subscriber_id=subscriber_id,
@@ -257,9 +257,11 @@ def send_notice(
                     status="sent" if error is None else "failed",
                     at=write.now,
                     error=error or "",
-                ),
-                conn=write.conn,
-            )
+                )
+                for (subscriber_id, language, _), error in zip(messages, results, strict=True)
+            ],
+            conn=write.conn,
+        )
         store.set_notice_recipients(notice_id, delivered, conn=write.conn)
         write.record(
             "send",

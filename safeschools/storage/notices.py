@@ -338,9 +338,11 @@ class NoticeStore:
 
     # -- deliveries -------------------------------------------------------------------------
 
-    def add_delivery(self, delivery: Delivery, *, conn: Connection) -> bool:
-        """Record one message of a notice; False when that subscriber has one already."""
-        return insert_if_new(tn.notice_deliveries, asdict(delivery), conn=conn)
+    def add_deliveries(self, deliveries: list[Delivery], *, conn: Connection) -> None:
+        """Record the messages of a notice (one statement; a notice is sent once, so each
+        subscriber has one row: the unique key refuses a second)."""
+        if deliveries:
+            conn.execute(insert(tn.notice_deliveries), [asdict(d) for d in deliveries])
 
     def deliveries(self, notice_id: int, *, conn: Connection | None = None) -> list[Delivery]:
         """The messages of a notice, by subscriber."""

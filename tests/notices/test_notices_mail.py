@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from helpers.notice_city import (
+    AT,
     add_incident,
     clock,
     school_with_staff,
@@ -28,6 +29,7 @@ from safeschools.errors import (
 from safeschools.services import notices as service_notices
 from safeschools.services import subscriptions as service_subs
 from safeschools.services.accounts import full_audit_log
+from safeschools.settings import Settings
 
 
 @pytest.fixture
@@ -231,3 +233,26 @@ def test_starttls_with_a_self_signed_certificate(tmp_path: Path) -> None:
         )  # fmt: skip
         assert len(tls_box.to("t@example.org")) == 1
         store.dispose()
+
+
+def test_a_long_text_arrives_whole_and_a_dead_server_fails_each_message(box: Mailbox) -> None:
+    """Lines end in CRLF and stay short (quoted-printable), so a long paragraph with accents
+    arrives as written; a server that cannot be reached fails every message with its error."""
+    from email.header import decode_header, make_header
+
+    from safeschools.mail import Outgoing, build_message, send_batch
+
+    paragraph = "La escuela se reunió con las familias. " * 80
+    raw = build_message(
+        to="ana@example.org", subject="Aviso: reunión", text=paragraph, sender="n@example.org",
+        language="es", when=AT, unsubscribe_url="https://x.example.org/unsubscribe/" + "t" * 43,
+    )  # fmt: skip
+    settings = Settings(smtp_host=box.host, smtp_port=box.port, smtp_tls="none")
+    assert send_batch([Outgoing("ana@example.org", raw)], settings=settings) == [None]
+    message = box.to("ana@example.org")[-1].message
+    assert str(make_header(decode_header(message["Subject"]))) == "Aviso: reunión"
+    body = message.get_payload()[0].get_payload(decode=True).decode("utf-8")
+    assert body.strip() == paragraph.strip()
+    dead = Settings(smtp_host="127.0.0.1", smtp_port=1, smtp_tls="none", smtp_timeout_s=2)
+    errors = send_batch([Outgoing("a@example.org", raw)] * 3, settings=dead)
+    assert len(errors) == 3 and all(e and "Connection" in e for e in errors)
