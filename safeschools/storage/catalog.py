@@ -525,7 +525,8 @@ TABLES: dict[str, TableDoc] = {
         "Failed sign-ins in a row, per email (with or without an account) and per client "
         "address: they slow further attempts and lock an account.",
         {
-            "key": "account:EMAIL or address:IP.",
+            "key": "account:EMAIL or address:IP; subscribe:email:HASH or subscribe:address:IP "
+            "for the subscription attempts to notices (limited the same way).",
             "failures": "Failed sign-ins in a row.",
             "last_failure_at": "When the last one was (local time).",
             "locked_at": "When the account was locked; empty while it is not "
