@@ -107,9 +107,7 @@ def confirm_url(
     settings: Settings, token: str, *, language: str, categories: tuple[str, ...]
 ) -> str:
     """The link of a confirmation mail (it carries the choices it confirms)."""
-    query = {"lang": language}
-    if categories:
-        query["categories"] = ",".join(categories)
+    query = {"lang": language, "categories": ",".join(categories) or "all"}
     base = settings.public_base_url.rstrip("/")
     return f"{base}/notices/confirm/{quote(token)}?{urlencode(query)}"
 
@@ -266,8 +264,8 @@ def confirm_subscription(
     values: dict[str, object] = {"status": "confirmed", "confirm_token_hash": None}
     if language:
         values["language"] = _language(language)
-    if categories is not None:
-        values["categories"] = _categories(store, categories)
+    if categories is not None:  # "all" (or nothing): every category
+        values["categories"] = _categories(store, [c for c in categories if c != "all"])
     with recorded(store, None, clock=clock_of(settings, now), school_id=found.school_id) as write:
         values["confirmed_at"] = write.now
         values["updated_at"] = write.now

@@ -12,6 +12,7 @@ from helpers.notice_city import (
     AT,
     add_incident,
     clock,
+    confirm_link,
     school_with_staff,
     settings_for,
     subscribe_and_confirm,
@@ -156,6 +157,22 @@ def test_resubscribing_answers_the_same_and_adds_no_row(tmp_path: Path, box: Mai
     )
     assert first == again == service_subs.SUBSCRIBED
     assert len(store.subscribers(school_id="1")) == 1
+    # a confirmed parent's choices change only when the new link is followed
+    subscribe_and_confirm(store, settings, box, "cy@example.org", "en", categories=["weapon"])
+    service_subs.subscribe(
+        store, school_id="1", address="cy@example.org", language="es", settings=settings,
+        now=clock,
+    )  # fmt: skip
+    (cy,) = [s for s in store.subscribers(school_id="1") if s.status == "confirmed"]
+    assert (cy.language, cy.categories) == ("en", ("weapon",))
+    token, query = confirm_link(box, "cy@example.org")
+    assert query["categories"] == ["all"]
+    service_subs.confirm_subscription(
+        store, token, language=query["lang"][0], categories=query["categories"][0].split(","),
+        settings=settings, now=clock,
+    )  # fmt: skip
+    cy = store.subscriber(cy.id)
+    assert (cy.language, cy.categories, cy.status) == ("es", (), "confirmed")
     with pytest.raises(DataValidationError, match="not an email"):
         service_subs.subscribe(
             store, school_id="1", address="nobody", language="en", settings=settings, now=clock
