@@ -29,6 +29,7 @@ from safeschools.api import (
     routes_equity,
     routes_funds,
     routes_incidents,
+    routes_notices,
     routes_officers,
     routes_plans,
     routes_school_incidents,
@@ -58,6 +59,7 @@ from safeschools.web import (
     funds,
     funds_forms,
     incident_forms,
+    notices,
     officers,
     officers_forms,
     pages,
@@ -77,6 +79,7 @@ _API_ROUTERS = (
     routes_equity.router,
     routes_incidents.router,
     routes_school_incidents.router,
+    routes_notices.router,
 )
 _PAGE_ROUTERS = (
     pages.router,
@@ -88,6 +91,7 @@ _PAGE_ROUTERS = (
     funds_forms.router,
     equity.router,
     incident_forms.router,
+    notices.router,
 )
 
 __all__ = ["create_app"]

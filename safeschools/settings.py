@@ -350,6 +350,54 @@ class Settings(BaseSettings):
         "429 with Retry-After.",
     )
 
+    # -- notices to parents (mail) ----------------------------------------------------------
+    smtp_host: str = Field("127.0.0.1", description="Mail server that sends notices to parents.")
+    smtp_port: int = Field(25, ge=1, le=65535, description="Port of the mail server.")
+    smtp_tls: Literal["none", "starttls", "ssl"] = Field(
+        "starttls",
+        description="How the mail connection is secured: none (a server on this machine), "
+        "starttls (port 587) or ssl (port 465).",
+    )
+    smtp_username: str | None = Field(None, description="Mail server account (none: no login).")
+    smtp_password: str | None = Field(None, description="Password of the mail server account.")
+    smtp_ca_file: Path | None = Field(
+        None,
+        description="Certificate authority to trust for the mail server (a private CA); the "
+        "system's otherwise.",
+    )
+    smtp_timeout_s: float = Field(30.0, gt=0, description="Timeout of the mail server, seconds.")
+    mail_from: str = Field(
+        "safeschools@localhost",
+        description="Sender of notices and confirmation mails (also the mailto: of the "
+        "one-click leave).",
+    )
+    public_base_url: str = Field(
+        "http://127.0.0.1:8000",
+        description="Address of this site as parents reach it, for the links in mails "
+        "(confirm, unsubscribe, the school's notices).",
+    )
+    notices_key_file: Path | None = Field(
+        None,
+        description="File of the keys that hash and encrypt subscribers' addresses; "
+        "<data_dir>/notices.key (made on first use) unless given. Back it up: without it no "
+        "address can be opened.",
+    )
+    subscribe_free_attempts: int = Field(
+        3,
+        ge=0,
+        description="Subscriptions one email address may ask for within subscribe_window_s "
+        "before each further one must wait (the confirmation mails are not a spam cannon).",
+    )
+    subscribe_address_free_attempts: int = Field(
+        10,
+        ge=0,
+        description="Subscriptions one client address may ask for within subscribe_window_s "
+        "before each further one must wait.",
+    )
+    subscribe_window_s: float = Field(
+        3600.0, gt=0, description="Subscription attempts are forgotten after this many seconds."
+    )
+
     @field_validator("map_tile_url")
     @classmethod
     def _tile_template(cls, value: str | None) -> str | None:

@@ -13,6 +13,7 @@ from safeschools.cli import equity as _equity  # noqa: F401  (registers its comm
 from safeschools.cli import exposure as _exposure  # noqa: F401  (registers its commands)
 from safeschools.cli import funds as _funds  # noqa: F401  (registers its commands)
 from safeschools.cli import incidents as _incidents  # noqa: F401  (registers its commands)
+from safeschools.cli import notices as _notices  # noqa: F401  (registers its commands)
 from safeschools.cli import officers as _officers  # noqa: F401  (registers its commands)
 from safeschools.cli import plans as _plans  # noqa: F401  (registers its commands)
 from safeschools.cli import report as _report  # noqa: F401  (registers `report`)

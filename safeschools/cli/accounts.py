@@ -12,6 +12,7 @@ from rich.table import Table
 
 from safeschools import services
 from safeschools.cli._app import Context, UserError, _console, cli, pass_ctx, translate_errors
+from safeschools.model import ROLES
 from safeschools.services import sessions as service_sessions
 from safeschools.services.accounts import full_audit_log
 from safeschools.services.signin import unlock_account
@@ -28,9 +29,10 @@ def users() -> None:
 @click.argument("email")
 @click.option(
     "--role",
-    type=click.Choice(["admin", "editor"]),
+    type=click.Choice(list(ROLES)),
     required=True,
-    help="admin: the district, every school; editor: only the schools named.",
+    help="admin: the district, every school; editor: only the schools named; principal: "
+    "like an editor, and sends notices to parents.",
 )
 @click.option("--school", "schools", multiple=True, help="A school the editor may edit (repeat).")
 @click.option("--name", default=None, help="Display name (default: the email).")

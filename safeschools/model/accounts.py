@@ -9,8 +9,10 @@ from typing import Any
 __all__ = ["ROLES", "ApiToken", "AuditEntry", "SignInFailures", "User", "WebSession"]
 
 #: ``admin``: the district's staff, every school; ``editor``: a school's council or staff, only
-#: their schools. The public reads without an account and never writes.
-ROLES = ("admin", "editor")
+#: their schools; ``principal``: edits their schools like an editor and also sends notices to
+#: parents (an editor may draft a notice, never send it). The public reads without an account
+#: and never writes.
+ROLES = ("admin", "editor", "principal")
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,14 @@ class User:
         if self.role == "admin":
             return True
         return school_id is not None and school_id in self.school_ids
+
+    def can_send_notice(self, school_id: str) -> bool:
+        """Administrators send every school's notices; a principal only their schools'."""
+        if not self.active:
+            return False
+        if self.role == "admin":
+            return True
+        return self.role == "principal" and school_id in self.school_ids
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from safeschools.policy.passwords import MIN_PASSWORD_LENGTH, check_new_password
 __all__ = [
     "MIN_PASSWORD_LENGTH",
     "check_can_edit",
+    "check_can_send_notice",
     "dummy_hash",
     "hash_password",
     "hash_token",
@@ -93,5 +94,20 @@ def check_can_edit(user: User | None, school_id: str | None, *, what: str) -> Us
     if not user.can_edit(school_id):
         where = f"school {school_id}" if school_id else "the district"
         msg = f"{user.email} ({user.role}) may not change {what} for {where}."
+        raise PermissionDeniedError(msg)
+    return user
+
+
+def check_can_send_notice(user: User | None, school_id: str) -> User:
+    """The user, if they may send a notice to the parents of ``school_id`` (the school's
+    principal, or an administrator; an editor may draft one but not send it)."""
+    if user is None:
+        msg = "Sign in (or send an API token) to send a notice."
+        raise PermissionDeniedError(msg)
+    if not user.can_send_notice(school_id):
+        msg = (
+            f"{user.email} ({user.role}) may not send notices for school {school_id}: the "
+            "school's principal or an administrator sends them (an editor may draft)."
+        )
         raise PermissionDeniedError(msg)
     return user

@@ -166,6 +166,7 @@ CODE_WORDS: dict[str, dict[str, str]] = {
     "account_role": {
         "admin": N_("district staff"),
         "editor": N_("a school's editor"),
+        "principal": N_("a school's principal"),
     },
     # the audit log: what was done (AuditEntry.action) to what (AuditEntry.entity)
     "audit_action": {
@@ -176,6 +177,10 @@ CODE_WORDS: dict[str, dict[str, str]] = {
         "adopt": N_("adopted"),
         "end_term": N_("term ended"),
         "withdraw": N_("withdrawn"),
+        # notices to parents
+        "send": N_("sent"),
+        "confirm": N_("confirmed"),
+        "unsubscribe": N_("unsubscribed"),
     },
     "audit_entity": {
         "sro_assignment": N_("officers of a school year"),
@@ -194,6 +199,9 @@ CODE_WORDS: dict[str, dict[str, str]] = {
         "school_incident": N_("an incident"),
         "incident_import": N_("an import of incidents"),
         "incident_category": N_("an incident category"),
+        # notices to parents
+        "notice": N_("a notice to parents"),
+        "notice_subscriber": N_("a parent's subscription"),
     },
 }
 

@@ -37,8 +37,8 @@ def create_user(
         msg = f"{email!r} is not an email address."
         raise DataValidationError(msg)
     check_role(role)
-    if role == "editor" and not school_ids:
-        msg = "An editor needs at least one school (--school ID)."
+    if role in ("editor", "principal") and not school_ids:
+        msg = f"{'An' if role == 'editor' else 'A'} {role} needs at least one school (--school ID)."
         raise DataValidationError(msg)
     with recorded(store, None, clock=clock_of(settings, now)) as write:
         user = store.add_user(
@@ -58,8 +58,16 @@ def create_user(
 #: Audit entries about accounts: their key and their record name a person.
 _ACCOUNT_ENTITIES = ("user", "api_token")
 #: Audit entries the public never reads, not even that they exist: one incident recorded by a
-#: school is below any small-count rule (the public reads counts, on the incident pages).
-STAFF_ONLY_ENTITIES: tuple[str, ...] = ("school_incident", "incident_import")
+#: school, or the case opened from it, is below any small-count rule (the public reads counts,
+#: on the incident pages); a notice is public once sent (its feed), not while it is a draft; a
+#: subscription's entries would say whether an address was already subscribed.
+STAFF_ONLY_ENTITIES: tuple[str, ...] = (
+    "school_incident",
+    "incident_import",
+    "restorative_case",
+    "notice",
+    "notice_subscriber",
+)
 
 
 def _public_entry(entry: AuditEntry) -> dict[str, Any]:

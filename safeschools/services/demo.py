@@ -8,12 +8,14 @@ from sqlalchemy import Connection
 
 from safeschools.demo import DEFAULT_SEED, DEMO_SOURCE, build_demo_city, demo_imports
 from safeschools.demo._governance import make_governance
+from safeschools.demo._notices import make_notices
 from safeschools.errors import (
     ConfigError,
 )
 from safeschools.model.discipline import DisciplineFigure, Enrollment
 from safeschools.services.base import Clock, clock_of
 from safeschools.services.demo_governance import load_demo_governance
+from safeschools.services.demo_notices import load_demo_notices
 from safeschools.services.imports import (
     IngestReport,
     Writer,
@@ -118,4 +120,6 @@ def load_demo_city(
     )
     if governance.decisions is not None:
         reports.append(governance.decisions)
+    # notices to parents and their subscribers (synthetic; no mail is sent)
+    load_demo_notices(store, make_notices(city.schools), settings=settings)
     return reports

@@ -583,7 +583,8 @@ TABLES: dict[str, TableDoc] = {
         "Failed sign-ins in a row, per email (with or without an account) and per client "
         "address: they slow further attempts and lock an account.",
         {
-            "key": "account:EMAIL or address:IP.",
+            "key": "account:EMAIL or address:IP; subscribe:email:HASH or subscribe:address:IP "
+            "for the subscription attempts to notices (limited the same way).",
             "failures": "Failed sign-ins in a row.",
             "last_failure_at": "When the last one was (local time).",
             "locked_at": "When the account was locked; empty while it is not "
@@ -648,6 +649,88 @@ TABLES: dict[str, TableDoc] = {
         facets=("source", "fatal", "age_band", "victimization_type"),
     ),
 }
+
+
+_SUBSCRIBERS = (
+    "parents' subscriptions: a keyed hash and the encrypted address of each (never shown), and "
+    "drafts that are not public until sent."
+)
+
+#: Notices to parents (migration 0013): drafts and subscribers stay private; sent notices are
+#: public through /api/schools/ID/notices and the feed.
+TABLES.update(
+    {
+        "notices": TableDoc(
+            "Notices to parents drafted from an incident, in English and Spanish; a draft until "
+            "sent (then it never changes).",
+            {
+                "id": "Row id.",
+                "school_id": _SCHOOL_ID,
+                "incident_id": "The incident it tells of (school_incidents.id).",
+                "category": "The incident's category.",
+                "subject_en": "Subject in English.",
+                "body_en": "Text in English.",
+                "subject_es": "Subject in Spanish.",
+                "body_es": "Text in Spanish.",
+                "status": "draft or sent.",
+                "sent_at": "When it was sent (local time).",
+                "sent_by": "The account that sent it (an email).",
+                "recipients": "Messages the mail server took.",
+                "version": _VERSION,
+                "created_at": "When it was drafted (local time).",
+                "created_by": "The account that drafted it (an email).",
+                "updated_at": "When it last changed (local time).",
+                "updated_by": "The account that last changed it (an email).",
+            },
+            private=_SUBSCRIBERS,
+        ),
+        "notice_versions": TableDoc(
+            "Every saved version of every notice.",
+            {
+                "id": "Row id.",
+                "notice_id": "The notice (notices.id).",
+                "version": "Its version.",
+                "snapshot": "The notice as saved (JSON).",
+                "saved_at": "When (local time).",
+                "saved_by": "The account (an email).",
+            },
+            private=_SUBSCRIBERS,
+        ),
+        "notice_subscribers": TableDoc(
+            "Parents subscribed to a school's notices (double opt-in).",
+            {
+                "id": "Row id.",
+                "school_id": _SCHOOL_ID,
+                "address_hash": "HMAC-SHA256 of the address (key outside the database).",
+                "address_sealed": "The address encrypted (Fernet; key outside the database).",
+                "language": "en or es.",
+                "categories": "The categories asked for (JSON list; empty: all).",
+                "status": "pending, confirmed or unsubscribed.",
+                "confirm_token_hash": "SHA-256 of the confirmation link's token (until used).",
+                "unsubscribe_nonce": "Random nonce the leave link's token is derived from.",
+                "unsubscribe_token_hash": "SHA-256 of the leave link's token.",
+                "created_at": "When they asked (local time).",
+                "confirmed_at": "When they confirmed (local time).",
+                "unsubscribed_at": "When they left (local time).",
+                "updated_at": "When it last changed (local time).",
+            },
+            private=_SUBSCRIBERS,
+        ),
+        "notice_deliveries": TableDoc(
+            "One row per message of a sent notice.",
+            {
+                "id": "Row id.",
+                "notice_id": "The notice (notices.id).",
+                "subscriber_id": "The subscriber (notice_subscribers.id).",
+                "language": "en or es.",
+                "status": "sent (the mail server took it) or failed.",
+                "at": "When (local time).",
+                "error": "The mail server's error, if any.",
+            },
+            private=_SUBSCRIBERS,
+        ),
+    }
+)
 
 
 def private_tables() -> dict[str, str]:
