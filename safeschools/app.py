@@ -25,6 +25,7 @@ from safeschools import __version__, services
 from safeschools.api import (
     docs,
     routes,
+    routes_cases,
     routes_council,
     routes_equity,
     routes_funds,
@@ -74,6 +75,7 @@ _API_ROUTERS = (
     routes_plans.router,
     routes_equity.router,
     routes_incidents.router,
+    routes_cases.router,
 )
 _PAGE_ROUTERS = (
     pages.router,

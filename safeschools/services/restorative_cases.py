@@ -16,7 +16,12 @@ from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
-from safeschools.errors import ConflictError, DataValidationError, NotFoundError
+from safeschools.errors import (
+    ConflictError,
+    DataValidationError,
+    NotFoundError,
+    PermissionDeniedError,
+)
 from safeschools.model import User
 from safeschools.model.cases import case_from_dict, recurrence_known_from
 from safeschools.model.incidents import Incident, RestorativeCase
@@ -44,10 +49,17 @@ __all__ = [
 #: A follow-up due within this many days (or overdue) puts its case near the top of the list.
 DUE_SOON_DAYS = 14
 _WHAT = "restorative cases"
+_MAX_VERSION = 2**31 - 1
 
 
-def _staff(user: User | None, school_id: str) -> User:
+def _staff(user: User | None, school_id: str, *, reading: bool = False) -> User:
     """The reader or writer, if they are staff of the school (its editor, or district staff)."""
+    if reading and user is not None and not user.can_edit(school_id):
+        msg = (
+            f"{user.email} ({user.role}) may not read the restorative cases of school "
+            f"{school_id}: they are for its staff."
+        )
+        raise PermissionDeniedError(msg)
     return check_can_edit(user, school_id, what=_WHAT)
 
 
@@ -120,7 +132,7 @@ def _read_version(data: Mapping[str, Any]) -> int:
         version = int(raw)
     except (TypeError, ValueError):
         version = -1
-    if version < 1:
+    if not 1 <= version <= _MAX_VERSION:
         msg = f"version {raw!r} is not a version of a case (1 or more: the one you read)."
         raise DataValidationError(msg)
     return version
@@ -246,7 +258,7 @@ def get_case(
     """One case for the staff of its school, with its incident in outline and ``history``
     (every saved version, oldest first)."""
     case = _case(store, case_id)
-    _staff(user, case.school_id)
+    _staff(user, case.school_id, reading=True)
     today = clock_of(settings, now)().date()
     data = _view(case, _incident(store, case.incident_id), today)
     data["history"] = store.restorative_case_history(case_id)
@@ -264,7 +276,7 @@ def case_of_incident(
     """An incident in outline and its case (None: none opened yet), for the staff of its
     school."""
     incident = _incident(store, incident_id)
-    _staff(user, incident.school_id)
+    _staff(user, incident.school_id, reading=True)
     today = clock_of(settings, now)().date()
     case = store.restorative_case_of_incident(incident_id)
     summary = _incident_summary(incident)
@@ -293,7 +305,7 @@ def school_cases(
     """A school's cases for its staff: open ones first, the soonest follow-up due first, then
     the newest; each with its incident in outline, ``next_due``, ``due_soon`` (within
     :data:`DUE_SOON_DAYS` days or overdue) and ``overdue``."""
-    _staff(user, school_id)
+    _staff(user, school_id, reading=True)
     if not store.schools(school_id=school_id):
         msg = f"No school with id {school_id}; search by name at /search."
         raise NotFoundError(msg)
