@@ -53,6 +53,7 @@ from safeschools.services.base import Clock
 from safeschools.settings import Settings
 from safeschools.storage import Store
 from safeschools.web import (
+    cases,
     council_forms,
     equity,
     funds,
@@ -86,6 +87,7 @@ _PAGE_ROUTERS = (
     officers_forms.router,
     funds_forms.router,
     equity.router,
+    cases.router,
 )
 
 __all__ = ["create_app"]

@@ -65,6 +65,7 @@ CASE_RULES = (
     "open_with_outcome",
     "recurrence",
     "recurrence_too_early",
+    "withdrawn",
 )
 
 

@@ -23,7 +23,7 @@ from safeschools.errors import (
     PermissionDeniedError,
 )
 from safeschools.model import User
-from safeschools.model.cases import case_from_dict, recurrence_known_from
+from safeschools.model.cases import CaseError, case_from_dict, recurrence_known_from
 from safeschools.model.incidents import Incident, RestorativeCase
 from safeschools.policy.accounts import check_can_edit
 from safeschools.services.base import Clock, clock_of, recorded
@@ -43,6 +43,7 @@ __all__ = [
     "record_recurrence",
     "school_cases",
     "school_cases_csv",
+    "today",
     "update_case",
 ]
 
@@ -61,6 +62,11 @@ def _staff(user: User | None, school_id: str, *, reading: bool = False) -> User:
         )
         raise PermissionDeniedError(msg)
     return check_can_edit(user, school_id, what=_WHAT)
+
+
+def today(settings: Settings, now: Clock | None = None) -> date:
+    """The day of the clock the writes use (the local date of ``settings.timezone``)."""
+    return clock_of(settings, now)().date()
 
 
 def _incident(store: Store, incident_id: int) -> Incident:
@@ -156,7 +162,7 @@ def open_case(
     actor = _staff(user, incident.school_id)
     if incident.withdrawn_at is not None:
         msg = f"Incident {incident_id} was withdrawn; a withdrawn incident cannot open a case."
-        raise DataValidationError(msg)
+        raise CaseError(msg, rule="withdrawn")
     existing = store.restorative_case_of_incident(incident_id)
     if existing is not None:
         msg = f"Incident {incident_id} has a restorative case already (case {existing.id})."
