@@ -11,14 +11,14 @@ them). The store never holds a victim's name, so no column needs hiding for that
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from safeschools.model import ROLES
 from safeschools.model.calendars import CALENDAR_GRADES, CALENDAR_KINDS
 from safeschools.model.council import MOTION_TOPICS, SEAT_ROLES
 from safeschools.model.discipline import PERIODS
 from safeschools.model.officers import OFFICER_KINDS
 from safeschools.model.plans import PLAN_STATUSES
+from safeschools.storage.catalog_base import TableDoc
+from safeschools.storage.catalog_incidents import INCIDENT_TABLES
 
 __all__ = ["TABLES", "TableDoc", "private_tables"]
 
@@ -27,17 +27,6 @@ _SCHOOL_YEAR = "School year, like 2024-25 (1 July to 30 June)."
 _IMPORT_ID = "The import that wrote this row (imports.id)."
 _VERSION = "Grows by one at every change; a write names the version it read."
 _SOURCE = "The publisher's file it came from (a source name, e.g. chicago-victims)."
-
-
-@dataclass(frozen=True)
-class TableDoc:
-    """A table in words: what a row is, each column, and why it is private (None: public)."""
-
-    description: str
-    columns: dict[str, str]
-    private: str | None = None
-    facets: tuple[str, ...] = field(default=())
-    label_column: str | None = None
 
 
 _SECRETS = "account secrets."
@@ -589,6 +578,8 @@ TABLES: dict[str, TableDoc] = {
         },
         facets=("source", "fatal", "age_band", "victimization_type"),
     ),
+    # incidents recorded by schools and restorative cases (their own module)
+    **INCIDENT_TABLES,
 }
 
 
