@@ -25,6 +25,7 @@ from safeschools import __version__, services
 from safeschools.api import (
     docs,
     routes,
+    routes_cases,
     routes_council,
     routes_equity,
     routes_funds,
@@ -54,6 +55,7 @@ from safeschools.services.base import Clock
 from safeschools.settings import Settings
 from safeschools.storage import Store
 from safeschools.web import (
+    cases,
     council_forms,
     equity,
     funds,
@@ -80,6 +82,7 @@ _API_ROUTERS = (
     routes_incidents.router,
     routes_school_incidents.router,
     routes_notices.router,
+    routes_cases.router,
 )
 _PAGE_ROUTERS = (
     pages.router,
@@ -92,6 +95,7 @@ _PAGE_ROUTERS = (
     equity.router,
     incident_forms.router,
     notices.router,
+    cases.router,
 )
 
 __all__ = ["create_app"]

@@ -7,6 +7,7 @@ commands of one area when imported here.
 
 from safeschools.cli import accounts as _accounts  # noqa: F401  (registers its commands)
 from safeschools.cli import backup as _backup  # noqa: F401  (registers backup and restore)
+from safeschools.cli import cases as _cases  # noqa: F401  (registers its commands)
 from safeschools.cli import datasette as _datasette  # noqa: F401  (registers its command)
 from safeschools.cli import discipline as _discipline  # noqa: F401  (registers its commands)
 from safeschools.cli import equity as _equity  # noqa: F401  (registers its commands)

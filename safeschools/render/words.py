@@ -162,6 +162,24 @@ CODE_WORDS: dict[str, dict[str, str]] = {
         "api": N_("the API"),
         "import": N_("the district's export"),
     },
+    # model.incidents: restorative cases (roles, never people), their status and outcome,
+    # and staff's answer to "involved again within 90 days?" (model.cases.RECURRENCE_ANSWERS)
+    "case_participant": {
+        "students_involved": N_("the students involved"),
+        "parent_or_guardian": N_("a parent or guardian"),
+        "teacher": N_("a teacher"),
+        "counsellor": N_("a counsellor"),
+        "restorative_practitioner": N_("a restorative-practice staff member"),
+        "administrator": N_("an administrator"),
+        "community_member": N_("a community member"),
+    },
+    "case_status": {"open": N_("Open"), "closed": N_("Closed")},
+    "case_outcome": {
+        "repaired": N_("repaired"),
+        "partly": N_("partly repaired"),
+        "not_repaired": N_("not repaired"),
+    },
+    "recurrence": {"yes": N_("yes"), "no": N_("no"), "unknown": N_("not known yet")},
     # who wrote, as the public audit log shows it (model.ROLES; never an email)
     "account_role": {
         "admin": N_("district staff"),
@@ -195,6 +213,7 @@ CODE_WORDS: dict[str, dict[str, str]] = {
         "spending_line": N_("a line of the spending plan"),
         "spending_item": N_("a position or program of the catalog"),
         "user": N_("an account"),
+        "restorative_case": N_("a restorative case"),
         "api_token": N_("an access key"),
         "school_incident": N_("an incident"),
         "incident_import": N_("an import of incidents"),

@@ -15,6 +15,7 @@ from safeschools.errors import (
 from safeschools.model.discipline import DisciplineFigure, Enrollment
 from safeschools.services.base import Clock, clock_of
 from safeschools.services.demo_governance import load_demo_governance
+from safeschools.services.demo_incidents import load_demo_incidents
 from safeschools.services.demo_notices import load_demo_notices
 from safeschools.services.imports import (
     IngestReport,
@@ -45,7 +46,8 @@ def load_demo_city(
     the schools' spending plans, safety plans in four states and the district's published
     figures, written through the audited use cases by the demo's account; the officer
     decisions compiled from the 2020 votes and the 2024 board resolution are one more import
-    (the last report).
+    (the last report). Last, the schools' incidents of 2021-22 to 2025-26 and the restorative
+    cases opened from some fights (:mod:`safeschools.services.demo_incidents`).
 
     Raises
     ------
@@ -120,6 +122,8 @@ def load_demo_city(
     )
     if governance.decisions is not None:
         reports.append(governance.decisions)
+    # incidents recorded by the schools and their restorative cases (services.demo_incidents)
+    load_demo_incidents(store, city)
     # notices to parents and their subscribers (synthetic; no mail is sent)
     load_demo_notices(store, make_notices(city.schools), settings=settings)
     return reports

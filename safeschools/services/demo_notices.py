@@ -3,8 +3,9 @@ store and the notice services by the demo's account, dated in the demo's story.
 
 No mail is sent: a demo notice is marked sent (audited, "no mail: synthetic") and the demo's
 subscribers are written with their state (confirmed, pending, left), their addresses hashed
-and encrypted like everyone's. Loading again adds nothing: an incident is added only when its
-school has none, a notice only when its incident has none, a subscriber only when missing.
+and encrypted like everyone's. Loading again adds nothing: a notice tells of the school's latest
+incident of its category (an incident is added only when the school has none), a notice is added
+only when its incident has none, a subscriber only when missing.
 """
 
 from __future__ import annotations
@@ -112,13 +113,23 @@ def load_demo_notices(store: Store, demo: DemoNotices, *, settings: Settings) ->
     records were added (0 on a second load)."""
     user = _demo_account(store)
     added = 0
-    recorded_at = {i.school_id for i in store.school_incidents(include_withdrawn=True)}
-    for position, incident in enumerate(demo.incidents):
-        if incident.school_id in recorded_at:
+    for position, wanted in enumerate(demo.incidents):
+        # The demo's incidents (services.demo_incidents) come first: a notice tells of the
+        # school's latest one of the category; the demo's own incident only where none is.
+        same = [
+            i
+            for i in store.school_incidents(school_id=wanted.school_id)
+            if i.category == wanted.category
+        ]
+        if same:
+            incident, incident_id = same[-1], same[-1].id
+        else:
+            incident, incident_id = wanted, _incident(store, user, wanted)
+            added += 1
+        if store.notice_of_incident(incident_id) is not None:
             continue
-        incident_id = _incident(store, user, incident)
         _notice(store, user, incident, incident_id, send=position in demo.sent, settings=settings)
-        added += 2
+        added += 1
     keys = subscriber_keys(settings)
     added += sum(_subscriber(store, keys, spec) for spec in demo.subscribers)
     return added

@@ -11,14 +11,14 @@ them). The store never holds a victim's name, so no column needs hiding for that
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from safeschools.model import ROLES
 from safeschools.model.calendars import CALENDAR_GRADES, CALENDAR_KINDS
 from safeschools.model.council import MOTION_TOPICS, SEAT_ROLES
 from safeschools.model.discipline import PERIODS
 from safeschools.model.officers import OFFICER_KINDS
 from safeschools.model.plans import PLAN_STATUSES
+from safeschools.storage.catalog_base import TableDoc
+from safeschools.storage.catalog_incidents import INCIDENT_TABLES
 
 __all__ = ["TABLES", "TableDoc", "private_tables"]
 
@@ -27,17 +27,6 @@ _SCHOOL_YEAR = "School year, like 2024-25 (1 July to 30 June)."
 _IMPORT_ID = "The import that wrote this row (imports.id)."
 _VERSION = "Grows by one at every change; a write names the version it read."
 _SOURCE = "The publisher's file it came from (a source name, e.g. chicago-victims)."
-
-
-@dataclass(frozen=True)
-class TableDoc:
-    """A table in words: what a row is, each column, and why it is private (None: public)."""
-
-    description: str
-    columns: dict[str, str]
-    private: str | None = None
-    facets: tuple[str, ...] = field(default=())
-    label_column: str | None = None
 
 
 _SECRETS = "account secrets."
@@ -50,10 +39,6 @@ _SMALL_COUNTS = (
     "export and API response suppresses; the disparity and outcome exports apply it."
 )
 
-_INCIDENTS = (
-    "one incident at a time, with the staff's notes: the public reads monthly counts, with "
-    "counts under the minimum cell size hidden; the school's staff read the log."
-)
 
 #: Every table of the store and every column, in words.
 TABLES: dict[str, TableDoc] = {
@@ -267,19 +252,6 @@ TABLES: dict[str, TableDoc] = {
             "share_cents": "The school's share, in cents.",
         },
     ),
-    "incident_categories": TableDoc(
-        "Incident categories the district added to the built-in ones, with their words in "
-        "English and Spanish (public through /api/incident-categories).",
-        {
-            "code": "The category's code (lower case, digits, underscores).",
-            "label_en": "Its name in English.",
-            "label_es": "Its name in Spanish.",
-            "added_at": "When it was added (local time).",
-            "added_by": "The administrator's email.",
-        },
-        private="it names the email of the administrator who added each category; "
-        "/api/incident-categories shows the categories.",
-    ),
     "import_coverage": TableDoc(
         "What each import of victims covers: its first and last day, the days without rows, "
         "and how many rows carry each field a definition may need.",
@@ -377,46 +349,6 @@ TABLES: dict[str, TableDoc] = {
             "updated_by": "The account's email.",
         },
         facets=("school_year", "status"),
-    ),
-    "school_incident_versions": TableDoc(
-        "Every saved version of an incident recorded by a school (staff note included).",
-        {
-            "id": "Row id.",
-            "incident_id": "The incident (school_incidents.id).",
-            "version": "The version this row keeps.",
-            "snapshot": "The incident as saved (JSON).",
-            "saved_at": "When (local time).",
-            "saved_by": "Who saved it (email); empty for an import.",
-        },
-        private=_INCIDENTS,
-    ),
-    "school_incidents": TableDoc(
-        "Incidents recorded by a school's staff: when, category, place, how many students (a "
-        "number, never names), injuries, police called and why, responses, staff note.",
-        {
-            "id": "Row id.",
-            "school_id": _SCHOOL_ID,
-            "occurred_at": "When, local wall time (America/Chicago).",
-            "category": "fight, fight_injury, weapon, threat, bullying, trespass, other, or a "
-            "district category (incident_categories.code).",
-            "place": "inside, grounds, bus or near_school.",
-            "students_involved": "How many students were involved (1 to 500).",
-            "injuries": "How many of them were hurt.",
-            "police_called": "1 when police were called.",
-            "police_reason": "Why police were called (weapon, serious_injury, "
-            "immediate_danger, required_by_law, other); empty when they were not.",
-            "responses": "What the school did: a JSON list of codes.",
-            "staff_note": "The staff's note (staff only).",
-            "source": "form, api or import.",
-            "external_id": "The district export's incident id, for an imported incident.",
-            "withdrawn_at": "When it was withdrawn (kept, out of every count); empty if not.",
-            "version": _VERSION,
-            "recorded_at": "When it was recorded (local time).",
-            "recorded_by": "Who recorded it (email); empty for an import.",
-            "updated_at": "When it was last saved (local time).",
-            "updated_by": "Who saved it last (email).",
-        },
-        private=_INCIDENTS,
     ),
     "school_pairs": TableDoc(
         "Every school (of a school year) and victim within the largest radius, with the "
@@ -648,6 +580,8 @@ TABLES: dict[str, TableDoc] = {
         },
         facets=("source", "fatal", "age_band", "victimization_type"),
     ),
+    # incidents recorded by schools and restorative cases (their own module)
+    **INCIDENT_TABLES,
 }
 
 

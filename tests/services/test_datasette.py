@@ -46,6 +46,7 @@ def test_private_tables_are_the_secret_and_small_count_ones() -> None:
         "sessions", "signin_failures", "audit_log",
         "discipline_figures", "enrollments", "rejected_rows",
         "incident_categories", "school_incidents", "school_incident_versions",
+        "restorative_cases", "restorative_case_versions",
         "notices", "notice_versions", "notice_subscribers", "notice_deliveries",
     }  # fmt: skip
     for name, doc in TABLES.items():
