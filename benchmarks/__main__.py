@@ -16,6 +16,7 @@ BENCHMARKS = [
     "bench_discipline",
     "bench_report",
     "bench_attack",
+    "bench_incident_rollup",
 ]
 
 

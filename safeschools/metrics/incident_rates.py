@@ -145,13 +145,14 @@ def month_counts(
 
     for r in incidents:
         c = at(r.school_id, r.month)
-        c[r.category] = c.get(r.category, 0) + r.incidents
-        c["total"] += r.incidents
-        if r.category in FIGHT_CATEGORIES:
-            c["fights"] += r.incidents
-            c["fights_restorative"] += r.restorative
-            c["fights_suspended"] += r.suspensions
-            c["fights_police"] += r.police_calls
+        for category, n in r.by_category.items():
+            c[category] = c.get(category, 0) + n
+            c["total"] += n
+            if category in FIGHT_CATEGORIES:
+                c["fights"] += n
+        c["fights_restorative"] += r.fights_restorative
+        c["fights_suspended"] += r.fights_suspended
+        c["fights_police"] += r.fights_police
     for k in cases:
         c = at(k.school_id, k.month)
         c["cases_opened"] += k.opened
@@ -183,18 +184,20 @@ def _period_equations(categories: Sequence[str]) -> list[tuple[list[str], str]]:
     ]
 
 
-def equations(school_year: str, categories: Sequence[str]) -> list[Equation]:
+def equations(
+    school_year: str, categories: Sequence[str], months: Sequence[str] | None = None
+) -> list[Equation]:
     """The lines of one school year's publication: in every period the parts of each measure
     add up to it, and every measure's months add up to its school year. Columns are
-    ``"<period>|<measure>"``."""
-    periods = [*months_of_school_year(school_year), school_year]
+    ``"<period>|<measure>"``; ``months``: those published (all twelve by default)."""
+    months = list(months_of_school_year(school_year) if months is None else months)
+    periods = [*months, school_year]
     out: list[Equation] = []
     for p in periods:
         for parts, total in _period_equations(categories):
             out.append(([f"{p}|{x}" for x in parts], f"{p}|{total}"))
     for measure in _empty(categories):
-        months = [f"{m}|{measure}" for m in months_of_school_year(school_year)]
-        out.append((months, f"{school_year}|{measure}"))
+        out.append(([f"{m}|{measure}" for m in months], f"{school_year}|{measure}"))
     return out
 
 
@@ -206,6 +209,7 @@ class Published:
     ``status`` of each: ``shown``, ``suppressed`` or ``not_recording``."""
 
     school_year: str
+    months: tuple[str, ...]
     values: dict[tuple[str, str], int | None]
     status: dict[tuple[str, str], str]
     min_cell: int
@@ -252,10 +256,10 @@ def publish(
             row[f"{school_year}|{measure}"] = year_sum
         table[school] = row
     if not table:
-        return Published(school_year, {}, {}, min_cell)
+        return Published(school_year, tuple(months), {}, {}, min_cell)
     hidden = suppress_publication(
         table,
-        equations=equations(school_year, categories),
+        equations=equations(school_year, categories, months),
         min_cell=min_cell,
         max_rounds=max_rounds,
     )
@@ -279,7 +283,7 @@ def publish(
             continue
         values[key] = None if key in hidden else v
         status[key] = "suppressed" if key in hidden else "shown"
-    return Published(school_year, values, status, min_cell)
+    return Published(school_year, tuple(months), values, status, min_cell)
 
 
 def rate(published: Published, row: str, period: str, name: str) -> dict[str, Any]:

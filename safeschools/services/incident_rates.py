@@ -85,7 +85,7 @@ class IncidentFigures:
 
 def _compute(store: Store, settings: Settings, today: date) -> IncidentFigures:
     categories = (*CATEGORIES, *(c.code for c in store.incident_categories()))
-    rows = store.incident_month_counts()
+    rows = store.incident_month_counts(categories=categories)
     cases = store.case_month_counts()
     counts = m.month_counts(rows, cases, categories=categories)
     recording_from = {school: min(months) for school, months in counts.items()}

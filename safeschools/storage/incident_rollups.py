@@ -8,13 +8,14 @@ the incident it was opened from.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, case, extract, func, select
+from sqlalchemy import Connection, Engine, and_, case, func, select
 
-from safeschools.model.incidents import FIGHT_CATEGORIES, RESTORATIVE_RESPONSES
+from safeschools.model.incidents import CATEGORIES, FIGHT_CATEGORIES, RESTORATIVE_RESPONSES
 from safeschools.storage import tables_incidents as ti
 
 __all__ = ["CaseMonthCounts", "IncidentMonthCounts", "IncidentRollupStore"]
@@ -22,19 +23,15 @@ __all__ = ["CaseMonthCounts", "IncidentMonthCounts", "IncidentRollupStore"]
 
 @dataclass(frozen=True, slots=True)
 class IncidentMonthCounts:
-    """One school's incidents of one category in one month (``month`` ``YYYY-MM``)."""
+    """One school's incidents of one month (``month`` ``YYYY-MM``): how many of each category,
+    and how many fights had a restorative response, a suspension, police called."""
 
     school_id: str
     month: str
-    category: str
-    incidents: int
-    restorative: int
-    suspensions: int
-    police_calls: int
-
-    @property
-    def is_fight(self) -> bool:
-        return self.category in FIGHT_CATEGORIES
+    by_category: dict[str, int]
+    fights_restorative: int
+    fights_suspended: int
+    fights_police: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,8 +64,12 @@ def _day(value: Any) -> date | None:
     return value.date() if isinstance(value, datetime) else value
 
 
-def _month(year: Any, month: Any) -> str:
-    return f"{int(year):04d}-{int(month):02d}"
+def _month_of(column: Any, dialect: str) -> Any:
+    """``YYYY-MM`` of a timestamp column, in SQL: SQLite keeps ISO text (its first 7
+    characters); PostgreSQL formats its timestamp."""
+    if dialect == "sqlite":
+        return func.substr(column, 1, 7)
+    return func.to_char(column, "YYYY-MM")
 
 
 class IncidentRollupStore:
@@ -83,41 +84,48 @@ class IncidentRollupStore:
             return list(own.execute(query))
 
     def incident_month_counts(
-        self, *, school_id: str | None = None, conn: Connection | None = None
+        self,
+        *,
+        categories: Sequence[str] = CATEGORIES,
+        school_id: str | None = None,
+        conn: Connection | None = None,
     ) -> list[IncidentMonthCounts]:
-        """Per school, month and category: incidents, those with a restorative response,
-        with a suspension, with police called (withdrawn incidents left out)."""
+        """Per school and month: incidents of each category (the built-in ones and those the
+        district added: pass them as ``categories``), and the fights with a restorative
+        response, with a suspension, with police called (withdrawn incidents left out). One
+        row per school and month, the categories as columns, so that a district's five years
+        stay a few ten thousand rows."""
         c = ti.school_incidents.c
-        year, month = extract("year", c.occurred_at), extract("month", c.occurred_at)
+        month = _month_of(c.occurred_at, self.engine.dialect.name)
+        codes = list(categories)
+        fight = c.category.in_(FIGHT_CATEGORIES)
         restorative = _has_response(RESTORATIVE_RESPONSES[0])
         for code in RESTORATIVE_RESPONSES[1:]:
             restorative = restorative | _has_response(code)
         query = (
             select(
                 c.school_id,
-                year.label("y"),
-                month.label("m"),
-                c.category,
-                func.count().label("incidents"),
-                _flag_sum(restorative).label("restorative"),
-                _flag_sum(_has_response("suspension")).label("suspensions"),
-                _flag_sum(c.police_called.is_(True)).label("police_calls"),
+                month.label("month"),
+                *(_flag_sum(c.category == code) for code in codes),
+                _flag_sum(and_(fight, restorative)),
+                _flag_sum(and_(fight, _has_response("suspension"))),
+                _flag_sum(and_(fight, c.police_called.is_(True))),
             )
             .where(c.withdrawn_at.is_(None))
-            .group_by(c.school_id, year, month, c.category)
-            .order_by(c.school_id, year, month, c.category)
+            .group_by(c.school_id, month)
+            .order_by(c.school_id, month)
         )
         if school_id is not None:
             query = query.where(c.school_id == school_id)
+        n = len(codes)
         return [
             IncidentMonthCounts(
-                r.school_id,
-                _month(r.y, r.m),
-                r.category,
-                int(r.incidents),
-                int(r.restorative),
-                int(r.suspensions),
-                int(r.police_calls),
+                r[0],
+                r[1],
+                dict(zip(codes, map(int, r[2 : 2 + n]), strict=True)),
+                int(r[2 + n]),
+                int(r[3 + n]),
+                int(r[4 + n]),
             )
             for r in self._rollup_rows(query, conn)
         ]
@@ -128,12 +136,11 @@ class IncidentRollupStore:
         """Per school and month of the incident: cases opened, closed, closed repaired, and
         staff's answers to "involved again within 90 days?" (yes, no; the rest unknown)."""
         i, k = ti.school_incidents.c, ti.restorative_cases.c
-        year, month = extract("year", i.occurred_at), extract("month", i.occurred_at)
+        month = _month_of(i.occurred_at, self.engine.dialect.name)
         query = (
             select(
                 i.school_id,
-                year.label("y"),
-                month.label("m"),
+                month.label("month"),
                 func.count().label("opened"),
                 _flag_sum(k.status == "closed").label("closed"),
                 _flag_sum(and_(k.status == "closed", k.outcome == "repaired")).label("repaired"),
@@ -142,15 +149,15 @@ class IncidentRollupStore:
             )
             .select_from(ti.restorative_cases.join(ti.school_incidents, k.incident_id == i.id))
             .where(i.withdrawn_at.is_(None))
-            .group_by(i.school_id, year, month)
-            .order_by(i.school_id, year, month)
+            .group_by(i.school_id, month)
+            .order_by(i.school_id, month)
         )
         if school_id is not None:
             query = query.where(i.school_id == school_id)
         return [
             CaseMonthCounts(
                 r.school_id,
-                _month(r.y, r.m),
+                r.month,
                 int(r.opened),
                 int(r.closed),
                 int(r.repaired),
