@@ -28,6 +28,7 @@ from safeschools.api import (
     routes_council,
     routes_equity,
     routes_funds,
+    routes_incident_rates,
     routes_incidents,
     routes_officers,
     routes_plans,
@@ -73,6 +74,8 @@ _API_ROUTERS = (
     routes_council.router,
     routes_plans.router,
     routes_equity.router,
+    # before the incidents' own routes: /schools/{id}/incidents/summary is not an incident id
+    routes_incident_rates.router,
     routes_incidents.router,
 )
 _PAGE_ROUTERS = (

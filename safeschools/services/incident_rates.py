@@ -17,13 +17,13 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from safeschools.errors import DataValidationError, NotFoundError
 from safeschools.metrics import incident_rates as m
 from safeschools.model.incidents import CATEGORIES
+from safeschools.services.base import clock_of
 from safeschools.services.cache import VersionedCache
 from safeschools.services.outcomes import removal_years
 from safeschools.services.police_at_school import school_police_at_school
@@ -41,6 +41,7 @@ __all__ = [
     "figures",
     "monthly",
     "monthly_csv",
+    "monthly_table",
     "school_incidents_section",
     "school_incidents_summary",
     "today_in",
@@ -67,7 +68,7 @@ _KEPT = VersionedCache(size=8)
 
 def today_in(settings: Settings) -> date:
     """Today in the district's time zone (what "the current month" is)."""
-    return datetime.now(ZoneInfo(settings.timezone)).date()
+    return clock_of(settings)().date()
 
 
 @dataclass(frozen=True)
@@ -276,19 +277,17 @@ def monthly(
     return district_incidents(store, settings=settings, by=by, today=today)
 
 
-def monthly_csv(data: dict[str, Any]) -> str:
-    """A series of :func:`monthly` as CSV: one line per period, each count and rate with its
+def monthly_table(data: dict[str, Any]) -> tuple[list[str], list[dict[str, Any]]]:
+    """A series of :func:`monthly` as flat rows: one per period, each count and rate with its
     status (an empty number is hidden, not recorded or not defined: its status says which)."""
-    out = io.StringIO()
     names = [*data["categories"], *COUNT_COLUMNS]
     columns = ["school_id", "period", "partial"]
     for c in names:
         columns += [c, f"{c} status"]
     for r in m.RATES:
         columns += [r, f"{r} status"]
-    writer = csv_dict_writer(out, columns, lineterminator="\n")
-    writer.writeheader()
     school = data.get("school_id") or "district"
+    rows = []
     for row in data["series"]:
         line: dict[str, Any] = {
             "school_id": school,
@@ -299,9 +298,19 @@ def monthly_csv(data: dict[str, Any]) -> str:
             line[c], line[f"{c} status"] = row["counts"][c]["count"], row["counts"][c]["status"]
         for r in m.RATES:
             value = row["rates"][r]["value"]
-            line[r] = "" if value is None else round(value, 4)
+            line[r] = None if value is None else round(value, 4)
             line[f"{r} status"] = row["rates"][r]["status"]
-        writer.writerow(line)
+        rows.append(line)
+    return columns, rows
+
+
+def monthly_csv(data: dict[str, Any]) -> str:
+    """:func:`monthly_table` as CSV text."""
+    out = io.StringIO()
+    columns, rows = monthly_table(data)
+    writer = csv_dict_writer(out, columns, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
     return out.getvalue()
 
 
