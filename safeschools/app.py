@@ -57,6 +57,7 @@ from safeschools.web import (
     equity,
     funds,
     funds_forms,
+    incidents,
     officers,
     officers_forms,
     pages,
@@ -87,6 +88,7 @@ _PAGE_ROUTERS = (
     officers_forms.router,
     funds_forms.router,
     equity.router,
+    incidents.router,
 )
 
 __all__ = ["create_app"]
@@ -221,11 +223,13 @@ _DISTRICT_PATHS = (
     "/officers",
     "/funds",
     "/equity",
+    "/incidents",
     "/evaluation",
     "/methodology",
     "/api/schools",
     "/api/presets",
     "/api/exposure",
+    "/api/incidents/monthly",
 )
 
 

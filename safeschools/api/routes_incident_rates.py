@@ -19,7 +19,6 @@ from safeschools.api.routes import ERROR_RESPONSES
 from safeschools.server.deps import SettingsDep, StoreDep
 from safeschools.server.downloads import CSV_RESPONSES, csv_download
 from safeschools.services import incident_rates as service
-from safeschools.services.base import clock_of
 
 __all__ = ["router", "today"]
 
@@ -28,7 +27,7 @@ router = APIRouter(prefix="/api", tags=["incidents"], responses=ERROR_RESPONSES)
 
 def today(request: Request) -> date:
     """Today for the figures: the application's clock (tests pin it), else the local day."""
-    return clock_of(request.app.state.settings, request.app.state.clock)().date()
+    return service.today_in(request.app.state.settings, request.app.state.clock)
 
 
 TodayDep = Annotated[date, Depends(today)]

@@ -43,6 +43,23 @@ __all__ = ["CODE_WORDS", "GLOSSARY", "Term", "council_choice", "item_label", "wo
 
 #: Every stored code, by kind, in words (English msgids; the catalog has the Spanish).
 CODE_WORDS: dict[str, dict[str, str]] = {
+    # model.incidents.CATEGORIES: what a school records (the district may add its own)
+    "incident_category": {
+        "fight": N_("Fight"),
+        "fight_injury": N_("Fight with injury"),
+        "weapon": N_("Weapon"),
+        "threat": N_("Threat"),
+        "bullying": N_("Bullying or harassment"),
+        "trespass": N_("Trespass"),
+        "other": N_("Other"),
+    },
+    # proximity.at_school.CATEGORIES: police-reported incidents at school
+    "police_at_school_category": {
+        "battery": N_("Battery"),
+        "assault": N_("Assault"),
+        "weapons violation": N_("Weapons violation"),
+        "other": N_("Other"),
+    },
     # model.officers.OFFICER_KINDS
     "officer_kind": {
         "sro": N_("School resource officers"),

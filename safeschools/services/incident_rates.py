@@ -23,7 +23,7 @@ from typing import Any
 from safeschools.errors import DataValidationError, NotFoundError
 from safeschools.metrics import incident_rates as m
 from safeschools.model.incidents import CATEGORIES
-from safeschools.services.base import clock_of
+from safeschools.services.base import Clock, clock_of
 from safeschools.services.cache import VersionedCache
 from safeschools.services.outcomes import removal_years
 from safeschools.services.police_at_school import school_police_at_school
@@ -51,10 +51,7 @@ __all__ = [
 BY = ("month", "school-year")
 
 #: The caveat every school-recorded figure carries.
-CAVEAT_RECORDING = (
-    "Schools record incidents differently, and a school that records more carefully shows more "
-    "incidents: a rise can mean better recording, not more fights."
-)
+CAVEAT_RECORDING = "Schools record incidents differently; a rise can mean better recording."
 #: The caveat of the police-reported incidents shown beside them.
 CAVEAT_POLICE = (
     "Once officers leave, police reports at school change for reasons other than behaviour."
@@ -66,9 +63,10 @@ COUNT_COLUMNS = ("total", *m.FIGHT_MEASURES, *m.CASE_MEASURES)
 _KEPT = VersionedCache(size=8)
 
 
-def today_in(settings: Settings) -> date:
-    """Today in the district's time zone (what "the current month" is)."""
-    return clock_of(settings)().date()
+def today_in(settings: Settings, now: Clock | None = None) -> date:
+    """Today in the district's time zone (what "the current month" is); ``now``: the
+    application's clock when tests pin it."""
+    return clock_of(settings, now)().date()
 
 
 @dataclass(frozen=True)
@@ -76,6 +74,7 @@ class IncidentFigures:
     """Every school year's publication and what the pages say about it."""
 
     categories: tuple[str, ...]
+    added_categories: dict[str, dict[str, str]]
     publications: dict[str, m.Published]
     recording_from: dict[str, str]
     first_day: date | None
@@ -85,7 +84,8 @@ class IncidentFigures:
 
 
 def _compute(store: Store, settings: Settings, today: date) -> IncidentFigures:
-    categories = (*CATEGORIES, *(c.code for c in store.incident_categories()))
+    added = store.incident_categories()
+    categories = (*CATEGORIES, *(c.code for c in added))
     rows = store.incident_month_counts(categories=categories)
     cases = store.case_month_counts()
     counts = m.month_counts(rows, cases, categories=categories)
@@ -113,6 +113,7 @@ def _compute(store: Store, settings: Settings, today: date) -> IncidentFigures:
     first_day, last_day = store.incident_span()
     return IncidentFigures(
         categories=categories,
+        added_categories={c.code: {"en": c.label_en, "es": c.label_es} for c in added},
         publications=publications,
         recording_from=recording_from,
         first_day=first_day,
@@ -145,6 +146,7 @@ def _row(f: IncidentFigures, pub: m.Published, row: str, period: str, by: str) -
     partial = _partial(f, row, period, by)
     return {
         "period": period,
+        "kind": "month" if by == "month" else "school_year",
         "partial": partial is not None,
         "partial_reason": partial,
         "counts": {c: pub.cell(row, period, c) for c in (*f.categories, *COUNT_COLUMNS)},
@@ -183,6 +185,7 @@ def _coverage(f: IncidentFigures) -> dict[str, Any]:
 def _common(f: IncidentFigures) -> dict[str, Any]:
     return {
         "categories": list(f.categories),
+        "added_categories": f.added_categories,
         "definitions": dict(m.DEFINITIONS),
         "coverage": _coverage(f),
         "caveat": CAVEAT_RECORDING,

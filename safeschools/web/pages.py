@@ -35,6 +35,7 @@ from safeschools.storage import Store
 from safeschools.web import base
 from safeschools.web.council_forms import editor_council_form
 from safeschools.web.funds_forms import editor_funds_form
+from safeschools.web.incidents import school_section as incident_section
 from safeschools.web.officers_forms import editor_officers_form
 from safeschools.web.signin import editor_plan_form, signed_in_editor
 
@@ -184,6 +185,7 @@ def _school_html(
     context.update(
         {
             "audit": services.audit_log(store, school_id=school_id, limit=20, reader=reader),
+            "incidents": incident_section(request, store, school_id, settings, L),
             "compact": True,
             "tile_attribution": settings.map_tile_attribution if settings.map_tile_url else "",
             "form_id": "school-definition",
