@@ -68,6 +68,8 @@ MEASURE_LABELS = {
     "police_notifications": N_("police notifications"),
     "expulsions": N_("expulsions"),
     "shootings_near": N_("shootings near the school"),
+    "incidents_recorded": N_("incidents recorded by the school"),
+    "police_at_school": N_("police-reported incidents at school"),
 }
 _DIMENSIONS = {"race": N_("race and ethnicity"), "sex": N_("sex"), "program": N_("programs")}
 _STATUS = {
@@ -277,6 +279,8 @@ def effect_sentence(L: Lang, data: Mapping[str, Any]) -> str | None:
     unit = (
         L.gettext("victims near the school")
         if data["outcome"] == "shootings_near"
+        else L.gettext("incidents at the school")
+        if data["outcome"] in ("incidents_recorded", "police_at_school")
         else L.gettext("per 100 students enrolled")
     )
     return L.gettext(
