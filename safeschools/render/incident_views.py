@@ -17,7 +17,14 @@ from safeschools.render.equity_views import status_word
 from safeschools.render.i18n import N_, Lang
 from safeschools.render.words import word
 
-__all__ = ["count_text", "district_context", "helpers", "rate_text", "section_context"]
+__all__ = [
+    "count_text",
+    "district_context",
+    "helpers",
+    "rate_text",
+    "report_context",
+    "section_context",
+]
 
 #: Each rate of :data:`safeschools.metrics.incident_rates.RATES`, in words.
 RATE_WORDS = {
@@ -147,4 +154,23 @@ def district_context(
             "district-incidents-chart",
             L.gettext("Incidents recorded by schools, by month"),
         ),
+    }
+
+
+def report_context(section: Mapping[str, Any], L: Lang) -> dict[str, Any]:
+    """What ``report_incidents.html`` needs: the last complete school year of the school's
+    section, or the one under way when there is no other (None: the school records nothing)."""
+    recorded = section["recorded"]
+    years = [y for y in section["school_years"] if y["partial_reason"] != "in_progress"]
+    years = years or section["school_years"]
+    year = years[-1] if years else None
+    zero = [c for c in recorded["categories"] if year and year["counts"][c]["count"] == 0]
+    return {
+        "report_incidents": {
+            "ih": helpers(L, recorded.get("added_categories", {})),
+            "rate_names": list(RATE_WORDS),
+            "categories": recorded["categories"],
+            "zero": zero,
+            "year": year,
+        }
     }

@@ -17,18 +17,24 @@ from safeschools.settings import Settings
 from safeschools.storage import Store
 from safeschools.web import base
 
-__all__ = ["router", "school_section"]
+__all__ = ["router", "school_data", "school_section"]
 
 router = APIRouter(include_in_schema=False)
+
+
+def school_data(
+    request: Request, store: Store, school_id: str, settings: Settings
+) -> dict[str, Any]:
+    """A school's incidents section as the service gives it (the page's and the report's)."""
+    day = service.today_in(settings, request.app.state.clock)
+    return service.school_incidents_section(store, school_id, settings=settings, today=day)
 
 
 def school_section(
     request: Request, store: Store, school_id: str, settings: Settings, L: Lang
 ) -> dict[str, Any]:
     """The ``incidents`` context of a school's page."""
-    day = service.today_in(settings, request.app.state.clock)
-    section = service.school_incidents_section(store, school_id, settings=settings, today=day)
-    return incident_views.section_context(section, L)
+    return incident_views.section_context(school_data(request, store, school_id, settings), L)
 
 
 @router.get("/incidents", response_class=HTMLResponse)
