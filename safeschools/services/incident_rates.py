@@ -14,6 +14,7 @@ way, or one the school began recording in, is ``partial``.
 
 from __future__ import annotations
 
+import hashlib
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -100,14 +101,7 @@ def _compute(store: Store, settings: Settings, today: date) -> IncidentFigures:
         )
         years = [f"{y}-{(y + 1) % 100:02d}" for y in range(start, end + 1)]
     publications = {
-        y: m.publish(
-            counts,
-            school_year=y,
-            recording_from=recording_from,
-            today=today,
-            categories=categories,
-            min_cell=settings.min_cell_size,
-        )
+        y: _publication(store, counts, y, recording_from, today, categories, settings)
         for y in years
     }
     first_day, last_day = store.incident_span()
@@ -121,6 +115,45 @@ def _compute(store: Store, settings: Settings, today: date) -> IncidentFigures:
         today=today,
         min_cell=settings.min_cell_size,
     )
+
+
+def _publication(
+    store: Store,
+    counts: dict[str, dict[str, m.Counts]],
+    year: str,
+    recording_from: dict[str, str],
+    today: date,
+    categories: tuple[str, ...],
+    settings: Settings,
+) -> m.Published:
+    """One school year's publication, kept under a digest of exactly what it is computed from
+    (that year's counts, who records since when, the months up to today): a new incident
+    recomputes its own school year, not the others (the suppression of a whole district's
+    school year takes seconds)."""
+    months = [mo for mo in m.months_of_school_year(year) if mo <= today.strftime("%Y-%m")]
+    digest = hashlib.sha256()
+    for school in sorted(s for s, first in recording_from.items() if first <= months[-1]):
+        have = counts.get(school, {})
+        part = [(mo, sorted(have[mo].items())) for mo in months if mo in have]
+        digest.update(repr((school, recording_from[school], part)).encode())
+    key = ("incident-year", year, tuple(months), categories, settings.min_cell_size,
+           digest.hexdigest())  # fmt: skip
+    return _YEARS.get(
+        store,
+        key,
+        lambda: m.publish(
+            counts,
+            school_year=year,
+            recording_from=recording_from,
+            today=today,
+            categories=categories,
+            min_cell=settings.min_cell_size,
+        ),
+    )
+
+
+#: Each school year's publication, by what it is computed from.
+_YEARS = VersionedCache(size=64)
 
 
 def figures(store: Store, *, settings: Settings, today: date | None = None) -> IncidentFigures:

@@ -180,3 +180,24 @@ def test_months_of_a_school_year_and_its_lines() -> None:
     ) in lines
     with pytest.raises(Exception, match="--by month"):
         service._series(None, "x", "week")  # type: ignore[arg-type]
+
+
+def test_a_new_incident_changes_the_figures_at_once(sqlite_only_store: Store) -> None:
+    from datetime import datetime
+
+    from safeschools.model.incidents import Incident
+
+    store, settings = sqlite_only_store, _settings(1)
+    load(store, settings)
+    before = service.monthly(store, settings=settings, school_id="700001", today=TODAY)
+    assert _period(before["series"], "2026-10")["counts"]["total"]["count"] == 0
+    with store.engine.begin() as conn:
+        store.add_school_incident(
+            Incident("700001", datetime(2026, 10, 2, 9), "weapon", "grounds", 1),
+            at=datetime(2026, 11, 15, 10),
+            by=None,
+            conn=conn,
+        )
+    after = service.monthly(store, settings=settings, school_id="700001", today=TODAY)
+    assert _period(after["series"], "2026-10")["counts"]["weapon"]["count"] == 1
+    assert _period(after["series"], "2026-10")["counts"]["total"]["count"] == 1
