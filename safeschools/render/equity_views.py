@@ -171,6 +171,14 @@ def outcomes_context(data: Mapping[str, Any], L: Lang) -> dict[str, Any]:
                         year=s["school_year"],
                         n=L.num(value),
                     )
+            elif measure in _COUNTED:
+                cell = s["values"].get(measure) or {"status": "not loaded", "value": None}
+                value = cell["value"] if cell["status"] == "shown" else None
+                title = (
+                    f"{s['school_year']}: {L.num(value)}"
+                    if value is not None
+                    else f"{s['school_year']}: {status_word(L, cell['status'])}"
+                )
             else:
                 missing = "not loaded" if s.get("discipline") == "not_loaded" else "not reported"
                 cell = s["values"].get(measure) or {"status": missing, "per_100": None}
@@ -194,7 +202,11 @@ def outcomes_context(data: Mapping[str, Any], L: Lang) -> dict[str, Any]:
             )
         name = measure_label(L, measure)
         y_label = (
-            L.gettext("Victims") if measure == "shootings_near" else L.gettext("Per 100 students")
+            L.gettext("Victims")
+            if measure == "shootings_near"
+            else L.gettext("Incidents")
+            if measure in _COUNTED
+            else L.gettext("Per 100 students")
         )
         chart = svg_lines.line_chart(
             points,
@@ -234,10 +246,22 @@ def year_list(L: Lang, years: Sequence[str]) -> str:
     return L.gettext("%(first)s to %(last)s", first=years[0], last=years[-1])
 
 
+#: Outcomes counted at the school (a count, not a rate per 100 students), with their caveats.
+_COUNTED = {
+    "incidents_recorded": N_(
+        "Schools record incidents differently; a rise can mean better recording."
+    ),
+    "police_at_school": N_(
+        "Once officers leave, police reports at school change for reasons other than behaviour."
+    ),
+}
+
+
 def outcome_gaps(L: Lang, data: Mapping[str, Any]) -> list[str]:
-    """Which school years the outcomes over time lack, and why, in sentences."""
+    """Which school years the outcomes over time lack, and why, in sentences (and the caveats
+    of the incident outcomes shown)."""
     years = data.get("data_years") or {}
-    out = []
+    out = [L.gettext(_COUNTED[m]) for m in data.get("measures", ()) if m in _COUNTED]
     if years.get("discipline_missing"):
         out.append(
             L.gettext(

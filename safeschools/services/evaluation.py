@@ -29,7 +29,11 @@ from safeschools.proximity import ExposureIndex
 from safeschools.proximity.presets import load_presets, preset
 from safeschools.services.cache import VersionedCache
 from safeschools.services.disparity import school_equity_section, school_name
-from safeschools.services.evaluation_incidents import INCIDENT_OUTCOMES, incident_counts
+from safeschools.services.evaluation_incidents import (
+    INCIDENT_OUTCOMES,
+    incident_counts,
+    outcome_cells,
+)
 from safeschools.services.outcomes import officer_returns, outcomes, removal_years, year_span
 from safeschools.services.publication import (
     OUTCOME_MEASURES,
@@ -492,7 +496,10 @@ def school_outcomes(
     school_name(store, school_id)
     by_year = shootings_by_school_year(index, settings=settings)
     shootings = {y: n[school_id] for y, n in by_year.items() if school_id in n}
-    data = outcomes(store, school_id, settings=settings, shootings=shootings)
+    data = outcomes(
+        store, school_id, settings=settings, shootings=shootings,
+        incidents=outcome_cells(store, settings, school_id),
+    )  # fmt: skip
     if require_figures and not data["series"]:
         msg = f"No discipline figures are stored for school {school_id}; import them first."
         raise NotFoundError(msg)
@@ -530,7 +537,10 @@ _KEPT = VersionedCache(size=16)
 
 def _district_outcomes(store: Store, *, settings: Settings, index: ExposureIndex) -> dict[str, Any]:
     shootings = district_shootings_by_school_year(index, settings=settings)
-    data = outcomes(store, None, settings=settings, shootings=shootings)
+    data = outcomes(
+        store, None, settings=settings, shootings=shootings,
+        incidents=outcome_cells(store, settings, None),
+    )  # fmt: skip
     if not data["series"]:
         msg = "No discipline figures are stored; import them first."
         raise NotFoundError(msg)

@@ -134,3 +134,38 @@ def test_page_api_and_cli_offer_the_incident_outcomes(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["unit"] == "incidents at the school"
     store.dispose()
+
+
+def test_outcomes_over_time_gain_the_incident_outcomes(tmp_path: Path) -> None:
+    store, settings = _city(tmp_path, 1)
+    with TestClient(create_app(settings, store=store)) as client:
+        response = client.get("/api/schools/800001/outcomes")
+        assert response.status_code == 200, response.text
+        body = response.json()
+        assert "incidents_recorded" in body["measures"]
+        by_year = {s["school_year"]: s["values"] for s in body["series"]}
+        assert by_year["2021-22"]["incidents_recorded"] == {
+            "value": 144,
+            "status": "shown",
+            "per_100": None,
+        }
+        assert by_year["2023-24"]["incidents_recorded"]["value"] == 72
+        assert "incidents_recorded" not in by_year.get("2019-20", {})  # not recording: unknown
+        csv_text = client.get("/api/schools/800001/outcomes.csv").text
+        assert "800001,2021-22,incidents_recorded,144," in csv_text
+        district = client.get("/api/outcomes").json()
+        totals = {
+            s["school_year"]: s["values"].get("incidents_recorded") for s in district["series"]
+        }
+        assert totals["2021-22"]["value"] == 4 * 144
+    store.dispose()
+    small, small_settings = _city(tmp_path / "small", 100)
+    from safeschools.services.evaluation_incidents import outcome_cells
+
+    cells = outcome_cells(small, small_settings, "800001")
+    assert cells["2023-24"]["incidents_recorded"] == {
+        "value": None,
+        "status": "suppressed",
+        "per_100": None,
+    }
+    small.dispose()
