@@ -467,14 +467,18 @@ def dimension_choices(L: Lang) -> list[tuple[str, str]]:
 
 
 def report_context(equity: Mapping[str, Any], L: Lang) -> dict[str, Any]:
-    """The report's section "Equity and outcomes" (see ``school_equity_report``)."""
+    """The report's section "Equity and outcomes" (see ``school_equity_report``); the
+    incident outcomes are left to the report's own section on incidents (the pages keep to
+    four)."""
     disparity = equity["disparity"]
+    outcomes = dict(equity["outcomes"])
+    outcomes["measures"] = [m for m in outcomes["measures"] if m not in _COUNTED]
     context: dict[str, Any] = {
-        "report_equity": equity,
+        "report_equity": {**equity, "outcomes": outcomes},
         "t": disparity,
         **helpers(L),
         **disparity_helpers(L, disparity),
-        **outcomes_context(equity["outcomes"], L),
+        **outcomes_context(outcomes, L),
     }
     result = equity.get("evaluation")
     if result is not None:
