@@ -17,6 +17,7 @@ BENCHMARKS = [
     "bench_report",
     "bench_attack",
     "bench_notices",
+    "bench_incident_rollup",
 ]
 
 

@@ -29,6 +29,7 @@ from safeschools.api import (
     routes_council,
     routes_equity,
     routes_funds,
+    routes_incident_rates,
     routes_incidents,
     routes_notices,
     routes_officers,
@@ -61,6 +62,7 @@ from safeschools.web import (
     funds,
     funds_forms,
     incident_forms,
+    incidents,
     notices,
     officers,
     officers_forms,
@@ -79,6 +81,8 @@ _API_ROUTERS = (
     routes_council.router,
     routes_plans.router,
     routes_equity.router,
+    # before the incidents' own routes: /schools/{id}/incidents/summary is not an incident id
+    routes_incident_rates.router,
     routes_incidents.router,
     routes_school_incidents.router,
     routes_notices.router,
@@ -96,6 +100,7 @@ _PAGE_ROUTERS = (
     incident_forms.router,
     notices.router,
     cases.router,
+    incidents.router,
 )
 
 __all__ = ["create_app"]
@@ -230,11 +235,13 @@ _DISTRICT_PATHS = (
     "/officers",
     "/funds",
     "/equity",
+    "/incidents",
     "/evaluation",
     "/methodology",
     "/api/schools",
     "/api/presets",
     "/api/exposure",
+    "/api/incidents/monthly",
 )
 
 

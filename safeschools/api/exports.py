@@ -19,6 +19,9 @@ vintage, caveats) as the file's key-value metadata (see :mod:`safeschools.tables
 - ``imports``: every import (CSV only: an import has no place).
 - ``boundaries``: community areas, police districts and wards; GeoJSON polygons, or CSV with
   the geometry as WKT (lat-lon degrees, EPSG:4326).
+- ``incidents-monthly`` and ``incidents-school-years``: the incidents recorded by schools, the
+  district's series by month or school year, each count and rate with its status (small counts
+  hidden); the sidecar gives the definitions, the dates covered and the caveat.
 - ``compare``: every preset side by side (CSV only), with whether the data can answer each
   (``answerable``, ``reasons``) and the dates it covers.
 
@@ -44,6 +47,7 @@ from safeschools import services
 from safeschools.errors import ConfigError, NotFoundError
 from safeschools.proximity import Definition
 from safeschools.server.downloads import content_disposition
+from safeschools.services import incident_rates
 from safeschools.services.exposure_tables import VICTIMIZATION_COLUMNS, counted_victims
 from safeschools.settings import Settings
 from safeschools.storage import Store
@@ -245,6 +249,20 @@ def _compare(
     return ExportTable(columns, rows, meta=meta, name_part=report["school_year"])
 
 
+def _incidents(
+    by: str,
+) -> Callable[[Store, Settings, Definition, services.IndexCache], ExportTable]:
+    def build(
+        store: Store, settings: Settings, d: Definition, cache: services.IndexCache
+    ) -> ExportTable:
+        data = incident_rates.district_incidents(store, settings=settings, by=by)
+        columns, rows = incident_rates.monthly_table(data)
+        meta = {k: data[k] for k in ("definitions", "coverage", "caveat", "categories")}
+        return ExportTable(columns, rows, meta=meta, name_part=f"district-by-{by}")
+
+    return build
+
+
 #: Every export: what it holds, its formats, and how its rows are built.
 EXPORTS: dict[str, _Export] = {
     "schools": _Export(
@@ -273,6 +291,17 @@ EXPORTS: dict[str, _Export] = {
         _boundaries,
     ),
     "compare": _Export("Every preset side by side.", ("csv", "parquet", "json"), _compare),
+    "incidents-monthly": _Export(
+        "Incidents recorded by schools, the district by month: counts per category, fights' "
+        "responses, restorative cases and the rates, small counts hidden.",
+        ("csv", "parquet", "json"),
+        _incidents("month"),
+    ),
+    "incidents-school-years": _Export(
+        "Incidents recorded by schools, the district by school year (as incidents-monthly).",
+        ("csv", "parquet", "json"),
+        _incidents("school-year"),
+    ),
 }
 
 _WRITERS: dict[str, Callable[[Table], bytes]] = {

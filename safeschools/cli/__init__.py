@@ -13,6 +13,7 @@ from safeschools.cli import discipline as _discipline  # noqa: F401  (registers 
 from safeschools.cli import equity as _equity  # noqa: F401  (registers its commands)
 from safeschools.cli import exposure as _exposure  # noqa: F401  (registers its commands)
 from safeschools.cli import funds as _funds  # noqa: F401  (registers its commands)
+from safeschools.cli import incident_rates as _incident_rates  # noqa: F401  (incidents monthly)
 from safeschools.cli import incidents as _incidents  # noqa: F401  (registers its commands)
 from safeschools.cli import notices as _notices  # noqa: F401  (registers its commands)
 from safeschools.cli import officers as _officers  # noqa: F401  (registers its commands)

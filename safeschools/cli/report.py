@@ -15,6 +15,7 @@ from safeschools.proximity.params import DEFAULT_PRESET
 from safeschools.proximity.presets import load_presets
 from safeschools.render.maps import base_map_from_layers
 from safeschools.services import evaluation as service_evaluation
+from safeschools.services import incident_rates as service_incidents
 
 __all__: list[str] = []
 
@@ -97,19 +98,20 @@ def report(
     equity = service_evaluation.school_equity_report(
         store, school_id, settings=settings, index=index
     )
+    incidents = service_incidents.school_incidents_section(store, school_id, settings=settings)
     paper = (paper or settings.report_paper).lower()
     out = _console()
     if html_path is not None:
         html = reports.school_report_html(
             profile, lang=lang, base=base, presets=presets, standalone=True, equity=equity,
-            paper=paper,
+            paper=paper, incidents=incidents,
         )  # fmt: skip
         html_path.write_text(html, encoding="utf-8")
         out.print(f"Wrote {html_path} ({len(html.encode()) // 1024} KB, HTML).")
     if pdf_path is not None:
         pdf = reports.school_report_pdf(
             profile, lang=lang, base=base, presets=presets, site_url=site_url, equity=equity,
-            paper=paper,
+            paper=paper, incidents=incidents,
         )  # fmt: skip
         pdf_path.write_bytes(pdf)
         out.print(f"Wrote {pdf_path} ({len(pdf) // 1024} KB, PDF, {_PAPER_NAMES[paper]}).")

@@ -68,6 +68,8 @@ MEASURE_LABELS = {
     "police_notifications": N_("police notifications"),
     "expulsions": N_("expulsions"),
     "shootings_near": N_("shootings near the school"),
+    "incidents_recorded": N_("incidents recorded by the school"),
+    "police_at_school": N_("police-reported incidents at school"),
 }
 _DIMENSIONS = {"race": N_("race and ethnicity"), "sex": N_("sex"), "program": N_("programs")}
 _STATUS = {
@@ -169,6 +171,14 @@ def outcomes_context(data: Mapping[str, Any], L: Lang) -> dict[str, Any]:
                         year=s["school_year"],
                         n=L.num(value),
                     )
+            elif measure in _COUNTED:
+                cell = s["values"].get(measure) or {"status": "not loaded", "value": None}
+                value = cell["value"] if cell["status"] == "shown" else None
+                title = (
+                    f"{s['school_year']}: {L.num(value)}"
+                    if value is not None
+                    else f"{s['school_year']}: {status_word(L, cell['status'])}"
+                )
             else:
                 missing = "not loaded" if s.get("discipline") == "not_loaded" else "not reported"
                 cell = s["values"].get(measure) or {"status": missing, "per_100": None}
@@ -192,7 +202,11 @@ def outcomes_context(data: Mapping[str, Any], L: Lang) -> dict[str, Any]:
             )
         name = measure_label(L, measure)
         y_label = (
-            L.gettext("Victims") if measure == "shootings_near" else L.gettext("Per 100 students")
+            L.gettext("Victims")
+            if measure == "shootings_near"
+            else L.gettext("Incidents")
+            if measure in _COUNTED
+            else L.gettext("Per 100 students")
         )
         chart = svg_lines.line_chart(
             points,
@@ -232,10 +246,22 @@ def year_list(L: Lang, years: Sequence[str]) -> str:
     return L.gettext("%(first)s to %(last)s", first=years[0], last=years[-1])
 
 
+#: Outcomes counted at the school (a count, not a rate per 100 students), with their caveats.
+_COUNTED = {
+    "incidents_recorded": N_(
+        "Schools record incidents differently; a rise can mean better recording."
+    ),
+    "police_at_school": N_(
+        "Once officers leave, police reports at school change for reasons other than behaviour."
+    ),
+}
+
+
 def outcome_gaps(L: Lang, data: Mapping[str, Any]) -> list[str]:
-    """Which school years the outcomes over time lack, and why, in sentences."""
+    """Which school years the outcomes over time lack, and why, in sentences (and the caveats
+    of the incident outcomes shown)."""
     years = data.get("data_years") or {}
-    out = []
+    out = [L.gettext(_COUNTED[m]) for m in data.get("measures", ()) if m in _COUNTED]
     if years.get("discipline_missing"):
         out.append(
             L.gettext(
@@ -277,6 +303,8 @@ def effect_sentence(L: Lang, data: Mapping[str, Any]) -> str | None:
     unit = (
         L.gettext("victims near the school")
         if data["outcome"] == "shootings_near"
+        else L.gettext("incidents at the school")
+        if data["outcome"] in ("incidents_recorded", "police_at_school")
         else L.gettext("per 100 students enrolled")
     )
     return L.gettext(
@@ -439,14 +467,18 @@ def dimension_choices(L: Lang) -> list[tuple[str, str]]:
 
 
 def report_context(equity: Mapping[str, Any], L: Lang) -> dict[str, Any]:
-    """The report's section "Equity and outcomes" (see ``school_equity_report``)."""
+    """The report's section "Equity and outcomes" (see ``school_equity_report``); the
+    incident outcomes are left to the report's own section on incidents (the pages keep to
+    four)."""
     disparity = equity["disparity"]
+    outcomes = dict(equity["outcomes"])
+    outcomes["measures"] = [m for m in outcomes["measures"] if m not in _COUNTED]
     context: dict[str, Any] = {
-        "report_equity": equity,
+        "report_equity": {**equity, "outcomes": outcomes},
         "t": disparity,
         **helpers(L),
         **disparity_helpers(L, disparity),
-        **outcomes_context(equity["outcomes"], L),
+        **outcomes_context(outcomes, L),
     }
     result = equity.get("evaluation")
     if result is not None:

@@ -76,6 +76,13 @@ def not_estimated_reasons(L: Lang, data: Mapping[str, Any]) -> list[str]:
                     "load the city's victims file for those years to compare them.",
                     years=year_list(L, r["years"]),
                 )
+            elif data["outcome"] in ("incidents_recorded", "police_at_school"):
+                text = L.gettext(
+                    "There are no %(outcome)s for %(years)s: the schools were not recording "
+                    "incidents, or the crimes data do not cover those years.",
+                    outcome=outcome,
+                    years=year_list(L, r["years"]),
+                )
             else:
                 text = L.gettext(
                     "Figures of %(outcome)s for %(years)s are not published in the loaded "

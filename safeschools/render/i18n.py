@@ -164,6 +164,9 @@ KNOWN_TEXTS: tuple[str, ...] = (
         "not caused by the school; they are shown to check that removal did not coincide with "
         "more violence nearby."
     ),
+    # services.incident_rates: the caveats of the incident outcomes
+    N_("Schools record incidents differently; a rise can mean better recording."),
+    N_("Once officers leave, police reports at school change for reasons other than behaviour."),
     # metrics.did.ASSUMPTIONS
     N_(
         "Parallel trends: had they kept their officers, schools that removed them would have "

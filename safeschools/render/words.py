@@ -43,6 +43,13 @@ __all__ = ["CODE_WORDS", "GLOSSARY", "Term", "council_choice", "item_label", "wo
 
 #: Every stored code, by kind, in words (English msgids; the catalog has the Spanish).
 CODE_WORDS: dict[str, dict[str, str]] = {
+    # proximity.at_school.CATEGORIES: police-reported incidents at school
+    "police_at_school_category": {
+        "battery": N_("Battery"),
+        "assault": N_("Assault"),
+        "weapons violation": N_("Weapons violation"),
+        "other": N_("Other"),
+    },
     # model.officers.OFFICER_KINDS
     "officer_kind": {
         "sro": N_("School resource officers"),

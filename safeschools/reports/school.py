@@ -13,7 +13,7 @@ from markupsafe import Markup
 from safeschools.errors import ConfigError
 from safeschools.proximity import Definition
 from safeschools.proximity.presets import PRESETS
-from safeschools.render import equity_views, maps, views
+from safeschools.render import equity_views, incident_views, maps, views
 from safeschools.render.i18n import Lang, language
 from safeschools.render.jinja import STATIC, render
 from safeschools.reports.summary import summary_rows
@@ -109,6 +109,7 @@ def school_report_html(
     standalone: bool = False,
     equity: Mapping[str, Any] | None = None,
     paper: str = "letter",
+    incidents: Mapping[str, Any] | None = None,
 ) -> str:
     """The report as a whole HTML page (``article#report``) in ``lang`` (``en`` or ``es``):
     the summary card first (:func:`~safeschools.reports.summary.summary_rows`), then the map,
@@ -138,6 +139,9 @@ def school_report_html(
         when None.
     paper
         ``letter`` (default) or ``a4`` (see :data:`PAPERS`).
+    incidents
+        ``services.incident_rates.school_incidents_section(...)``: the short section on the
+        incidents recorded by the school (its last school year); left out when None.
 
     Examples
     --------
@@ -178,6 +182,8 @@ def school_report_html(
     )
     if equity:
         context.update(equity_views.report_context(equity, L))
+    if incidents:
+        context.update(incident_views.report_context(incidents, L))
     if standalone:
         surroundings["inline_css"] = Markup((STATIC / "site.css").read_text(encoding="utf-8"))
     return render("report.html", {**surroundings, **context}, L)
@@ -195,6 +201,7 @@ def school_report_pdf(
     site_url: str | None = None,
     equity: Mapping[str, Any] | None = None,
     paper: str = "letter",
+    incidents: Mapping[str, Any] | None = None,
     layout: Callable[[str, str | None], bytes] | None = None,
 ) -> bytes:
     """The report as PDF bytes (see :func:`school_report_html` for the parameters).
@@ -215,6 +222,7 @@ def school_report_pdf(
         static=STATIC.as_uri() + "/",
         equity=equity,
         paper=paper,
+        incidents=incidents,
     )
     if layout is None:
         return pdf_from_html(html, base_url=site_url)

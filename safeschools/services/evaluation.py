@@ -29,6 +29,11 @@ from safeschools.proximity import ExposureIndex
 from safeschools.proximity.presets import load_presets, preset
 from safeschools.services.cache import VersionedCache
 from safeschools.services.disparity import school_equity_section, school_name
+from safeschools.services.evaluation_incidents import (
+    INCIDENT_OUTCOMES,
+    incident_counts,
+    outcome_cells,
+)
 from safeschools.services.outcomes import officer_returns, outcomes, removal_years, year_span
 from safeschools.services.publication import (
     OUTCOME_MEASURES,
@@ -42,6 +47,7 @@ from safeschools.storage import Store
 
 __all__ = [
     "EVALUATION_OUTCOMES",
+    "INCIDENT_OUTCOMES",
     "REVERSAL_RULES",
     "district_outcomes",
     "district_shootings_by_school_year",
@@ -61,7 +67,10 @@ EVALUATION_OUTCOMES = (
     "students_police_notification",
     "students_oss",
     "shootings_near",
+    "incidents_recorded",
+    "police_at_school",
 )
+
 
 #: What to do with a school whose officers came back after removal: leave it out of the
 #: comparison (default), or count it as removed from its first removal on.
@@ -154,6 +163,15 @@ def _panel(
             if school in first
         ]
         return _common_periods(pd.DataFrame(rows, columns=columns)), "exposure engine", 0
+    if outcome in INCIDENT_OUTCOMES:
+        counts, hidden_n = incident_counts(store, settings, outcome, set(first))
+        rows = [
+            (school, _year_start(year), float(n), first[school])
+            for (school, year), n in counts.items()
+        ]
+        panel = _common_periods(pd.DataFrame(rows, columns=columns))
+        origin = "school records" if outcome == "incidents_recorded" else "crimes data"
+        return panel, origin, hidden_n
     figures = [
         f
         for f in store.discipline_figures(period="EOY", measures=[outcome], groups=["all"])
@@ -300,7 +318,7 @@ def evaluate(
     returns = officer_returns(store)
     compared = {s: y for s, y in removal.items() if reversals != "leave_out" or s not in returns}
     panel, source, suppressed = _panel(store, settings, outcome, compared, shootings)
-    loaded = _outcome_years(store, outcome, shootings)
+    loaded = _outcome_years(store, settings, outcome, shootings)
     # a year is "used" only when an estimate is attempted from it, else just "loaded"
     used = (
         {_school_year(int(p)) for p in panel["period"].unique()}
@@ -311,15 +329,16 @@ def evaluate(
     span = year_span(loaded | set(removals) | {_school_year(_year_start(y) - 1) for y in removals})
     common = {
         "outcome": outcome,
-        "unit": "victims near the school"
-        if outcome == "shootings_near"
-        else "per 100 students enrolled",
+        "unit": _unit(outcome),
         "suppressed_counts": suppressed,
         "min_cell": settings.min_cell_size,
         "source": source,
         "periods": sorted(int(p) for p in panel["period"].unique()),
         "still_with_officers": sum(1 for y in compared.values() if y is None),
-        "limits": list(LIMITS),
+        "limits": [
+            *LIMITS,
+            *INCIDENT_OUTCOMES.get(outcome, ()),
+        ],
         "outcomes": list(EVALUATION_OUTCOMES),
         "discipline_outcomes": [m for m in OUTCOME_MEASURES if m in EVALUATION_OUTCOMES],
         "reversal_rule": reversals,
@@ -381,6 +400,14 @@ def evaluate(
     }
 
 
+def _unit(outcome: str) -> str:
+    if outcome == "shootings_near":
+        return "victims near the school"
+    if outcome in INCIDENT_OUTCOMES:
+        return "incidents at the school"
+    return "per 100 students enrolled"
+
+
 def _name(store: Store, school_id: str) -> str | None:
     try:
         return school_name(store, school_id)
@@ -389,11 +416,17 @@ def _name(store: Store, school_id: str) -> str | None:
 
 
 def _outcome_years(
-    store: Store, outcome: str, shootings: Mapping[str, Mapping[str, int]] | None
+    store: Store,
+    settings: Settings,
+    outcome: str,
+    shootings: Mapping[str, Mapping[str, int]] | None,
 ) -> set[str]:
     """The school years the loaded files give the outcome for (any school)."""
     if outcome == "shootings_near":
         return set(shootings or {})
+    if outcome in INCIDENT_OUTCOMES:
+        counts, _ = incident_counts(store, settings, outcome, set(removal_years(store)))
+        return {year for _, year in counts}
     return set(store.discipline_years(measures=[outcome]))
 
 
@@ -463,7 +496,10 @@ def school_outcomes(
     school_name(store, school_id)
     by_year = shootings_by_school_year(index, settings=settings)
     shootings = {y: n[school_id] for y, n in by_year.items() if school_id in n}
-    data = outcomes(store, school_id, settings=settings, shootings=shootings)
+    data = outcomes(
+        store, school_id, settings=settings, shootings=shootings,
+        incidents=outcome_cells(store, settings, school_id),
+    )  # fmt: skip
     if require_figures and not data["series"]:
         msg = f"No discipline figures are stored for school {school_id}; import them first."
         raise NotFoundError(msg)
@@ -501,7 +537,10 @@ _KEPT = VersionedCache(size=16)
 
 def _district_outcomes(store: Store, *, settings: Settings, index: ExposureIndex) -> dict[str, Any]:
     shootings = district_shootings_by_school_year(index, settings=settings)
-    data = outcomes(store, None, settings=settings, shootings=shootings)
+    data = outcomes(
+        store, None, settings=settings, shootings=shootings,
+        incidents=outcome_cells(store, settings, None),
+    )  # fmt: skip
     if not data["series"]:
         msg = "No discipline figures are stored; import them first."
         raise NotFoundError(msg)

@@ -23,6 +23,7 @@ from safeschools.spreadsheet import csv_writer
 from safeschools.storage import Store
 
 __all__ = [
+    "INCIDENT_MEASURES",
     "OUTCOMES_CSV_COLUMNS",
     "officer_returns",
     "outcomes",
@@ -32,31 +33,38 @@ __all__ = [
 ]
 
 
+#: The incident outcomes (counts at the school, not rates), after the discipline measures.
+INCIDENT_MEASURES = ("incidents_recorded", "police_at_school")
+
+
 def outcomes(
     store: Store,
     school_id: str | None = None,
     *,
     settings: Settings,
     shootings: Mapping[str, int] | None = None,
+    incidents: Mapping[str, Mapping[str, dict[str, Any]]] | None = None,
 ) -> dict[str, Any]:
     """Outcomes over time for one school (or the district, ``school_id`` None): per school
     year every measure of :data:`OUTCOME_MEASURES` as published (hidden under the minimum cell
     size, with its complement), a rate per 100 students where enrollment is known (hidden with
     its count), the shootings near the school by school year (``shootings``, from the exposure
-    engine), and the school's officers year by year."""
+    engine), the incident outcomes by school year (``incidents``: ``{school_year: {outcome:
+    cell}}``, counts with their status), and the school's officers year by year."""
     row_key = school_id or DISTRICT
     loaded = set(store.discipline_years(school_id=school_id, period="EOY"))
     officers = _officer_years(store, school_id)
     covered = set(shootings or {})
     series: list[dict[str, Any]] = []
-    for year in year_span(loaded | covered | {o["school_year"] for o in officers}):
+    counted = dict(incidents or {})
+    for year in year_span(loaded | covered | set(counted) | {o["school_year"] for o in officers}):
         if year not in loaded:
             series.append(
                 {
                     "school_year": year,
                     "discipline": "not_loaded",
                     "enrolled": None,
-                    "values": {},
+                    "values": dict(counted.get(year, {})),
                     "shootings_near": None if shootings is None else shootings.get(year),
                     "shootings": _shootings_status(shootings, year),
                 }
@@ -80,6 +88,7 @@ def outcomes(
             count = cell["value"]
             cell["per_100"] = round(100 * count / base, 2) if count is not None and base else None
             values[measure] = cell
+        values.update(counted.get(year, {}))
         series.append(
             {
                 "school_year": year,
@@ -92,7 +101,11 @@ def outcomes(
         )
     return {
         "school_id": school_id,
-        "measures": [m for m in OUTCOME_MEASURES if any(m in s["values"] for s in series)],
+        "measures": [
+            m
+            for m in (*OUTCOME_MEASURES, *INCIDENT_MEASURES)
+            if any(m in s["values"] for s in series)
+        ],
         "series": series,
         "data_years": {
             "discipline": sorted(loaded),

@@ -34,6 +34,7 @@ from safeschools.storage.council import CouncilStore
 from safeschools.storage.discipline import DisciplineStore
 from safeschools.storage.funds import FundStore
 from safeschools.storage.imports import ImportStore, UpsertCounts
+from safeschools.storage.incident_rollups import IncidentRollupStore
 from safeschools.storage.incidents import IncidentStore
 from safeschools.storage.notices import NoticeStore
 from safeschools.storage.officers import OfficerStore
@@ -120,6 +121,7 @@ class Store(
     StreetStore,
     IncidentStore,
     NoticeStore,
+    IncidentRollupStore,
 ):
     """Reads and writes of the safeschools database: the lifecycle and the store's own state
     here, each kind of record in its own mixin."""

@@ -124,7 +124,8 @@ def evaluation(
 ) -> HTMLResponse:
     """Did removing officers change an outcome? The staggered difference-in-differences."""
     L: Lang = base.lang(request)
-    if not store.discipline_years():
+    # (the incident outcomes need no discipline figures)
+    if not store.discipline_years() and outcome not in service_evaluation.INCIDENT_OUTCOMES:
         return _no_discipline(request, L, index, L.gettext("Evaluation"))
 
     def build() -> str:

@@ -36,6 +36,8 @@ from safeschools.web import base
 from safeschools.web.council_forms import editor_council_form
 from safeschools.web.funds_forms import editor_funds_form
 from safeschools.web.incident_forms import editor_incident_links
+from safeschools.web.incidents import school_data as incident_data
+from safeschools.web.incidents import school_section as incident_section
 from safeschools.web.officers_forms import editor_officers_form
 from safeschools.web.signin import editor_plan_form, signed_in_editor
 
@@ -186,6 +188,7 @@ def _school_html(
     context.update(
         {
             "audit": services.audit_log(store, school_id=school_id, limit=20, reader=reader),
+            "incidents": incident_section(request, store, school_id, settings, L),
             "compact": True,
             "tile_attribution": settings.map_tile_attribution if settings.map_tile_url else "",
             "form_id": "school-definition",
@@ -253,6 +256,7 @@ def school_report(
         frame=frame,
         equity=_report_equity(request, store, school_id, settings),
         paper=_paper(request, settings),
+        incidents=incident_data(request, store, school_id, settings),
     )
     # the report's stylesheet carries words (the running header and footer): an inline style
     policy = content_security_policy(
@@ -293,6 +297,7 @@ def school_report_pdf(
             site_url=str(request.base_url),
             equity=_report_equity(request, store, school_id, settings),
             paper=paper,
+            incidents=incident_data(request, store, school_id, settings),
             layout=PDF_PROCESS.render,
         ),
     )

@@ -9,11 +9,11 @@ minimum cell size), in numbers and in words."""
 from __future__ import annotations
 
 import re
-from email.header import decode_header, make_header
 from collections.abc import Iterator
-from datetime import datetime
-from pathlib import Path
+from datetime import datetime, timedelta
+from email.header import decode_header, make_header
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 import pytest
 from helpers.serving import serving
@@ -124,8 +124,10 @@ def test_a_fight_becomes_a_case_and_a_spanish_notice(
     sign_in(page, PRINCIPAL, PASSWORD)
     page.wait_for_url(f"**{school}")
     page.locator("#incident-links").get_by_role("link", name="Record an incident").click()
-    page.get_by_label("Date").fill(f"{datetime.now():%Y-%m}-01")
-    page.get_by_label("Time").fill("12:15")
+    # two hours ago, on the server's wall clock (the form refuses a time to come)
+    when = datetime.now(ZoneInfo(server.settings.timezone)) - timedelta(hours=2)
+    page.get_by_label("Date").fill(f"{when:%Y-%m-%d}")
+    page.get_by_label("Time").fill(f"{when:%H:%M}")
     page.get_by_label("Category").select_option("fight")
     page.get_by_label("Where").select_option("grounds")
     page.get_by_label("Students involved (how many)").fill("2")
@@ -163,3 +165,20 @@ def test_a_fight_becomes_a_case_and_a_spanish_notice(
     assert subject == "Aviso: una pelea en la escuela"
     assert message["List-Unsubscribe"] and message["List-Unsubscribe-Post"]
     assert not mailbox.to(LEAVES)[1:], "the parent who left received the notice"
+
+    # The public reads the month's counts: one fight is under the minimum cell size, so the
+    # month's fights and its total are said as hidden, never as a number, in both languages.
+    for lang in ("en", "es"):
+        public = open_page(base_url=server.url)
+        goto(public, f"{school}?lang={lang}")
+        month = public.locator(f'#incidents-months tr[data-period="{when:%Y-%m}"]')
+        assert month.count() == 1
+        cells = month.locator("td")
+        statuses = [cells.nth(i).get_attribute("data-status") for i in range(cells.count())]
+        assert statuses[0] == "suppressed" and statuses[-1] == "suppressed", statuses
+        texts = [cells.nth(i).inner_text() for i in range(cells.count())]
+        assert "1" not in "".join(texts), texts
+        section = public.locator("section#incidents")
+        assert "Lunch" not in section.inner_text()
+        shot(public, f"public-month-{lang}")
+        public.close()
