@@ -98,6 +98,20 @@ def send_notice(
     return service_notices.send_notice(store, user, notice_id, version=version, settings=settings)
 
 
+@router.post(
+    "/notices/{notice_id}/send-again",
+    summary="Send a notice again to those it did not reach",
+    responses=WRITE_ERRORS,
+)
+def resend_notice(
+    store: StoreDep, settings: SettingsDep, user: UserDep, notice_id: int
+) -> dict[str, Any]:
+    """A sent notice, again, to the confirmed subscribers whose message failed or was never
+    recorded (never twice to one it reached); ``sent_to`` and ``failed`` count this time's
+    messages."""
+    return service_notices.resend_notice(store, user, notice_id, settings=settings)
+
+
 @router.get("/schools/{school_id}/notices", summary="A school's sent notices")
 def school_notices(store: StoreDep, school_id: str) -> list[dict[str, Any]]:
     """Sent notices, newest first, in both languages (drafts are never public)."""

@@ -80,6 +80,21 @@ def send(ctx: Context, notice_id: int, email: str, password_stdin: bool) -> None
     _console().print(f"Notice #{notice_id} sent to {result['sent_to']} subscribers{failed}.")
 
 
+@notices.command("send-again")
+@click.argument("notice_id", type=int)
+@_as
+@_stdin
+@pass_ctx
+@translate_errors
+def send_again(ctx: Context, notice_id: int, email: str, password_stdin: bool) -> None:
+    """Send a sent notice again to the subscribers it did not reach (their message failed, or
+    the send stopped before recording it); never twice to one who received it."""
+    user = _sign_in(ctx, email, password_stdin)
+    result = service_notices.resend_notice(ctx.store, user, notice_id, settings=ctx.settings)
+    failed = f"; {result['failed']} failed again" if result["failed"] else ""
+    _console().print(f"Notice #{notice_id} sent again to {result['sent_to']} subscribers{failed}.")
+
+
 @notices.command("list")
 @click.argument("school_id")
 @_json

@@ -20,7 +20,7 @@ from dataclasses import replace
 from typing import Any
 from urllib.parse import quote
 
-from safeschools.errors import DataValidationError, NotFoundError
+from safeschools.errors import ConflictError, DataValidationError, NotFoundError
 from safeschools.mail import Outgoing, build_message, list_id, send_batch
 from safeschools.model import User
 from safeschools.model.notices import Delivery, Notice
@@ -42,6 +42,7 @@ __all__ = [
     "draft_notice",
     "notice_for_staff",
     "public_notice",
+    "resend_notice",
     "save_notice",
     "school_notices",
     "send_notice",
@@ -181,7 +182,12 @@ def save_notice(
 
 
 def _messages(
-    store: Store, notice: Notice, *, settings: Settings, clock: Clock
+    store: Store,
+    notice: Notice,
+    *,
+    settings: Settings,
+    clock: Clock,
+    only: set[int] | None = None,
 ) -> list[tuple[int, str, Outgoing]]:
     keys = subscriber_keys(settings)
     base = settings.public_base_url.rstrip("/")
@@ -190,6 +196,8 @@ def _messages(
     out = []
     for subscriber in store.subscribers(school_id=notice.school_id, status="confirmed"):
         if not subscriber.wants(notice.category):
+            continue
+        if only is not None and subscriber.id not in only:
             continue
         language = subscriber.language
         token = keys.unsubscribe_token(subscriber.id, subscriber.unsubscribe_nonce)
@@ -269,6 +277,64 @@ def send_notice(
             notice_id,
             before={"status": "draft"},
             after={"status": "sent", "sent_to": delivered, "failed": len(results) - delivered},
+        )
+    data = notice_to_dict(_notice(store, notice_id))
+    data["sent_to"] = delivered
+    data["failed"] = len(results) - delivered
+    return data
+
+
+def resend_notice(
+    store: Store,
+    user: User | None,
+    notice_id: int,
+    *,
+    settings: Settings,
+    now: Clock | None = None,
+) -> dict[str, Any]:
+    """Send a sent notice again to the confirmed subscribers it did not reach: those whose
+    message failed, and those a stopped send never recorded (who still want its category; one
+    who left since gets nothing). Never twice to one who received it.
+
+    Returns the notice with ``sent_to`` (messages the mail server took this time), ``failed``
+    and ``recipients`` (every subscriber it has reached)."""
+    current = _notice(store, notice_id)
+    actor = check_can_send_notice(user, current.school_id)
+    if current.status != "sent":
+        msg = f"Notice #{notice_id} is a draft: send it first."
+        raise ConflictError(msg)
+    clock = clock_of(settings, now)
+    reached = {d.subscriber_id for d in store.deliveries(notice_id) if d.status == "sent"}
+    confirmed = {s.id for s in store.subscribers(school_id=current.school_id, status="confirmed")}
+    messages = _messages(store, current, settings=settings, clock=clock, only=confirmed - reached)
+    results = send_batch([m for _, _, m in messages], settings=settings)
+    delivered = sum(error is None for error in results)
+    with recorded(store, actor, clock=clock, school_id=current.school_id) as write:
+        store.redo_deliveries(
+            [
+                Delivery(
+                    notice_id=notice_id,
+                    subscriber_id=subscriber_id,
+                    language=language,
+                    status="sent" if error is None else "failed",
+                    at=write.now,
+                    error=error or "",
+                )
+                for (subscriber_id, language, _), error in zip(messages, results, strict=True)
+            ],
+            conn=write.conn,
+        )
+        store.set_notice_recipients(notice_id, len(reached) + delivered, conn=write.conn)
+        write.record(
+            "send",
+            "notice",
+            notice_id,
+            before={"status": "sent", "recipients": len(reached)},
+            after={
+                "status": "sent",
+                "sent_again_to": delivered,
+                "failed": len(results) - delivered,
+            },
         )
     data = notice_to_dict(_notice(store, notice_id))
     data["sent_to"] = delivered

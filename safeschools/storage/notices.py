@@ -23,7 +23,7 @@ from safeschools.storage import tables_council as tc
 from safeschools.storage import tables_incidents as ti
 from safeschools.storage import tables_notices as tn
 from safeschools.storage import tables_plans as tp
-from safeschools.storage.versions import insert_if_new, versioned_update
+from safeschools.storage.versions import insert_if_new, upsert, versioned_update
 
 __all__ = ["NoticeStore", "notice_to_dict"]
 
@@ -343,6 +343,12 @@ class NoticeStore:
         subscriber has one row: the unique key refuses a second)."""
         if deliveries:
             conn.execute(insert(tn.notice_deliveries), [asdict(d) for d in deliveries])
+
+    def redo_deliveries(self, deliveries: list[Delivery], *, conn: Connection) -> None:
+        """Record the messages of a notice sent again: a subscriber's row is replaced (the
+        message that failed, or that a stopped send never recorded)."""
+        for d in deliveries:
+            upsert(tn.notice_deliveries, asdict(d), key=("notice_id", "subscriber_id"), conn=conn)
 
     def deliveries(self, notice_id: int, *, conn: Connection | None = None) -> list[Delivery]:
         """The messages of a notice, by subscriber."""
