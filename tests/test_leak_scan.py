@@ -30,6 +30,7 @@ import io
 import json
 import random
 import re
+from collections import defaultdict
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -39,9 +40,12 @@ from helpers.demo_city import DemoCity
 
 from safeschools.app import create_app
 from safeschools.metrics.suppression_tables import DISTRICT
+from safeschools.model.calendars import school_year_of
 from safeschools.services import disparity as service_disparity
 from safeschools.services import equity as service_equity
 from safeschools.services import publication as service_publication
+from safeschools.services.outcomes import INCIDENT_MEASURES
+from safeschools.services.police_at_school import crime_matches
 from safeschools.settings import Settings
 from safeschools.storage import Store
 
@@ -204,6 +208,7 @@ class Scan:
         self.store = store
         self.settings = settings
         self.pubs: dict[str, service_equity.Publication] = {}
+        self.incident_counts: dict[tuple[str, str, str], int] | None = None
         self.checked = {"html": 0, "json": 0, "csv": 0, "hidden": 0, "texts": 0}
         self.leaks: list[tuple[str, str]] = []
 
@@ -228,7 +233,30 @@ class Scan:
             self.csv(url, body)
             self.words(url, csv_cells(body))
 
+    def _incident_count(self, row: str, year: str, measure: str) -> int:
+        """The true count of an incident outcome (issue 14), from the store's records: the
+        incidents a school recorded, the crimes matched to it; the district's is their sum."""
+        if self.incident_counts is None:
+            counts: dict[tuple[str, str, str], int] = defaultdict(int)
+            for i in self.store.school_incidents():
+                key_year = school_year_of(i.occurred_at.date())
+                for r in (i.school_id, DISTRICT):
+                    counts[(r, key_year, "incidents_recorded")] += 1
+            for m in crime_matches(self.store, settings=self.settings):
+                if m.match.status == "matched":
+                    key_year = school_year_of(m.crime.occurred_at.date())
+                    for r in (str(m.match.school_id), DISTRICT):
+                        counts[(r, key_year, "police_at_school")] += 1
+            self.incident_counts = dict(counts)
+        return self.incident_counts.get((row, year, measure), 0)
+
     def hidden(self, school: str | None, year: str, measure: str, group: str) -> bool:
+        if measure in INCIDENT_MEASURES:
+            # a count under the minimum cell size must be hidden (a larger one may be hidden
+            # too, so that it cannot give a small one away: not checked here)
+            row = DISTRICT if school in (None, "", "district") else str(school)
+            n = self._incident_count(row, year, measure)
+            return 0 < n < self.settings.min_cell_size
         if year not in self.pubs:
             self.pubs[year] = service_equity.publication(
                 self.store, school_year=year, settings=self.settings
@@ -246,7 +274,12 @@ class Scan:
             self.checked["html"] += 1
             if self.hidden(school, year, measure, group):
                 self.checked["hidden"] += 1
-                assert status == "suppressed", (url, key, status, inner)
+                # an incident count of a year the school recorded only in part is not
+                # published at all ("not reported"): hidden too, without a number
+                if measure in INCIDENT_MEASURES:
+                    assert status in ("suppressed", "not reported"), (url, key, status, inner)
+                else:
+                    assert status == "suppressed", (url, key, status, inner)
                 assert not DIGIT.search(inner), (url, key, inner)
 
     def json(self, url: str, data: Any, context: dict[str, Any] | None = None) -> None:

@@ -95,7 +95,7 @@ def record_incident(
 
 
 @router.get(
-    "/incidents/{incident_id}",
+    "/incidents/{incident_id:int}",
     summary="One incident with every saved version (its school's staff only)",
     responses=_STAFF_ERRORS,
 )
@@ -105,7 +105,7 @@ def incident(store: StoreDep, user: UserDep, incident_id: IncidentPath) -> dict[
 
 
 @router.put(
-    "/incidents/{incident_id}",
+    "/incidents/{incident_id:int}",
     summary="Change an incident",
     responses=WRITE_ERRORS,
 )

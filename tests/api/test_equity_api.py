@@ -124,10 +124,12 @@ def test_district_outcomes(client: TestClient, demo_city: DemoCity) -> None:
     body = client.get("/api/outcomes").json()
     assert body["school_id"] is None and body["removal_year"] is None
     years = [s["school_year"] for s in body["series"]]
-    # the demo's officers are recorded to 2024-25, a year no discipline file publishes
-    assert years[0] == "2016-17" and years[-1] == "2024-25"
+    # the demo's officers are recorded to 2024-25 and its schools' incidents to 2025-26, years
+    # no discipline file publishes; in 2025-26 the victims file says nothing either
+    assert years[0] == "2016-17" and years[-1] == "2025-26"
     assert body["series"][-1]["discipline"] == "not_loaded"
-    assert body["data_years"]["discipline_missing"] == ["2024-25"]
+    assert body["series"][-1]["shootings"] == "not_covered"
+    assert body["data_years"]["discipline_missing"] == ["2024-25", "2025-26"]
     pub = service_equity.publication(store, school_year="2022-23", settings=settings)
     row = next(s for s in body["series"] if s["school_year"] == "2022-23")
     # the district's suspensions are the sum of its schools' (none is under 10 here)
