@@ -172,9 +172,13 @@ def month_counts(
 
 
 def _period_equations(categories: Sequence[str]) -> list[tuple[list[str], str]]:
+    others = [c for c in categories if c not in FIGHT_CATEGORIES]
     return [
         (list(categories), "total"),
         (list(FIGHT_CATEGORIES), "fights"),
+        # the two lines above together: with the fights shown and the fight categories hidden,
+        # a lone hidden other category is the total minus the fights and the rest
+        (["fights", *others], "total"),
         (["fights_restorative", "fights_not_restorative"], "fights"),
         (["fights_suspended", "fights_not_suspended"], "fights"),
         (["fights_police", "fights_no_police"], "fights"),

@@ -70,12 +70,31 @@ STAFF_ONLY_ENTITIES: tuple[str, ...] = (
 )
 
 
+def _without_writers(record: Any) -> Any:
+    """A record before or after a write without the writer's email that it keeps
+    (``created_by``, ``updated_by``, ...): the public reads the role beside it."""
+    if isinstance(record, dict):
+        return {
+            k: _without_writers(v)
+            for k, v in record.items()
+            if not (k.endswith("_by") and isinstance(v, str) and "@" in v)
+        }
+    if isinstance(record, list):
+        return [_without_writers(v) for v in record]
+    return record
+
+
 def _public_entry(entry: AuditEntry) -> dict[str, Any]:
-    """An audit entry as the public reads it: the writer's role, never an email."""
+    """An audit entry as the public reads it: the writer's role, never an email (neither the
+    entry's nor one its records keep)."""
     data = asdict(entry)
     del data["user_email"]
     if entry.entity in _ACCOUNT_ENTITIES:
         data.update(entity_key="", before=None, after=None)
+    data["before"], data["after"] = (
+        _without_writers(data["before"]),
+        _without_writers(data["after"]),
+    )
     return data
 
 
