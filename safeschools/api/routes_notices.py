@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Request
+from fastapi import APIRouter, Body, Depends, Path, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
@@ -18,6 +18,7 @@ from safeschools.errors import TooManyAttemptsError
 from safeschools.model import User
 from safeschools.server.deps import SettingsDep, StoreDep, require_user
 from safeschools.server.errors import error_body
+from safeschools.server.inputs import MAX_INT
 from safeschools.services import notices as service_notices
 from safeschools.services import subscriptions as service_subs
 
@@ -26,6 +27,8 @@ __all__ = ["router"]
 router = APIRouter(prefix="/api", tags=["notices to parents"], responses=ERROR_RESPONSES)
 
 UserDep = Annotated[User, Depends(require_user)]
+IncidentPath = Annotated[int, Path(ge=1, le=MAX_INT, description="The incident's id.")]
+NoticePath = Annotated[int, Path(ge=1, le=MAX_INT, description="The notice's id.")]
 
 
 class NoticeTexts(BaseModel):
@@ -58,7 +61,7 @@ class Confirmation(BaseModel):
     responses=WRITE_ERRORS, status_code=201,
 )  # fmt: skip
 def draft_notice(
-    store: StoreDep, settings: SettingsDep, user: UserDep, incident_id: int
+    store: StoreDep, settings: SettingsDep, user: UserDep, incident_id: IncidentPath
 ) -> dict[str, Any]:
     """A draft in English and Spanish from the category's template (one per incident)."""
     return service_notices.draft_notice(store, user, incident_id, settings=settings)
@@ -67,7 +70,7 @@ def draft_notice(
 @router.get(
     "/notices/{notice_id}", summary="A notice, for the school's staff", responses=WRITE_ERRORS
 )
-def notice(store: StoreDep, user: UserDep, notice_id: int) -> dict[str, Any]:
+def notice(store: StoreDep, user: UserDep, notice_id: NoticePath) -> dict[str, Any]:
     """Texts, status, version, history and delivery counts (never an address)."""
     return service_notices.notice_for_staff(store, user, notice_id)
 
@@ -77,7 +80,7 @@ def put_notice(
     store: StoreDep,
     settings: SettingsDep,
     user: UserDep,
-    notice_id: int,
+    notice_id: NoticePath,
     texts: Annotated[NoticeTexts, Body()],
 ) -> dict[str, Any]:
     """Save the texts (400 when one holds a name, an id or the staff note; 409 when stale)."""
@@ -90,7 +93,7 @@ def send_notice(
     store: StoreDep,
     settings: SettingsDep,
     user: UserDep,
-    notice_id: int,
+    notice_id: NoticePath,
     version: Annotated[int, Body(embed=True)],
 ) -> dict[str, Any]:
     """Send to the school's confirmed subscribers, once (the school's principal or an
@@ -104,7 +107,7 @@ def send_notice(
     responses=WRITE_ERRORS,
 )
 def resend_notice(
-    store: StoreDep, settings: SettingsDep, user: UserDep, notice_id: int
+    store: StoreDep, settings: SettingsDep, user: UserDep, notice_id: NoticePath
 ) -> dict[str, Any]:
     """A sent notice, again, to the confirmed subscribers whose message failed or was never
     recorded (never twice to one it reached); ``sent_to`` and ``failed`` count this time's

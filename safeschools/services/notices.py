@@ -17,8 +17,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
+from datetime import datetime
 from typing import Any
 from urllib.parse import quote
+
+from cryptography.fernet import InvalidToken
 
 from safeschools.errors import ConflictError, DataValidationError, NotFoundError
 from safeschools.mail import Outgoing, build_message, list_id, send_batch
@@ -188,12 +191,15 @@ def _messages(
     settings: Settings,
     clock: Clock,
     only: set[int] | None = None,
-) -> list[tuple[int, str, Outgoing]]:
+) -> tuple[list[tuple[int, str, Outgoing]], list[tuple[int, str]]]:
+    """The messages to send, and the subscribers whose address this server cannot open (its
+    notices key is not the one that sealed it): they are recorded as failed, never a crash."""
     keys = subscriber_keys(settings)
     base = settings.public_base_url.rstrip("/")
     school_link = f"{base}/schools/{quote(notice.school_id, safe='')}/notices"
     when = clock()
     out = []
+    unopened: list[tuple[int, str]] = []
     for subscriber in store.subscribers(school_id=notice.school_id, status="confirmed"):
         if not subscriber.wants(notice.category):
             continue
@@ -214,7 +220,11 @@ def _messages(
                 f"({school_link}). To stop receiving them: {unsubscribe_url}"
             )
             words = "Unsubscribe"
-        address = keys.open(subscriber.address_sealed)
+        try:
+            address = keys.open(subscriber.address_sealed)
+        except InvalidToken:
+            unopened.append((subscriber.id, language))
+            continue
         message = build_message(
             to=address,
             subject=notice.subject(language),
@@ -227,7 +237,38 @@ def _messages(
             link=(words, unsubscribe_url),
         )
         out.append((subscriber.id, language, Outgoing(address, message)))
-    return out
+    return out, unopened
+
+
+#: What a delivery records when the server cannot open a subscriber's address.
+UNOPENED = (
+    "the address cannot be opened with this server's notices key (was the key file replaced "
+    "or the store restored without it?)"
+)
+
+
+def _deliveries(
+    notice_id: int,
+    messages: list[tuple[int, str, Outgoing]],
+    results: list[str | None],
+    unopened: list[tuple[int, str]],
+    at: datetime,
+) -> list[Delivery]:
+    sent = [
+        Delivery(
+            notice_id=notice_id,
+            subscriber_id=subscriber_id,
+            language=language,
+            status="sent" if error is None else "failed",
+            at=at,
+            error=error or "",
+        )
+        for (subscriber_id, language, _), error in zip(messages, results, strict=True)
+    ]
+    return sent + [
+        Delivery(notice_id, subscriber_id, language, "failed", at, UNOPENED)
+        for subscriber_id, language in unopened
+    ]
 
 
 def send_notice(
@@ -252,23 +293,13 @@ def send_notice(
         sent = store.mark_notice_sending(
             notice_id, read_version=version, at=write.now, by=actor.email, conn=write.conn
         )
-    messages = _messages(store, sent, settings=settings, clock=clock)
+    messages, unopened = _messages(store, sent, settings=settings, clock=clock)
     results = send_batch([m for _, _, m in messages], settings=settings)
     delivered = sum(error is None for error in results)
+    failed = len(results) - delivered + len(unopened)
     with recorded(store, actor, clock=clock, school_id=current.school_id) as write:
         store.add_deliveries(
-            [
-                Delivery(
-                    notice_id=notice_id,
-                    subscriber_id=subscriber_id,
-                    language=language,
-                    status="sent" if error is None else "failed",
-                    at=write.now,
-                    error=error or "",
-                )
-                for (subscriber_id, language, _), error in zip(messages, results, strict=True)
-            ],
-            conn=write.conn,
+            _deliveries(notice_id, messages, results, unopened, write.now), conn=write.conn
         )
         store.set_notice_recipients(notice_id, delivered, conn=write.conn)
         write.record(
@@ -276,11 +307,11 @@ def send_notice(
             "notice",
             notice_id,
             before={"status": "draft"},
-            after={"status": "sent", "sent_to": delivered, "failed": len(results) - delivered},
+            after={"status": "sent", "sent_to": delivered, "failed": failed},
         )
     data = notice_to_dict(_notice(store, notice_id))
     data["sent_to"] = delivered
-    data["failed"] = len(results) - delivered
+    data["failed"] = failed
     return data
 
 
@@ -306,23 +337,15 @@ def resend_notice(
     clock = clock_of(settings, now)
     reached = {d.subscriber_id for d in store.deliveries(notice_id) if d.status == "sent"}
     confirmed = {s.id for s in store.subscribers(school_id=current.school_id, status="confirmed")}
-    messages = _messages(store, current, settings=settings, clock=clock, only=confirmed - reached)
+    messages, unopened = _messages(
+        store, current, settings=settings, clock=clock, only=confirmed - reached
+    )
     results = send_batch([m for _, _, m in messages], settings=settings)
     delivered = sum(error is None for error in results)
+    failed = len(results) - delivered + len(unopened)
     with recorded(store, actor, clock=clock, school_id=current.school_id) as write:
         store.redo_deliveries(
-            [
-                Delivery(
-                    notice_id=notice_id,
-                    subscriber_id=subscriber_id,
-                    language=language,
-                    status="sent" if error is None else "failed",
-                    at=write.now,
-                    error=error or "",
-                )
-                for (subscriber_id, language, _), error in zip(messages, results, strict=True)
-            ],
-            conn=write.conn,
+            _deliveries(notice_id, messages, results, unopened, write.now), conn=write.conn
         )
         store.set_notice_recipients(notice_id, len(reached) + delivered, conn=write.conn)
         write.record(
@@ -333,10 +356,10 @@ def resend_notice(
             after={
                 "status": "sent",
                 "sent_again_to": delivered,
-                "failed": len(results) - delivered,
+                "failed": failed,
             },
         )
     data = notice_to_dict(_notice(store, notice_id))
     data["sent_to"] = delivered
-    data["failed"] = len(results) - delivered
+    data["failed"] = failed
     return data

@@ -84,3 +84,27 @@ def test_send_again_reaches_only_those_it_did_not(tmp_path: Path, box: Mailbox) 
     again = service_notices.resend_notice(store, users["principal"], draft["id"], settings=settings)
     assert (again["sent_to"], again["failed"]) == (0, 0)
     store.dispose()
+
+
+def test_an_address_this_server_cannot_open_is_a_failed_delivery(
+    tmp_path: Path, box: Mailbox
+) -> None:
+    """A server whose notices key is not the one that sealed the addresses (a key file lost or
+    replaced) records each such message as failed, with the reason; it never crashes."""
+    settings = settings_for(tmp_path, box)
+    store = services.open_store_from_settings(settings)
+    users = school_with_staff(store, settings)
+    subscribe_and_confirm(store, settings, box, "sealed@example.org", "en")
+    other_key = settings.model_copy(update={"notices_key_file": tmp_path / "another.key"})
+    incident_id = add_incident(store)
+    draft = service_notices.draft_notice(store, users["principal"], incident_id, settings=other_key)
+    sent = service_notices.send_notice(
+        store, users["principal"], draft["id"], version=draft["version"], settings=other_key
+    )
+    assert (sent["sent_to"], sent["failed"]) == (0, 1)
+    [delivery] = store.deliveries(draft["id"])
+    assert delivery.status == "failed" and delivery.error == service_notices.UNOPENED
+    again = service_notices.resend_notice(store, users["principal"], draft["id"], settings=settings)
+    assert (again["sent_to"], again["failed"]) == (1, 0)
+    assert len(box.to("sealed@example.org")) == 2
+    store.dispose()
