@@ -5,7 +5,6 @@ and shared by the pages, the API, the CSV and the command line.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
 from collections.abc import Callable
@@ -40,6 +39,7 @@ from safeschools.services.base import clock_of
 from safeschools.services.cache import VersionedCache
 from safeschools.services.imports import IngestReport, record_parse_result, skip_if_imported
 from safeschools.settings import Settings
+from safeschools.spreadsheet import csv_dict_writer
 from safeschools.storage import Store, UpsertCounts
 
 __all__ = [
@@ -200,7 +200,7 @@ CSV_COLUMNS = (
 def series_csv(series: TrackerSeries) -> str:
     """A series as CSV text, the source's license on every row."""
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    writer = csv_dict_writer(out, CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
     for row in series_rows(series):
         writer.writerow({k: "" if row[k] is None else row[k] for k in CSV_COLUMNS})
