@@ -241,11 +241,14 @@ _DISTRICT_PATHS = (
     "/equity",
     "/incidents",
     "/evaluation",
+    "/national",
+    "/national/claim",
     "/methodology",
     "/api/schools",
     "/api/presets",
     "/api/exposure",
     "/api/incidents/monthly",
+    "/api/national",
 )
 
 

@@ -135,3 +135,21 @@ def test_csv_export_carries_the_license_on_every_row(client: TestClient) -> None
     ssdb = list(csv.DictReader(io.StringIO(client.get("/api/national.csv").text)))
     assert ssdb[-1]["period"] == "2022" and ssdb[-1]["partial"] == "True"
     assert all("Riedman" in r["license"] for r in ssdb)
+
+
+def test_counts_are_computed_once_per_import(tmp_path: Path) -> None:
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'c.db'}", data_dir=tmp_path / "d")
+    store = sqlite_store(tmp_path / "c.db")
+    service.ingest_school_shootings(store, WAPO, settings=settings)
+    first = service.national_overview(store)
+    assert service.national_overview(store) is first  # no new import: the same answer
+    service.ingest_school_shootings(store, SSDB, settings=settings)
+    second = service.national_overview(store)
+    assert second is not first and second.loaded == ["k12-ssdb", "wapo"]
+    store.dispose()
+
+
+def test_a_page_asked_again_comes_from_the_response_cache(client: TestClient) -> None:
+    client.get("/national/claim")
+    again = client.get("/national/claim")
+    assert again.headers.get("x-cache") == "hit"
