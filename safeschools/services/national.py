@@ -122,8 +122,14 @@ def ingest_school_shootings(
     )
 
 
+def _version(store: Store) -> tuple[int, int]:
+    """What changes when the stored incidents change (besides the newest import, which the
+    cache keys on already): their number and the newest import that wrote one."""
+    return store.school_shootings_version()
+
+
 def _records(store: Store) -> list[SchoolShooting]:
-    return _CACHE.get(store, "records", store.school_shootings)
+    return _CACHE.get(store, ("records", _version(store)), store.school_shootings)
 
 
 def national_series(
@@ -135,7 +141,7 @@ def national_series(
     city: str | None = None,
 ) -> TrackerSeries:
     """Tracker ``tracker``'s counts per period (nationally, for a state, or a city of it)."""
-    key = ("series", tracker, by, (state or "").upper(), (city or "").lower())
+    key = ("series", _version(store), tracker, by, (state or "").upper(), (city or "").lower())
     return _CACHE.get(
         store, key, lambda: count_series(_records(store), tracker, by=by, state=state, city=city)
     )
@@ -143,7 +149,7 @@ def national_series(
 
 def claim_checks(store: Store) -> list[ClaimCheck]:
     """The claim "18 in 2008, 82 in 2023" beside every tracker's counts on the loaded data."""
-    return _CACHE.get(store, "claim", lambda: check_claim(_records(store)))
+    return _CACHE.get(store, ("claim", _version(store)), lambda: check_claim(_records(store)))
 
 
 @dataclass(frozen=True)
@@ -177,7 +183,7 @@ def national_overview(store: Store, *, by: str = "year") -> NationalOverview:
             loaded=sorted({r.source for r in records}),
         )
 
-    return _CACHE.get(store, ("overview", by), compute)
+    return _CACHE.get(store, ("overview", _version(store), by), compute)
 
 
 def series_rows(series: TrackerSeries) -> list[dict[str, object]]:

@@ -3,14 +3,21 @@ a file's dates are not covered (never 0); the claim beside every tracker."""
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 from datetime import date
+from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from safeschools.cli import cli
 from safeschools.errors import DataValidationError
 from safeschools.model.school_shootings import SchoolShooting, school_year_of
 from safeschools.national.counts import check_claim, count_series
 from safeschools.national.trackers import TRACKERS
+from safeschools.testing import sqlite_store
 
 
 def ssdb(ident: str, day: str, **kw: object) -> SchoolShooting:
@@ -82,7 +89,7 @@ def test_state_and_city_filters_and_bad_inputs() -> None:
     assert count_series(other, "k12-ssdb", state="IL", city="peoria").rows[0].incidents == 0
     for kwargs in ({"by": "month"}, {"state": "Gondor"}, {"city": "Chicago"}):
         with pytest.raises(DataValidationError):
-            count_series(other, "k12-ssdb", **kwargs)  # type: ignore[arg-type]
+            count_series(other, "k12-ssdb", **kwargs)
     with pytest.raises(DataValidationError, match="Unknown tracker"):
         count_series(other, "gva")
 
@@ -109,3 +116,31 @@ def test_the_claim_when_a_definition_produces_it_and_when_not_covered() -> None:
     assert ssdb_year.figures[0].counted == 4 and not ssdb_year.produces
     assert ssdb_year.figures[1].counted is None
     assert "not covered" in str(ssdb_year.figures[1].reason)
+
+
+def test_the_national_command_prints_a_table_csv_and_says_when_nothing_is_loaded(
+    tmp_path: Path,
+) -> None:
+    url = ["--database-url", f"sqlite:///{tmp_path / 'e.db'}"]
+    run = CliRunner().invoke
+    empty = run(cli, [*url, "national", "--tracker", "wapo"])
+    assert empty.exit_code == 0 and "No wapo file is loaded" in empty.output
+    assert (
+        json.loads(run(cli, [*url, "national", "--tracker", "wapo", "--format", "json"]).output)
+        == []
+    )
+    unknown = run(cli, [*url, "national", "--tracker", "gva"])
+    assert unknown.exit_code == 2 and "'gva' is not one of" in unknown.output
+    no_state = run(cli, [*url, "national", "--tracker", "wapo", "--city", "Chicago"])
+    assert no_state.exit_code == 2 and "A city needs its state" in no_state.output
+    store = sqlite_store(tmp_path / "e.db")
+    with store.transaction() as conn:
+        store.upsert_school_shootings(SET, None, conn=conn)
+    store.dispose()
+    table = run(cli, [*url, "national", "--tracker", "edweek", "--by", "school-year"])
+    assert table.exit_code == 0 and "2007-08 (partial)" in table.output
+    assert "Education Week" in table.output and "ssdb terms" in table.output
+    text = run(cli, [*url, "national", "--tracker", "nces", "--format", "csv"]).output
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert [(r["period"], r["incidents"], r["license"]) for r in rows] == [
+        ("2008", "3", "ssdb terms"), ("2009", "0", "ssdb terms")]  # fmt: skip
