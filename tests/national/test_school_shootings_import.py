@@ -24,7 +24,8 @@ INCIDENTS = [
     '09:00:00,a summary,"Jane Roe was shot by John Doe",Escalation of Dispute,No,2',
     "A2,x,2022-03-01,South High,Peoria,IL,High,Outside on School Property,No,Night,null,s,n,"
     "null,No,0",
-    "A3,x,not a date,West High,Austin,TX,High,Parking Lot,Yes,Lunch,null,s,n,null,No,1",
+    "A3,x,not a date,West High,Austin,TX,High,Parking Lot,Yes,Lunch,null,s,Ann Example was hit,"
+    "null,No,1",
     "A4,x,2022-05-01,East High,Nowhere,ZZ,High,Parking Lot,Yes,Lunch,null,s,n,null,No,1",
     "A1,x,2021-09-01,North High,Chicago,IL,High,Inside School Building,Yes,Lunch,null,s,n,"
     "null,No,1",
@@ -91,7 +92,7 @@ def test_no_name_or_narrative_is_stored(store: Store, settings: Settings, tmp_pa
     with store.engine.connect() as conn:
         dump = repr(conn.exec_driver_sql("SELECT * FROM school_shootings").all())
         rejects = repr(conn.exec_driver_sql("SELECT * FROM rejected_rows").all())
-    for text in ("Jane Roe", "John Doe", "a summary"):
+    for text in ("Jane Roe", "John Doe", "a summary", "Ann Example"):
         assert text not in dump and text not in rejects
 
 
