@@ -70,8 +70,8 @@ def multi_line_chart(
     desc: str,
     x_label: str,
     y_label: str,
-    width: int = 640,
-    height: int = 300,
+    width: int = 440,
+    height: int = 260,
 ) -> str:
     """Lines over periods with a legend above the plot (one row per line, so it stays legible
     at 375 px wide)."""
