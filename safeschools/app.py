@@ -31,6 +31,7 @@ from safeschools.api import (
     routes_funds,
     routes_incident_rates,
     routes_incidents,
+    routes_national,
     routes_notices,
     routes_officers,
     routes_plans,
@@ -63,6 +64,7 @@ from safeschools.web import (
     funds_forms,
     incident_forms,
     incidents,
+    national,
     notices,
     officers,
     officers_forms,
@@ -87,6 +89,7 @@ _API_ROUTERS = (
     routes_school_incidents.router,
     routes_notices.router,
     routes_cases.router,
+    routes_national.router,
 )
 _PAGE_ROUTERS = (
     pages.router,
@@ -101,6 +104,7 @@ _PAGE_ROUTERS = (
     notices.router,
     cases.router,
     incidents.router,
+    national.router,
 )
 
 __all__ = ["create_app"]
@@ -237,11 +241,14 @@ _DISTRICT_PATHS = (
     "/equity",
     "/incidents",
     "/evaluation",
+    "/national",
+    "/national/claim",
     "/methodology",
     "/api/schools",
     "/api/presets",
     "/api/exposure",
     "/api/incidents/monthly",
+    "/api/national",
 )
 
 

@@ -17,6 +17,7 @@ from safeschools.ingest import (
     crdc,
     generic,
     isbe_eoy,
+    school_shootings,
 )
 
 __all__ = ["SOURCES", "Source"]
@@ -63,5 +64,7 @@ SOURCES: dict[str, Source] = {
         _source(isbe_eoy.SOURCE, "discipline"),
         _source(crdc.SOURCE, "discipline/enrollments"),
         _source(generic.SOURCE, "schools/victims"),
+        _source(school_shootings.K12_SSDB_SOURCE, "school-shootings"),
+        _source(school_shootings.WAPO_SOURCE, "school-shootings"),
     )
 }

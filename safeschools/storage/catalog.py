@@ -19,6 +19,7 @@ from safeschools.model.officers import OFFICER_KINDS
 from safeschools.model.plans import PLAN_STATUSES
 from safeschools.storage.catalog_base import TableDoc
 from safeschools.storage.catalog_incidents import INCIDENT_TABLES
+from safeschools.storage.catalog_national import NATIONAL_TABLES
 
 __all__ = ["TABLES", "TableDoc", "private_tables"]
 
@@ -582,6 +583,8 @@ TABLES: dict[str, TableDoc] = {
     ),
     # incidents recorded by schools and restorative cases (their own module)
     **INCIDENT_TABLES,
+    # the national trackers' school shootings (migration 0014)
+    **NATIONAL_TABLES,
 }
 
 

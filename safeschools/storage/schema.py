@@ -11,6 +11,7 @@ from safeschools.storage import (  # noqa: F401  (each module adds its tables to
     tables_discipline,
     tables_funds,
     tables_incidents,
+    tables_national,
     tables_notices,
     tables_officers,
     tables_plans,

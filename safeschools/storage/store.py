@@ -36,6 +36,7 @@ from safeschools.storage.funds import FundStore
 from safeschools.storage.imports import ImportStore, UpsertCounts
 from safeschools.storage.incident_rollups import IncidentRollupStore
 from safeschools.storage.incidents import IncidentStore
+from safeschools.storage.national import NationalStore
 from safeschools.storage.notices import NoticeStore
 from safeschools.storage.officers import OfficerStore
 from safeschools.storage.pairs import PairStore
@@ -122,6 +123,7 @@ class Store(
     IncidentStore,
     NoticeStore,
     IncidentRollupStore,
+    NationalStore,
 ):
     """Reads and writes of the safeschools database: the lifecycle and the store's own state
     here, each kind of record in its own mixin."""

@@ -1,0 +1,1 @@
+"""National context: school shootings as each tracker counts them."""
