@@ -16,7 +16,9 @@ from safeschools.ingest import (
     cps_sro_decisions,
     crdc,
     generic,
+    gva_incidents,
     isbe_eoy,
+    nces_schools,
 )
 
 __all__ = ["SOURCES", "Source"]
@@ -63,5 +65,8 @@ SOURCES: dict[str, Source] = {
         _source(isbe_eoy.SOURCE, "discipline"),
         _source(crdc.SOURCE, "discipline/enrollments"),
         _source(generic.SOURCE, "schools/victims"),
+        _source(nces_schools.SOURCE_PUBLIC, "schools"),
+        _source(nces_schools.SOURCE_PRIVATE, "schools"),
+        _source(gva_incidents.SOURCE, "victims"),
     )
 }
