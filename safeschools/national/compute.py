@@ -32,7 +32,18 @@ from safeschools.national.tiled_parquet import (
 )
 from safeschools.spatial.pairs import PairSet, pairs_within
 
-__all__ = ["NationalRun", "dask_client", "pairs_of_tile", "pairs_on_dask", "sorted_pairs"]
+__all__ = [
+    "NationalRun",
+    "dask_client",
+    "pairs_of_tile",
+    "pairs_of_tiles",
+    "pairs_on_dask",
+    "sorted_pairs",
+]
+
+
+#: Tasks per worker thread: enough to balance uneven tiles, few enough to cost little.
+_TASKS_PER_THREAD = 4
 
 
 @dataclass(frozen=True)
@@ -68,6 +79,11 @@ def pairs_of_tile(tile: int, *, root: str, radius_m: float) -> int:
     return len(found)
 
 
+def pairs_of_tiles(tiles: list[int], *, root: str, radius_m: float) -> int:
+    """:func:`pairs_of_tile` for each of ``tiles`` in turn (one tile in memory at a time)."""
+    return sum(pairs_of_tile(tile, root=root, radius_m=radius_m) for tile in tiles)
+
+
 @contextmanager
 def dask_client(scheduler: str | None = None, *, n_workers: int = 2) -> Iterator[Any]:
     """A ``distributed.Client`` of the scheduler at ``scheduler`` or, without one, of a new
@@ -100,7 +116,12 @@ def pairs_on_dask(root: str | Path, *, radius_m: float, client: Any) -> National
     started = time.perf_counter()
     root_text = str(root)
     tiles = tiles_of(root_text, "schools")
-    futures = client.map(pairs_of_tile, tiles, root=root_text, radius_m=radius_m, pure=False)
+    # A few tasks per worker thread (a task per tile costs more in scheduling than small tiles
+    # take to compute); tiles are dealt out in turn so that dense regions spread over tasks.
+    threads = max(1, sum(client.nthreads().values()))
+    n_tasks = max(1, min(len(tiles), _TASKS_PER_THREAD * threads))
+    batches = [tiles[i::n_tasks] for i in range(n_tasks)]
+    futures = client.map(pairs_of_tiles, batches, root=root_text, radius_m=radius_m, pure=False)
     counts = client.gather(futures)
     return NationalRun(
         tiles=len(tiles),

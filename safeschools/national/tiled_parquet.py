@@ -127,7 +127,7 @@ def read_tile(root: str | Path, part: str, tile: int) -> pa.Table:
     schema = PAIRS_SCHEMA if part == "pairs" else _POINTS
     if not _exists(fs, folder):
         return schema.empty_table()
-    return pq.read_table(folder, filesystem=fs, schema=schema)
+    return pq.read_table(folder, filesystem=fs, schema=schema, use_threads=False)
 
 
 def pair_tables(root: str | Path) -> Iterator[pa.Table]:
