@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
+from safeschools.errors import ConfigError
 from safeschools.national.tiled_parquet import (
     PAIRS_SCHEMA,
     read_tile,
@@ -85,13 +86,22 @@ def pairs_of_tiles(tiles: list[int], *, root: str, radius_m: float) -> int:
 
 
 @contextmanager
-def dask_client(scheduler: str | None = None, *, n_workers: int = 2) -> Iterator[Any]:
+def dask_client(
+    scheduler: str | None = None, *, n_workers: int = 2, connect_timeout_s: float = 10.0
+) -> Iterator[Any]:
     """A ``distributed.Client`` of the scheduler at ``scheduler`` or, without one, of a new
     ``LocalCluster`` of ``n_workers`` single-threaded worker processes (closed on exit)."""
     from distributed import Client, LocalCluster
 
     if scheduler:
-        client = Client(scheduler)  # type: ignore[no-untyped-call]
+        try:
+            client = Client(scheduler, timeout=f"{connect_timeout_s}s")  # type: ignore[no-untyped-call]
+        except (OSError, TimeoutError, ValueError) as exc:
+            msg = (
+                f"Could not reach a Dask scheduler at {scheduler} ({exc}); check the address "
+                "(tcp://host:8786) and that `dask scheduler` runs there."
+            )
+            raise ConfigError(msg) from exc
         try:
             yield client
         finally:

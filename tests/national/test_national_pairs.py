@@ -119,3 +119,16 @@ def test_cli_runs_on_a_given_scheduler(
     assert summary["pairs"] > 0
     bad = runner.invoke(cli, ["national-pairs", "--radius-m", "0"], env=env)
     assert bad.exit_code == 2
+
+
+def test_an_unreachable_scheduler_is_one_sentence() -> None:
+    from safeschools.errors import ConfigError
+    from safeschools.national import dask_client
+
+    with (
+        pytest.raises(
+            ConfigError, match=r"^Could not reach a Dask scheduler at tcp://127.0.0.1:9 "
+        ),
+        dask_client("tcp://127.0.0.1:9", connect_timeout_s=1),
+    ):
+        pass
