@@ -11,8 +11,9 @@ Each engine runs once per size in a fresh child process that reads the coordinat
 files (``np.fromfile``):
 
 - embedded: :func:`safeschools.spatial.pairs_within` on everything at once.
-- dask: :class:`~safeschools.national.TiledWriter` writes the tiled Parquet (incidents 1M at a
-  time), then :func:`~safeschools.national.pairs_on_dask` on a ``LocalCluster`` of 2 worker
+- dask: :class:`~safeschools.national.TiledWriter` writes the Parquet in tiles of 200 km (the
+  default of ``SAFESCHOOLS_NATIONAL_TILE_M``; ``SAFESCHOOLS_BENCH_NATIONAL_TILE_M`` here),
+  incidents 1M at a time, then :func:`~safeschools.national.pairs_on_dask` on a ``LocalCluster`` of 2 worker
   processes (single-threaded); the time is tiling + cluster run (the cluster's start-up is
   left out and reported).
 - geopandas: ``points_from_xy`` (EPSG:4326), ``.to_crs(5070)`` for both layers,

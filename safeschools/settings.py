@@ -99,10 +99,11 @@ class Settings(BaseSettings):
         "0.5 mile by default.",
     )
     national_tile_m: float = Field(
-        50_000.0,
+        200_000.0,
         gt=0,
         description="Side (metres, EPSG:5070 CONUS Albers) of the square tiles the national "
-        "pair computation is cut into; each tile is one Dask task.",
+        "pair computation is cut into; a task holds one tile's schools and incidents at a time. "
+        "Smaller tiles mean more Parquet files and more overhead.",
     )
     national_parquet_dir: Path | None = Field(
         None,
