@@ -2,8 +2,8 @@
 
 Layout under the root (a local folder, or any URL pyarrow opens, e.g. ``s3://bucket/run``)::
 
-    schools/tile=<key>/part-<n>-0.parquet      id, lat, lon   (each school in its one tile)
-    incidents/tile=<key>/part-<n>-0.parquet    id, lat, lon   (each incident in its tile and
+    schools/tile=<key>/part-<n>.parquet        id, lat, lon   (each school in its one tile)
+    incidents/tile=<key>/part-<n>.parquet      id, lat, lon   (each incident in its tile and
                                                                every tile whose halo holds it)
     pairs/tile=<key>/pairs.parquet             school, incident, distance_m
 
@@ -15,15 +15,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
-import pyarrow.dataset as ds
 import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 
-from safeschools.national.tiling import Tiling, project_albers
+from safeschools.national.tiling import IntArray, Tiling, project_albers
 
 __all__ = ["TiledWriter", "open_root", "pair_tables", "read_tile", "tiles_of"]
 
@@ -60,18 +60,22 @@ class TiledWriter:
                 self.fs.delete_dir(folder)
         self.fs.create_dir(self.base, recursive=True)
 
-    def _write(self, part: str, table: pa.Table) -> None:
+    def _write(self, part: str, columns: dict[str, npt.NDArray[Any]], tile: IntArray) -> None:
+        """One file per tile for this chunk: rows sorted by tile, each run written alone."""
         self._chunk += 1
-        ds.write_dataset(
-            table,
-            base_dir=f"{self.base}/{part}",
-            format="parquet",
-            partitioning=ds.partitioning(pa.schema([("tile", pa.int64())]), flavor="hive"),
-            basename_template=f"part-{self._chunk}-{{i}}.parquet",
-            existing_data_behavior="overwrite_or_ignore",
-            filesystem=self.fs,
-            max_partitions=1 << 20,
-        )
+        order = np.argsort(tile, kind="stable")
+        tile = tile[order]
+        table = pa.table({name: values[order] for name, values in columns.items()})
+        keys, starts = np.unique(tile, return_index=True)
+        ends = np.append(starts[1:], tile.size)
+        for key, start, end in zip(keys.tolist(), starts.tolist(), ends.tolist(), strict=True):
+            folder = f"{self.base}/{part}/tile={key}"
+            self.fs.create_dir(folder, recursive=True)
+            pq.write_table(
+                table.slice(start, end - start),
+                f"{folder}/part-{self._chunk}.parquet",
+                filesystem=self.fs,
+            )
 
     @staticmethod
     def _located(
@@ -90,7 +94,7 @@ class TiledWriter:
             return 0
         x, y = project_albers(la, lo)
         tile = self.tiling.school_tiles(x, y)
-        self._write("schools", pa.table({"id": i, "lat": la, "lon": lo, "tile": tile}))
+        self._write("schools", {"id": i, "lat": la, "lon": lo}, tile)
         return int(i.size)
 
     def add_incidents(self, ids: npt.ArrayLike, lat: npt.ArrayLike, lon: npt.ArrayLike) -> int:
@@ -100,9 +104,7 @@ class TiledWriter:
             return 0
         x, y = project_albers(la, lo)
         rows, tile = self.tiling.incident_tiles(x, y)
-        self._write(
-            "incidents", pa.table({"id": i[rows], "lat": la[rows], "lon": lo[rows], "tile": tile})
-        )
+        self._write("incidents", {"id": i[rows], "lat": la[rows], "lon": lo[rows]}, tile)
         return int(rows.size)
 
 
