@@ -18,6 +18,7 @@ BENCHMARKS = [
     "bench_attack",
     "bench_notices",
     "bench_incident_rollup",
+    "bench_national",
 ]
 
 

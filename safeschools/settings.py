@@ -98,6 +98,25 @@ class Settings(BaseSettings):
         description="Largest radius (metres) for which school-victimization pairs are stored; "
         "0.5 mile by default.",
     )
+    national_tile_m: float = Field(
+        200_000.0,
+        gt=0,
+        description="Side (metres, EPSG:5070 CONUS Albers) of the square tiles the national "
+        "pair computation is cut into; a task holds one tile's schools and incidents at a time. "
+        "Smaller tiles mean more Parquet files and more overhead.",
+    )
+    national_parquet_dir: Path | None = Field(
+        None,
+        description="Folder (or object-store URL) of the national pair computation's Parquet "
+        "(inputs and pairs, partitioned by tile); <data_dir>/national unless given. Every Dask "
+        "worker must reach it.",
+    )
+    national_workers: int = Field(
+        2,
+        ge=1,
+        description="Worker processes of the LocalCluster that `safeschools national-pairs` "
+        "starts when no --scheduler is given.",
+    )
 
     presets_file: Path | None = Field(
         None,

@@ -16,6 +16,7 @@ from safeschools.cli import funds as _funds  # noqa: F401  (registers its comman
 from safeschools.cli import incident_rates as _incident_rates  # noqa: F401  (incidents monthly)
 from safeschools.cli import incidents as _incidents  # noqa: F401  (registers its commands)
 from safeschools.cli import national as _national  # noqa: F401  (school shootings, national)
+from safeschools.cli import national_pairs as _national_pairs  # noqa: F401  (national data)
 from safeschools.cli import notices as _notices  # noqa: F401  (registers its commands)
 from safeschools.cli import officers as _officers  # noqa: F401  (registers its commands)
 from safeschools.cli import plans as _plans  # noqa: F401  (registers its commands)

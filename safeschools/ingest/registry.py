@@ -16,7 +16,9 @@ from safeschools.ingest import (
     cps_sro_decisions,
     crdc,
     generic,
+    gva_incidents,
     isbe_eoy,
+    nces_schools,
     school_shootings,
 )
 
@@ -66,5 +68,8 @@ SOURCES: dict[str, Source] = {
         _source(generic.SOURCE, "schools/victims"),
         _source(school_shootings.K12_SSDB_SOURCE, "school-shootings"),
         _source(school_shootings.WAPO_SOURCE, "school-shootings"),
+        _source(nces_schools.SOURCE_PUBLIC, "schools"),
+        _source(nces_schools.SOURCE_PRIVATE, "schools"),
+        _source(gva_incidents.SOURCE, "victims"),
     )
 }

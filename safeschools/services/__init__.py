@@ -45,6 +45,7 @@ from safeschools.services.imports import (
     record_parse_result,
     skip_if_imported,
 )
+from safeschools.services.national_pairs import NationalPairs, national_pairs
 from safeschools.services.pairs import PairRefresh, rebuild_pairs, refresh_pairs
 from safeschools.services.profile import SCHOOL_SECTIONS, school_profile
 from safeschools.services.schools import (
@@ -66,6 +67,7 @@ __all__ = [
     "Clock",
     "IndexCache",
     "IngestReport",
+    "NationalPairs",
     "PairRefresh",
     "audit_log",
     "authenticate",
@@ -85,6 +87,7 @@ __all__ = [
     "list_victimizations",
     "load_demo_city",
     "map_layers",
+    "national_pairs",
     "open_store_from_settings",
     "rebuild_pairs",
     "record_parse_result",

@@ -25,6 +25,8 @@ from safeschools.ingest.chicago_victims import victims_from_file
 from safeschools.ingest.cps_calendars import calendars_from_file
 from safeschools.ingest.cps_schools import schools_from_cps_file
 from safeschools.ingest.generic import records_from_mapping
+from safeschools.ingest.gva_incidents import incidents_from_gva_file
+from safeschools.ingest.nces_schools import schools_from_nces_file
 from safeschools.model import (
     ImportRecord,
     RejectedRow,
@@ -39,7 +41,19 @@ from safeschools.spatial.streets import street_lines_from_intersections
 from safeschools.storage import Store, UpsertCounts
 
 #: What `ingest` accepts.
-INGEST_KINDS = ("schools", "victims", "crimes", "boundaries", "calendars", "streets")
+INGEST_KINDS = (
+    "schools",
+    "victims",
+    "crimes",
+    "boundaries",
+    "calendars",
+    "streets",
+    "nces-schools",
+    "gva-incidents",
+)
+#: National files: their pairs are computed on a cluster (``safeschools national-pairs``), not
+#: at import.
+NATIONAL_KINDS = ("nces-schools", "gva-incidents")
 
 
 class Writer(Protocol):
@@ -203,14 +217,18 @@ def _parse(
         return schools_from_cps_file(path, school_year=school_year, bbox=settings.area_bbox)
     if kind == "victims":
         return victims_from_file(path, bbox=settings.area_bbox, today=today)
+    if kind == "nces-schools":
+        return schools_from_nces_file(path, school_year=school_year)
+    if kind == "gva-incidents":
+        return incidents_from_gva_file(path, today=today)
     msg = f"Unknown kind {kind!r}; use one of: {', '.join(INGEST_KINDS)}."
     raise ConfigError(msg)
 
 
 def _writer(store: Store, kind: str, result: ParseResult[Any] | None = None) -> Writer:
-    if kind == "schools":
+    if kind in ("schools", "nces-schools"):
         return store.upsert_schools
-    if kind in ("victims", "crimes"):
+    if kind in ("victims", "crimes", "gva-incidents"):
         return store.upsert_victimizations
     if kind == "boundaries":
         kinds = sorted({b.kind for b in result.records}) if result is not None else []

@@ -3,7 +3,7 @@ reads (mixed into :class:`Store`)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -34,6 +34,25 @@ class PairStore:
             "lon": np.array([np.nan if r[2] is None else r[2] for r in rows], dtype=np.float64),
             "import_id": np.array([r[3] for r in rows], dtype=np.int64),
         }
+
+    def victim_point_chunks(
+        self, *, conn: Connection, chunk: int = 500_000
+    ) -> Iterator[dict[str, npt.NDArray[Any]]]:
+        """Every victimization's id, lat and lon, ``chunk`` rows at a time (by id)."""
+        v = t.victimizations
+        last = -1
+        while True:
+            rows = conn.execute(
+                select(v.c.id, v.c.lat, v.c.lon).where(v.c.id > last).order_by(v.c.id).limit(chunk)
+            ).all()
+            if not rows:
+                return
+            last = int(rows[-1][0])
+            yield {
+                "id": np.array([r[0] for r in rows], dtype=np.int64),
+                "lat": np.array([np.nan if r[1] is None else r[1] for r in rows], np.float64),
+                "lon": np.array([np.nan if r[2] is None else r[2] for r in rows], np.float64),
+            }
 
     def school_points(self, *, conn: Connection) -> dict[str, npt.NDArray[Any]]:
         """Every school-year's year, id, lat, lon (degrees; NaN when missing) and import id."""
