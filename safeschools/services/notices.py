@@ -81,13 +81,23 @@ def _notice(store: Store, notice_id: int) -> Notice:
 
 
 def _check_texts(store: Store, texts: Mapping[str, str], incident_id: int) -> None:
+    """Refuse a text naming anyone or any id held in the store, or repeating a staff note of
+    any incident of the school (withdrawn ones too), not only the notice's own."""
     incident = store.school_incident(incident_id)
+    notes = (
+        []
+        if incident is None
+        else [
+            i.staff_note
+            for i in store.school_incidents(school_id=incident.school_id, include_withdrawn=True)
+        ]
+    )
     whole = "\n".join(texts.get(f, "") for f in NOTICE_TEXT_FIELDS)
     check_notice_text(
         dict(texts),
         names=store.held_names(),
         ids=store.held_ids(id_candidates(whole)),
-        staff_notes=[] if incident is None else [incident.staff_note],
+        staff_notes=notes,
     )
 
 

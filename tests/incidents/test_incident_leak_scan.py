@@ -773,15 +773,15 @@ def test_the_scan_reports_a_leak_planted_on_every_surface(
                      "Suprimido: 4 estudiantes, por debajo del mínimo de 10."):  # fmt: skip
         caption = page.replace("<caption", f'<caption title="{sentence}"', 1)
         assert leaks("page", "text/html", caption, small), sentence
-    # secrets: a staff note with a marker, sent inside another incident's notice, is caught in
-    # the message, the feed and the notices page (the notice's own check only knows its own
-    # incident's note)
+    # secrets: another school's staff note with a marker, sent inside this school's notice, is
+    # caught in the message, the feed and the notices page (the notice's own check knows the
+    # notes of its school's incidents, not every school's)
     store, settings = _writable_demo(demo_city, tmp_path, box)
     school = scanned["noticed"][0]
     user = _principal(store, settings, school)
     marker = "MARKER-9f3c: Xavier Quillfeather pushed first"
     mine = store.school_incidents(school_id=school)
-    first = mine[0]
+    first = next(i for i in store.school_incidents() if i.school_id != school)
     second = next(
         i for i in mine[1:] if i.category == "fight" and store.notice_of_incident(i.id) is None
     )

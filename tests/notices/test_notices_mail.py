@@ -205,6 +205,7 @@ def test_texts_with_names_ids_or_the_staff_note_are_refused(tmp_path: Path, box:
     store = services.open_store_from_settings(settings)
     users = school_with_staff(store, settings)
     incident_id = add_incident(store, note="Lunch line scuffle near the gym doors.", ext="INC-0042")
+    add_incident(store, note="Bus stop argument after the late bell.", ext="INC-0043")
     draft = service_notices.draft_notice(
         store, users["editor"], incident_id, settings=settings, now=clock
     )
@@ -213,6 +214,7 @@ def test_texts_with_names_ids_or_the_staff_note_are_refused(tmp_path: Path, box:
         ("Priya Vandermeer met the family.", "name kept in the store"),
         ("See incident INC-0042.", "id kept in the store"),
         ("It was a lunch line scuffle near the gym doors.", "staff note"),
+        ("It began as a bus stop argument after the late bell.", "staff note"),  # another's
         ("Student 1234567 was sent home.", "student id"),
         ("Write to parent@example.org.", "email address"),
     ):
