@@ -188,11 +188,21 @@ def incident_log(request: Request, school_id: str) -> Response:
     log = service.school_incident_log(store, user, school_id)
     L = base.lang(request)
     district = {c["code"]: c for c in _categories(store, L) if c["code"] not in CATEGORIES}
+    # each incident's case where one was opened: its status, and the next follow-up still due
+    cases = {}
+    for case in store.restorative_cases(school_id=school_id):
+        due = sorted(f.due for f in case.followups if f.done_on is None)
+        cases[case.incident_id] = {
+            "status": case.status,
+            "outcome": case.outcome,
+            "next_due": due[0].isoformat() if due and case.status == "open" else None,
+        }
     context = {
         "school_id": school_id,
         "school_name": _school_name(store, school_id),
         "log": log,
         "district_categories": district,
+        "cases": cases,
     }
     response = base.page(request, "incident_log.html", context, L, page="incidents", vintage=None)
     response.headers.update(_NO_STORE)

@@ -115,6 +115,9 @@ def test_an_editor_opens_and_follows_a_case_through_the_forms(
     assert "reload it and make your change again" in stale.text  # type: ignore[attr-defined]
     assert _post(http, url, token, 2, action="add_followup", due="2025-01-27",
                  note=NOTE).status_code == 303  # type: ignore[attr-defined]  # fmt: skip
+    # the staff's log says where each case stands: open, and the next follow-up due
+    log = http.get("/schools/1/incidents/log?lang=en").text
+    assert "(Open; next follow-up due Jan 27, 2025)" in log
     assert _post(http, url, token, 3, action="done_followup",
                  followup="0").status_code == 303  # type: ignore[attr-defined]  # fmt: skip
     too_early = _post(http, url, token, 4, action="recurrence", answer="no")
@@ -132,6 +135,8 @@ def test_an_editor_opens_and_follows_a_case_through_the_forms(
     assert "elija el resultado y la fecha de cierre" in no_outcome.text  # type: ignore[attr-defined]
     assert _post(http, url, token, 5, action="close", outcome="partly",
                  closed_on="2025-01-20").status_code == 303  # type: ignore[attr-defined]  # fmt: skip
+    log = http.get("/schools/1/incidents/log?lang=en").text
+    assert "(Closed: partly repaired)" in log and "next follow-up due" not in log
     case = sqlite_only_store.restorative_case_of_incident(mine)
     assert case is not None and case.version == 6
     assert case.participants == ("students_involved", "teacher")
