@@ -64,6 +64,9 @@ def _qp(text: str) -> bytes:
 
 
 def _header(name: str, value: str) -> bytes:
+    if "\r" in value or "\n" in value:  # would start a header of its own
+        msg = f"The {name} of a message holds a line break."
+        raise ValueError(msg)
     if not value.isascii():
         value = Header(value, "utf-8", maxlinelen=998).encode()
     return f"{name}: {value}\n".encode("ascii")

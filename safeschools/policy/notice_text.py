@@ -22,6 +22,7 @@ from datetime import date
 
 from safeschools.errors import DataValidationError
 from safeschools.model.incidents import Incident
+from safeschools.model.text import LONG_TEXT_MAX, SHORT_TEXT_MAX, check_text
 
 __all__ = [
     "ID_LIKE",
@@ -266,6 +267,14 @@ def check_notice_text(
         if not texts.get(name, "").strip():
             msg = f"The notice's {name.replace('_', ' ')} is empty; write it in both languages."
             raise DataValidationError(msg)
+        # a subject is one line (a line break would start a header of its own in every mail)
+        subject = name.startswith("subject")
+        check_text(
+            texts[name],
+            f"The notice's {name.replace('_', ' ')}",
+            max_chars=SHORT_TEXT_MAX if subject else LONG_TEXT_MAX,
+            multiline=not subject,
+        )
     problems = notice_problems(texts, names=names, ids=ids, staff_notes=staff_notes)
     if problems:
         raise DataValidationError(" ".join(dict.fromkeys(problems)))

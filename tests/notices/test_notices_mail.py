@@ -27,6 +27,7 @@ from safeschools.errors import (
     PermissionDeniedError,
     TooManyAttemptsError,
 )
+from safeschools.mail import build_message
 from safeschools.services import notices as service_notices
 from safeschools.services import subscriptions as service_subs
 from safeschools.services.accounts import full_audit_log
@@ -223,6 +224,18 @@ def test_texts_with_names_ids_or_the_staff_note_are_refused(tmp_path: Path, box:
                 store, users["editor"], draft["id"], {"body_en": text, "version": 1},
                 settings=settings, now=clock,
             )  # fmt: skip
+    # a subject is one line: a line break would start a header of its own in every message
+    with pytest.raises(DataValidationError, match="subject en contains a line break"):
+        service_notices.save_notice(
+            store, users["editor"], draft["id"],
+            {"subject_en": "A fight\nBcc: everyone@example.org", "version": 1},
+            settings=settings, now=clock,
+        )  # fmt: skip
+    with pytest.raises(ValueError, match="line break"):
+        build_message(
+            to="a@example.org", subject="x\r\nBcc: b@example.org", text="t",
+            sender="n@example.org", language="en", when=AT,
+        )  # fmt: skip
     saved = service_notices.save_notice(
         store, users["editor"], draft["id"],
         {"body_en": "A fight on the grounds; call 773-555-0100.", "version": 1},
