@@ -4,6 +4,7 @@ per school and complete school year, with the caveat it carries."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Collection
 from datetime import date
 from typing import Any
@@ -59,23 +60,8 @@ def incident_counts(
                 elif cell["status"] == "suppressed":
                     hidden += 1
         return counts, hidden
-    matches = crime_matches(store, settings=settings)
-    days = [m.crime.occurred_at.date() for m in matches]
-    if not days:
-        return counts, hidden
-    first, last = min(days), max(days)
-    years = [
-        y
-        for y in year_span([school_year_of(first), school_year_of(last)])
-        if date(_start(y), 7, 1) >= first and date(_start(y) + 1, 6, 30) <= last
-    ]
-    for year in years:
-        for school in schools:
-            counts[(school, year)] = 0
-    for m in matches:
-        year = school_year_of(m.crime.occurred_at.date())
-        if m.match.status == "matched" and (m.match.school_id, year) in counts:
-            counts[(str(m.match.school_id), year)] += 1
+    years, matched = _police_counts(store, settings)
+    counts = {(school, year): matched[(school, year)] for year in years for school in schools}
     small = {k for k, n in counts.items() if 0 < n < settings.min_cell_size}
     return {k: n for k, n in counts.items() if k not in small}, len(small)
 
@@ -119,20 +105,29 @@ def outcome_cells(
     return out
 
 
-def _police_by_year(store: Store, settings: Settings, schools: Collection[str]) -> dict[str, int]:
-    """Crimes matched to any of ``schools`` per school year the crimes data cover whole."""
+def _police_counts(store: Store, settings: Settings) -> tuple[list[str], Counter[tuple[str, str]]]:
+    """The school years the crimes data cover whole, and the crimes matched to each school in
+    each of them."""
     matches = crime_matches(store, settings=settings)
     days = [m.crime.occurred_at.date() for m in matches]
     if not days:
-        return {}
+        return [], Counter()
     first, last = min(days), max(days)
-    counts = {
-        y: 0
+    years = [
+        y
         for y in year_span([school_year_of(first), school_year_of(last)])
         if date(_start(y), 7, 1) >= first and date(_start(y) + 1, 6, 30) <= last
-    }
+    ]
+    covered = set(years)
+    matched: Counter[tuple[str, str]] = Counter()
     for m in matches:
         year = school_year_of(m.crime.occurred_at.date())
-        if m.match.status == "matched" and m.match.school_id in schools and year in counts:
-            counts[year] += 1
-    return counts
+        if m.match.status == "matched" and year in covered:
+            matched[(str(m.match.school_id), year)] += 1
+    return years, matched
+
+
+def _police_by_year(store: Store, settings: Settings, schools: Collection[str]) -> dict[str, int]:
+    """Crimes matched to any of ``schools`` per school year the crimes data cover whole."""
+    years, matched = _police_counts(store, settings)
+    return {y: sum(matched[(s, y)] for s in schools) for y in years}
